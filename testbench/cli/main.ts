@@ -1,0 +1,31 @@
+// The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
+import { Command } from 'commander';
+
+export function buildCli(): Command {
+  const program = new Command();
+  program
+    .name('pulpsim')
+    .description('Cycle-accurate, signal-level model of a PULP cluster')
+    .showHelpAfterError()
+    .exitOverride();
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number; message?: string };
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    if (err.code?.startsWith('commander.')) return 2;
+    process.stderr.write(`pulpsim: ${err.message ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /testbench[\\/]cli[\\/]main\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
