@@ -72,6 +72,11 @@ export interface OperandField {
   slices: Slice[];
   /** Sign-extend from the highest value bit (the top of the highest slice). */
   signed: boolean;
+  /**
+   * The value is a byte offset from the address of the instruction (branch and jump offsets, hardware-loop
+   * targets). Assembly text shows the target address; the disassembler prints pc + value.
+   */
+  pcrel?: boolean;
 }
 
 /** One concrete encoding of an instruction in one flavour (or in both, for RV32 base instructions). */
@@ -96,7 +101,10 @@ export interface Encoding {
   valid?: (f: Operands) => boolean;
 }
 
-/** Decoded operand values. Register numbers 0..31; immediates already sign-extended and scaled. */
+/**
+ * Decoded operand values. Register numbers 0..31; immediates already sign-extended and scaled, equal to the value
+ * the assembly text shows (`lui`/`auipc` hold the 20-bit upper immediate; pc-relative fields hold the byte offset).
+ */
 export interface Operands {
   rd: number;
   rs1: number;
@@ -113,7 +121,8 @@ export interface Operands {
 /**
  * The state an instruction's semantics acts on. The ISS implements it directly; the signal-level core
  * implements it over its operand muxes, LSU request and write-back ports, so both run the same semantics.
- * Register values are int32 (`v | 0`); compare unsigned with `>>> 0`.
+ * Register values are int32 (`v | 0`); compare unsigned with `>>> 0`. `setX(0, v)` must be ignored (x0 is
+ * hard-wired; semantics do not test rd != 0). Addresses passed to load/store/elw/jump are unsigned (`>>> 0`).
  */
 export interface Hart {
   /** Address of the instruction being executed. */

@@ -1,0 +1,90 @@
+// The aggregated instruction table and the generic operations on it: lookup by id, the encodings of a flavour,
+// and encoding/extracting operands.
+import { extractField, insertField, operandNames, zeroOperands } from './fields.ts';
+import { rv32iInstrs } from './rv32i.ts';
+import type { Encoding, Flavour, InstrDef, OperandName, Operands } from './types.ts';
+import { xpulpInstrs } from './xpulp.ts';
+
+/** Every instruction of the table, base first. */
+export const allInstrs: InstrDef[] = [...rv32iInstrs, ...xpulpInstrs];
+
+const index = new Map<string, InstrDef>();
+for (const d of allInstrs) {
+  if (index.has(d.id)) throw new Error(`rtl/isa: duplicate instruction id '${d.id}'`);
+  index.set(d.id, d);
+}
+
+/** The entry with this id; throws naming the id when there is none. */
+export function byId(id: string): InstrDef {
+  const d = index.get(id);
+  if (!d) throw new Error(`rtl/isa: no instruction with id '${id}'`);
+  return d;
+}
+
+/** The entry with this id, or undefined. */
+export function findId(id: string): InstrDef | undefined {
+  return index.get(id);
+}
+
+/** One encoding of one instruction in a flavour. */
+export interface FlavourEncoding {
+  def: InstrDef;
+  enc: Encoding;
+}
+
+const byFlavour = new Map<Flavour, FlavourEncoding[]>();
+
+/** Every encoding a flavour has (32-bit and RVC), in table order. */
+export function encodingsOf(flavour: Flavour): FlavourEncoding[] {
+  let l = byFlavour.get(flavour);
+  if (!l) {
+    l = [];
+    for (const def of allInstrs) {
+      const enc = def.enc[flavour];
+      if (enc) l.push({ def, enc });
+    }
+    byFlavour.set(flavour, l);
+  }
+  return l;
+}
+
+/**
+ * The instruction word for `ops` (absent operands are 0). Throws a RangeError naming the mnemonic, operand,
+ * value and allowed range when a value does not fit its field, and when the operands break the encoding's
+ * extra constraint (`valid`, e.g. a reserved RVC form).
+ */
+export function encode(enc: Encoding, ops: Partial<Operands>): number {
+  let w = enc.match;
+  for (const f of enc.fields) w = insertField(w, f, ops[f.name] ?? 0, enc.mnemonic);
+  if (enc.valid) {
+    const full = extract(enc, w);
+    if (!enc.valid(full)) {
+      const shown = enc.fields.map((f) => `${f.name}=${full[f.name]}`).join(', ');
+      throw new RangeError(`${enc.mnemonic}: operands ${shown} form a reserved encoding`);
+    }
+  }
+  return enc.size === 2 ? w & 0xffff : w >>> 0;
+}
+
+/** The operands of `word` under `enc` (operands the encoding does not have are 0). */
+export function extract(enc: Encoding, word: number): Operands {
+  const o = zeroOperands();
+  for (const f of enc.fields) o[f.name] = extractField(word, f);
+  return o;
+}
+
+/** The register operands an instruction reads: `reads` when given, else rs1/rs2/rs3 as they appear in the syntax. */
+export function sourceRegs(def: InstrDef, enc: Encoding): Array<'rs1' | 'rs2' | 'rs3' | 'rd'> {
+  if (def.reads) return def.reads;
+  const names = new Set(syntaxOperands(enc.syntax));
+  return (['rs1', 'rs2', 'rs3'] as const).filter((n) => names.has(n));
+}
+
+/** Operand names in the order a syntax template mentions them. */
+export function syntaxOperands(syntax: string): OperandName[] {
+  const out: OperandName[] = [];
+  for (const tok of syntax.split(/[^A-Za-z0-9]+/)) {
+    if ((operandNames as readonly string[]).includes(tok)) out.push(tok as OperandName);
+  }
+  return out;
+}
