@@ -2,11 +2,20 @@
 // and encoding/extracting operands.
 import { extractField, insertField, operandNames, zeroOperands } from './fields.ts';
 import { rv32iInstrs } from './rv32i.ts';
+import { rv32mInstrs } from './rv32m.ts';
+import { systemInstrs } from './system.ts';
 import type { Encoding, Flavour, InstrDef, OperandName, Operands } from './types.ts';
 import { xpulpInstrs } from './xpulp.ts';
+import { zicsrInstrs } from './zicsr.ts';
 
 /** Every instruction of the table, base first. */
-export const allInstrs: InstrDef[] = [...rv32iInstrs, ...xpulpInstrs];
+export const allInstrs: InstrDef[] = [
+  ...rv32iInstrs,
+  ...rv32mInstrs,
+  ...zicsrInstrs,
+  ...systemInstrs,
+  ...xpulpInstrs,
+];
 
 const index = new Map<string, InstrDef>();
 for (const d of allInstrs) {
