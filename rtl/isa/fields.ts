@@ -47,8 +47,9 @@ export function fieldMask(f: OperandField): number {
 export function fieldRange(f: OperandField): { min: number; max: number; align: number } {
   const w = fieldWidth(f);
   const align = fieldAlign(f);
-  if (f.signed) return { min: -(2 ** (w - 1)), max: 2 ** (w - 1) - 2 ** align, align };
-  return { min: 0, max: 2 ** w - 2 ** align, align };
+  const b = f.bias ?? 0;
+  if (f.signed) return { min: b - 2 ** (w - 1), max: b + 2 ** (w - 1) - 2 ** align, align };
+  return { min: b, max: b + 2 ** w - 2 ** align, align };
 }
 
 /** The operand value a field holds in `word` (sign-extended when the field is signed). */
@@ -60,7 +61,8 @@ export function extractField(word: number, f: OperandField): number {
     v |= bits << s.at;
   }
   const width = fieldWidth(f);
-  return f.signed ? sext(v, width) : zext(v, width);
+  const r = f.signed ? sext(v, width) : zext(v, width);
+  return f.bias ? r + f.bias : r;
 }
 
 /** Whether `value` is representable in the field. */
@@ -68,7 +70,7 @@ export function fitsField(f: OperandField, value: number): boolean {
   if (!Number.isInteger(value)) return false;
   const r = fieldRange(f);
   if (value < r.min || value > r.max) return false;
-  return value % 2 ** r.align === 0;
+  return (value - (f.bias ?? 0)) % 2 ** r.align === 0;
 }
 
 /**
@@ -83,9 +85,10 @@ export function insertField(word: number, f: OperandField, value: number, what =
     throw new RangeError(`${pre}operand ${f.name} = ${value} does not fit (allowed ${r.min}..${r.max}${step})`);
   }
   let w = word;
+  const raw = value - (f.bias ?? 0);
   for (const s of f.slices) {
     const m = bitMask(s.hi, s.lo);
-    const bits = Math.floor(value / 2 ** s.at); // an arithmetic shift that is exact for negative values too
+    const bits = Math.floor(raw / 2 ** s.at); // an arithmetic shift that is exact for negative values too
     w = (w & ~m) | ((bits << s.lo) & m);
   }
   return w >>> 0;
@@ -121,6 +124,11 @@ export function uimm(name: OperandName, hi: number, lo: number): OperandField {
 /** Signed immediate in word bits [hi:lo]. */
 export function simm(name: OperandName, hi: number, lo: number): OperandField {
   return field(name, [sl(hi, lo)], true);
+}
+
+/** An RVC 3-bit register field (x8..x15) in word bits [lo+2:lo]. */
+export function creg(name: OperandName, lo: number): OperandField {
+  return { name, slices: [sl(lo + 2, lo)], signed: false, bias: 8 };
 }
 
 export const rd = reg('rd', 7);

@@ -3,6 +3,7 @@
 import { extractField, insertField, operandNames, zeroOperands } from './fields.ts';
 import { rv32iInstrs } from './rv32i.ts';
 import { rv32mInstrs } from './rv32m.ts';
+import { rvcInstrs } from './rvc.ts';
 import { systemInstrs } from './system.ts';
 import type { Encoding, Flavour, InstrDef, OperandName, Operands } from './types.ts';
 import { xpulpInstrs } from './xpulp.ts';
@@ -14,6 +15,7 @@ export const allInstrs: InstrDef[] = [
   ...rv32mInstrs,
   ...zicsrInstrs,
   ...systemInstrs,
+  ...rvcInstrs,
   ...xpulpInstrs,
 ];
 

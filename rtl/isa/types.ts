@@ -77,6 +77,8 @@ export interface OperandField {
    * targets). Assembly text shows the target address; the disassembler prints pc + value.
    */
   pcrel?: boolean;
+  /** Added to the raw field value (RVC's 3-bit register fields rd'/rs1'/rs2' name x8..x15: bias 8). */
+  bias?: number;
 }
 
 /** One concrete encoding of an instruction in one flavour (or in both, for RV32 base instructions). */
