@@ -140,8 +140,10 @@ export function parseVcd(text: string): VcdDocument {
         const path = [...stack.slice(1).map((s) => s.name), w[3]].join('.');
         const v: VcdReadVar = { type: w[0], size, id: w[2], name: w[3], path, ...(w[4] !== undefined ? { range: w[4] } : {}) };
         const other = byId.get(v.id);
-        if (other !== undefined && (other.size !== v.size || other.type !== v.type)) {
-          fail(`identifier '${v.id}' of '${path}' aliases '${other.path}' with a different type or size`);
+        // Aliases (one code, several names) may differ in net type (a reg seen through a wire port)
+        // but not in size or in being a string.
+        if (other !== undefined && (other.size !== v.size || (other.type === 'string') !== (v.type === 'string'))) {
+          fail(`identifier '${v.id}' of '${path}' aliases '${other.path}' with a different size or kind`);
         }
         byId.set(v.id, other ?? v);
         if (!doc.changes.has(v.id)) doc.changes.set(v.id, []);
