@@ -187,11 +187,13 @@ export function writeElf(spec: ElfWriteSpec): Uint8Array {
       if (idx === undefined) throw new Error(`ELF writer: symbol '${sym.name}' names unknown section '${sym.section}'`);
       shndx = idx;
     } else {
-      const holder = spec.sections.findIndex((s) => {
+      const holds = (atEnd: boolean) => (s: ElfSectionSpec): boolean => {
         if ((s.flags & SHF_ALLOC) === 0) return false;
-        const size = s.data?.length ?? s.size!;
-        return sym.value >= s.addr && sym.value <= s.addr + size;
-      });
+        const end = s.addr + (s.data?.length ?? s.size!);
+        return atEnd ? sym.value === end : sym.value >= s.addr && sym.value < end;
+      };
+      let holder = spec.sections.findIndex(holds(false));
+      if (holder < 0) holder = spec.sections.findIndex(holds(true));
       shndx = holder >= 0 ? holder + 1 : SHN_ABS;
     }
     const type = SYMBOL_TYPE_CODES[sym.type ?? 'notype'];
