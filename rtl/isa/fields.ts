@@ -144,9 +144,9 @@ export const immB = pcrel(field('imm', [sl(31, 31, 12), sl(7, 7, 11), sl(30, 25,
  * U-type immediate as written in assembly (`lui a0, 0x12345`): the 20-bit upper part, unscaled; the semantics
  * shift it by 12. Operand values generally equal what the assembly text shows.
  */
-export const immU = uimm('imm', 31, 12);
+export const immU: OperandField = { ...uimm('imm', 31, 12), hex: true };
 export const immJ = pcrel(field('imm', [sl(31, 31, 20), sl(19, 12, 12), sl(20, 20, 11), sl(30, 21, 1)], true));
-export const shamt = uimm('imm', 24, 20);
+export const shamt: OperandField = { ...uimm('imm', 24, 20), hex: true };
 export const csrNum = uimm('csr', 31, 20);
 /** CSR-immediate forms keep a 5-bit zero-extended immediate in the rs1 slot. */
 export const csrUimm = uimm('imm', 19, 15);

@@ -17,7 +17,9 @@ const rs1P7 = creg('rs1', 7); // rs1' in 9:7
 const rdP7 = creg('rd', 7); // rd'/rs1' in 9:7 (quadrant-1 arithmetic)
 
 const imm6 = field('imm', [sl(12, 12, 5), sl(6, 2, 0)], true);
-const shamt5 = field('imm', [sl(6, 2, 0)]);
+/** c.lui's immediate: the upper-immediate value (GNU prints it in 20-bit hex, e.g. 0xfffe0 for -32). */
+const luiImm6: OperandField = { ...imm6, hex: true };
+const shamt5: OperandField = { ...field('imm', [sl(6, 2, 0)]), hex: true };
 const addi4spnImm = field('imm', [sl(12, 11, 4), sl(10, 7, 6), sl(6, 6, 2), sl(5, 5, 3)]);
 const lwImm = field('imm', [sl(12, 10, 3), sl(6, 6, 2), sl(5, 5, 6)]);
 const lwspImm = field('imm', [sl(12, 12, 5), sl(6, 4, 2), sl(3, 2, 6)]);
@@ -84,7 +86,7 @@ export const rvcInstrs: InstrDef[] = [
     imm: o.imm,
   })),
   // rd = x2 is c.addi16sp; the 6-bit immediate is the upper-immediate value, sign-extended to 20 bits.
-  c('c.lui', 'lui', e('c.lui', 'rd, imm', q(1, 3, [], [rd5, imm6]), (o) => o.imm !== 0 && o.rd !== 2), (o) => ({
+  c('c.lui', 'lui', e('c.lui', 'rd, imm', q(1, 3, [], [rd5, luiImm6]), (o) => o.imm !== 0 && o.rd !== 2), (o) => ({
     rd: o.rd,
     imm: o.imm & 0xfffff,
   })),

@@ -79,6 +79,8 @@ export interface OperandField {
   pcrel?: boolean;
   /** Added to the raw field value (RVC's 3-bit register fields rd'/rs1'/rs2' name x8..x15: bias 8). */
   bias?: number;
+  /** GNU objdump prints the value in hex (shift amounts, upper immediates); LLVM prints every immediate in hex. */
+  hex?: boolean;
 }
 
 /** One concrete encoding of an instruction in one flavour (or in both, for RV32 base instructions). */
