@@ -83,12 +83,16 @@ class StreamingVcdWriter implements VcdWriter {
   // String probes.
   private readonly probes: TraceString[];
   private readonly probePrev: (string | undefined)[];
+  private readonly probeShown: Uint8Array[];
+  private readonly probeShownLen: Int32Array;
+  private scratch = new Uint8Array(256);
   // Identifier codes of items then probes, pre-encoded.
   private readonly codeBytes: Uint8Array;
   private readonly codeOff: Int32Array;
   private readonly codeLen: Uint8Array;
 
   private lastCycle = -1;
+  private pendingCycle = -1;
   private started = false;
   private closed = false;
 
@@ -141,6 +145,8 @@ class StreamingVcdWriter implements VcdWriter {
     this.prev = new Uint32Array(this.nItems);
     this.probes = probes;
     this.probePrev = probes.map(() => undefined);
+    this.probeShown = probes.map(() => new Uint8Array(64));
+    this.probeShownLen = new Int32Array(probes.length);
 
     const codes: string[] = [];
     for (let i = 0; i < this.nItems + probes.length; i++) codes.push(vcdIdCode(i));
@@ -214,15 +220,12 @@ class StreamingVcdWriter implements VcdWriter {
     const slot = this.slot;
     const prev = this.prev;
     const sink = this.sink;
-    let timeWritten = false;
+    this.pendingCycle = cycle;
     for (let i = 0; i < this.nItems; i++) {
       const v = values[slot[i]];
       if (v === prev[i]) continue;
       prev[i] = v;
-      if (!timeWritten) {
-        this.writeTime(cycle);
-        timeWritten = true;
-      }
+      this.writeTimeOnce();
       this.writeItem(i, v, sink);
     }
     const probes = this.probes;
@@ -231,12 +234,15 @@ class StreamingVcdWriter implements VcdWriter {
       if (s === this.probePrev[k]) continue;
       if (typeof s !== 'string') throw new Error(`trace string '${probes[k].path}' returned a ${typeof s}, not a string`);
       this.probePrev[k] = s;
-      if (!timeWritten) {
-        this.writeTime(cycle);
-        timeWritten = true;
-      }
-      this.writeProbe(k, s);
+      this.writeProbe(k, s, false);
     }
+  }
+
+  /** `#time` goes out only before a cycle's first change. */
+  private writeTimeOnce(): void {
+    if (this.pendingCycle < 0) return;
+    this.writeTime(this.pendingCycle);
+    this.pendingCycle = -1;
   }
 
   private writeTime(cycle: number): void {
@@ -261,7 +267,7 @@ class StreamingVcdWriter implements VcdWriter {
       const s = this.probes[k].get();
       if (typeof s !== 'string') throw new Error(`trace string '${this.probes[k].path}' returned a ${typeof s}, not a string`);
       this.probePrev[k] = s;
-      this.writeProbe(k, s);
+      this.writeProbe(k, s, true);
     }
     sink.text('$end\n');
   }
@@ -294,18 +300,42 @@ class StreamingVcdWriter implements VcdWriter {
     this.writeCode(i, sink);
   }
 
-  private writeProbe(k: number, s: string): void {
-    const sink = this.sink;
-    sink.putChecked(CH_S);
+  /**
+   * Writes probe k's text if its displayed form changed. Two different texts can display alike
+   * (e.g. two non-ASCII characters both shown as '?'), so the encoded bytes are compared, in
+   * buffers reused from cycle to cycle.
+   */
+  private writeProbe(k: number, s: string, force: boolean): void {
+    let enc = this.scratch;
+    if (enc.length < 2 * s.length) enc = this.scratch = new Uint8Array(4 * s.length);
+    let n = 0;
     for (let j = 0; j < s.length; j++) {
       const c = s.charCodeAt(j);
-      if (c <= CH_SPACE || c === 0x7f) sink.putChecked(CH_UNDERSCORE);
+      if (c <= CH_SPACE || c === 0x7f) enc[n++] = CH_UNDERSCORE;
       else if (c === CH_BACKSLASH) {
-        sink.putChecked(CH_BACKSLASH);
-        sink.putChecked(CH_BACKSLASH);
-      } else if (c > 0x7e) sink.putChecked(CH_QUESTION);
-      else sink.putChecked(c);
+        enc[n++] = CH_BACKSLASH;
+        enc[n++] = CH_BACKSLASH;
+      } else if (c > 0x7e) enc[n++] = CH_QUESTION;
+      else enc[n++] = c;
     }
+    let prev = this.probeShown[k];
+    if (!force && n === this.probeShownLen[k]) {
+      let same = true;
+      for (let j = 0; j < n; j++) {
+        if (enc[j] !== prev[j]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return;
+    }
+    if (prev.length < n) prev = this.probeShown[k] = new Uint8Array(2 * n);
+    prev.set(enc.subarray(0, n));
+    this.probeShownLen[k] = n;
+    if (!force) this.writeTimeOnce();
+    const sink = this.sink;
+    sink.putChecked(CH_S);
+    for (let j = 0; j < n; j++) sink.putChecked(enc[j]);
     sink.reserve(8);
     sink.put(CH_SPACE);
     this.writeCode(this.nItems + k, sink);
