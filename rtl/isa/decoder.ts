@@ -67,16 +67,30 @@ const hex = (v: number, digits: number) => '0x' + (v >>> 0).toString(16).padStar
 
 const CACHE_LIMIT = 1 << 16;
 
+/** The decoder of a flavour over the whole table. */
 export function makeDecoder(flavour: Flavour, opts: DecoderOptions = {}): DecodeFn {
-  const excluded = new Set(opts.exclude ?? []);
-  for (const id of excluded) {
+  for (const id of opts.exclude ?? []) {
     if (!findId(id)) throw new Error(`makeDecoder: exclude names unknown instruction id '${id}'`);
   }
+  return makeDecoderFrom(encodingsOf(flavour), flavour, opts, findId);
+}
+
+/**
+ * A decoder over the given encodings (the table's, or a test's); `lookup` resolves RVC expansion targets.
+ * Throws when two encodings overlap ambiguously, naming both ids.
+ */
+export function makeDecoderFrom(
+  entries: ReadonlyArray<{ def: InstrDef; enc: Encoding }>,
+  flavour: Flavour,
+  opts: DecoderOptions,
+  lookup: (id: string) => InstrDef | undefined,
+): DecodeFn {
+  const excluded = new Set(opts.exclude ?? []);
   const rvc = opts.rvc ?? true;
   const b32: Candidate[][] = Array.from({ length: 256 }, () => []);
   const b16: Candidate[][] = Array.from({ length: 32 }, () => []);
 
-  for (const { def, enc } of encodingsOf(flavour)) {
+  for (const { def, enc } of entries) {
     if (excluded.has(def.id)) continue;
     const where = `rtl/isa: ${flavour} encoding of '${def.id}'`;
     if ((enc.match & ~enc.mask) !== 0) throw new Error(`${where}: match has bits outside its mask`);
@@ -85,7 +99,7 @@ export function makeDecoder(flavour: Flavour, opts: DecoderOptions = {}): Decode
       if (!rvc) continue;
       if (!def.expandsTo || !def.expand) throw new Error(`${where}: a 16-bit encoding needs expandsTo and expand`);
       if (excluded.has(def.expandsTo)) continue;
-      const t = findId(def.expandsTo);
+      const t = lookup(def.expandsTo);
       const tenc = t?.enc[flavour];
       if (!t || !tenc) throw new Error(`${where}: expands to '${def.expandsTo}', which has no ${flavour} encoding`);
       c.target = { def: t, enc: tenc };
@@ -129,7 +143,7 @@ export function makeDecoder(flavour: Flavour, opts: DecoderOptions = {}): Decode
 
   const cache = new Map<number, Decoded | null>();
 
-  function lookup(w: number): Decoded | null {
+  function decodeUncached(w: number): Decoded | null {
     const compressed = (w & 3) !== 3;
     const bucket = compressed ? b16[key16(w)]! : b32[key32(w)]!;
     for (const c of bucket) {
@@ -155,7 +169,7 @@ export function makeDecoder(flavour: Flavour, opts: DecoderOptions = {}): Decode
     const w = (word & 3) !== 3 ? word & 0xffff : word >>> 0;
     let d = cache.get(w);
     if (d === undefined) {
-      d = lookup(w);
+      d = decodeUncached(w);
       if (cache.size >= CACHE_LIMIT) cache.clear();
       cache.set(w, d);
     }
