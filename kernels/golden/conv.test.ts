@@ -150,6 +150,11 @@ describe('int32 semantics', () => {
     expect(requantize8(65535, 32768, 0, 23)).toBe(255);
     // lambda overflow: 2^31 - 1 + 1 wraps to -2^31
     expect(requantize8(1, 1, 2 ** 31 - 1, 0)).toBe(0);
+    // (2^31 - 1)^2 = 2^62 - 2^32 + 1 = 1 mod 2^32: needs a true 32-bit multiply (a double
+    // product would have lost the low bits above 2^53)
+    expect(Number(BigInt.asIntN(32, (2n ** 31n - 1n) ** 2n))).toBe(1);
+    expect(requantize8(2 ** 31 - 1, 2 ** 31 - 1, 0, 0)).toBe(1);
+    expect(requantize8(-(2 ** 31) + 1, 2 ** 31 - 1, 5, 0)).toBe(4); // -(2^31-1)^2 = -1 mod 2^32, + 5
   });
 
   it('the shift is arithmetic (floor), not logical and not rounding', () => {
