@@ -160,6 +160,8 @@ describe('npy writer', () => {
 
   it('refuses data that does not match the declared dtype or shape', () => {
     expect(() => encodeNpy({ dtype: '<i4', shape: [2], data: new Int16Array(2) }, 'o.npy')).toThrow(/o\.npy: data is a Int16Array but the dtype is '<i4'/);
+    const floats = new Float32Array(2) as unknown as Uint32Array;
+    expect(() => encodeNpy({ dtype: '<u4', shape: [2], data: floats }, 'o.npy')).toThrow(/o\.npy: data is a Float32Array but the dtype is '<u4'/);
     expect(() => encodeNpy({ dtype: '<i2', shape: [3], data: new Int16Array(2) }, 'o.npy')).toThrow(/o\.npy: shape \(3\) holds 3 elements but the data has 2/);
   });
 });

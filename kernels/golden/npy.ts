@@ -55,14 +55,15 @@ export const NPY_DTYPES: readonly NpyDtype[] = Object.keys(DTYPES) as NpyDtype[]
 
 const SUPPORTED = NPY_DTYPES.map((d) => `'${d}'`).join(', ');
 
-/** The dtype string matching a typed array's element type. */
-export function dtypeOf(data: NpyData): NpyDtype {
+/** The dtype string matching a typed array's element type, or undefined for other arrays. */
+export function dtypeOf(data: unknown): NpyDtype | undefined {
   if (data instanceof Uint8Array) return '|u1';
   if (data instanceof Int8Array) return '|i1';
   if (data instanceof Int16Array) return '<i2';
   if (data instanceof Uint16Array) return '<u2';
   if (data instanceof Int32Array) return '<i4';
-  return '<u4';
+  if (data instanceof Uint32Array) return '<u4';
+  return undefined;
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
@@ -261,7 +262,8 @@ export function encodeNpy(arr: NpyArray, file = '<array>', version?: 1 | 2): Uin
   const info = DTYPES[arr.dtype];
   if (!info) throw new NpyError(file, `cannot write dtype '${String(arr.dtype)}': expected one of ${SUPPORTED}`);
   if (dtypeOf(arr.data) !== arr.dtype) {
-    throw new NpyError(file, `data is a ${arr.data.constructor.name} but the dtype is '${arr.dtype}'`);
+    const kind = (arr.data as object | null)?.constructor?.name ?? String(arr.data);
+    throw new NpyError(file, `data is a ${kind} but the dtype is '${arr.dtype}'`);
   }
   for (const d of arr.shape) {
     if (!Number.isSafeInteger(d) || d < 0) throw new NpyError(file, `invalid shape (${arr.shape.join(', ')}): dimensions must be non-negative integers`);
