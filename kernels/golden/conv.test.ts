@@ -241,3 +241,10 @@ describe('speed', () => {
     expect(ms).toBeLessThan(500);
   });
 });
+
+describe('convGolden input checks', () => {
+  it('refuses an invalid in-memory layer before computing', () => {
+    const layer = tiny(1, { bits: 2, thr: [5, 0, 20] });
+    expect(() => convGolden(layer)).toThrow(/<layer>\/thresholds\.npy: element \[0\]\[1\]: thresholds must be ascending/);
+  });
+});

@@ -82,6 +82,6 @@ export function quantize(layer: Layer, acc: Int32Array): Uint8Array {
 
 /** The layer's output, HWC ([ho][wo][cout]), one unpacked value per element. Validates first. */
 export function convGolden(layer: Layer): Uint8Array {
-  validateLayer(layer);
+  validateLayer(layer, '<layer>');
   return quantize(layer, convAccumulators(layer));
 }
