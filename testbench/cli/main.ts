@@ -1,5 +1,6 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
 import { Command } from 'commander';
+import { registerIss } from './iss.ts';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -8,6 +9,7 @@ export function buildCli(): Command {
     .description('Cycle-accurate, signal-level model of a PULP cluster')
     .showHelpAfterError()
     .exitOverride();
+  registerIss(program);
   return program;
 }
 

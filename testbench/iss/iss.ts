@@ -356,7 +356,7 @@ export class Iss implements Hart {
           instret: this.instret,
           steps: this.steps,
           pc: this.lastPc,
-          message: `instruction limit of ${this.maxInstructions} reached at pc ${hex(this.pc_)} without a store to tohost or an exit ecall`,
+          message: `instruction limit of ${this.maxInstructions} reached (next pc ${hex(this.pc_)}) without a store to tohost or an exit ecall`,
         };
       }
       this.step();
