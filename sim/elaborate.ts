@@ -1,0 +1,217 @@
+// Elaboration: flatten, learn every process's accesses, check the design rules, levelize the comb
+// processes once. Every rejection names the signals/processes at fault by hierarchical name.
+import { ElaborationError } from './errors.ts';
+import { flatten } from './flatten.ts';
+import { learn } from './learn.ts';
+import type { Module } from './module.ts';
+import {
+  DRV_INPUT,
+  DRV_NONE,
+  DRV_REG,
+  DRV_TIE,
+  type Netlist,
+  type ProcInfo,
+} from './netlist.ts';
+import { levelize } from './schedule.ts';
+
+export interface ElaborateOptions {
+  /** Name of the top instance in hierarchical paths (default 'top'). */
+  name?: string;
+  /** Learning trials per process (default 128). */
+  learnTrials?: number;
+  /** Seed of the learning valuations (default 1). */
+  seed?: number;
+}
+
+function describeDriver(nl: { procs: readonly ProcInfo[] }, d: number, slotName: string): string {
+  if (d === DRV_REG) return `register '${slotName}'`;
+  if (d === DRV_INPUT) return `top-level input '${slotName}' (driven by poke)`;
+  if (d === DRV_TIE) return `a tie() constant`;
+  return `comb process '${nl.procs[d]!.path}'`;
+}
+
+export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist {
+  const topName = options.name ?? 'top';
+  const flat = flatten(top, topName);
+  const n = flat.nslots;
+  const { members } = flat;
+  const nameOf = (slot: number): string => {
+    const m = members[slot]!;
+    return m.length === 1 ? m[0]!.path : `${m[0]!.path} (= ${m.slice(1).map((s) => s.path).join(', ')})`;
+  };
+
+  const slotWidth = new Uint8Array(n);
+  const slotMask = new Int32Array(n);
+  const isReg = new Uint8Array(n);
+  const driver = new Int32Array(n).fill(DRV_NONE);
+  const regOwner: (Module | null)[] = new Array<Module | null>(n).fill(null);
+  const topInputs = new Set<number>();
+  for (let slot = 0; slot < n; slot++) {
+    const m = members[slot]!;
+    slotWidth[slot] = m[0]!.width;
+    slotMask[slot] = m[0]!.mask;
+    const regs = m.filter((s) => s.kind === 'reg');
+    if (regs.length > 1) {
+      throw new ElaborationError(`signal '${nameOf(slot)}' has two drivers: registers '${regs[0]!.path}' and '${regs[1]!.path}'`);
+    }
+    if (regs.length === 1) {
+      isReg[slot] = 1;
+      driver[slot] = DRV_REG;
+      regOwner[slot] = regs[0]!.owner;
+    }
+    const topIn = m.find((s) => s.kind === 'input' && s.owner === top);
+    if (topIn !== undefined) {
+      if (driver[slot] !== DRV_NONE) {
+        throw new ElaborationError(`signal '${nameOf(slot)}' has two drivers: top-level input '${topIn.path}' and ${describeDriver({ procs: [] }, driver[slot]!, nameOf(slot))}`);
+      }
+      driver[slot] = DRV_INPUT;
+      topInputs.add(slot);
+    }
+  }
+  for (const s of flat.signals) {
+    s.i = flat.slotOf.get(s)!;
+  }
+
+  const ties: { slot: number; value: number }[] = [];
+  for (const m of flat.modules) {
+    for (const t of m.__decl.ties) {
+      const slot = flat.slotOf.get(t.s);
+      if (slot === undefined) throw new ElaborationError(`tie in '${m.path}': '${t.s.label()}' is not part of the design`);
+      const max = t.s.width === 32 ? 0xffffffff : 2 ** t.s.width - 1;
+      if (!Number.isInteger(t.value) || t.value < 0 || t.value > max) {
+        throw new ElaborationError(`tie in '${m.path}': value ${t.value} does not fit in '${t.s.path}' (${t.s.width} bit(s))`);
+      }
+      if (driver[slot] !== DRV_NONE) {
+        throw new ElaborationError(`signal '${nameOf(slot)}' has two drivers: a tie() in '${m.path}' and ${describeDriver({ procs: [] }, driver[slot]!, nameOf(slot))}`);
+      }
+      driver[slot] = DRV_TIE;
+      ties.push({ slot, value: t.value });
+    }
+  }
+
+  // Processes, in hierarchy order.
+  const procs: ProcInfo[] = [];
+  const declaredReads: number[][] = [];
+  for (const m of flat.modules) {
+    for (const p of m.__decl.procs) {
+      procs.push({
+        idx: procs.length,
+        kind: p.kind,
+        path: `${m.path}.${p.name}`,
+        fn: p.fn,
+        module: m,
+        domain: flat.moduleDomain.get(m)!,
+        reads: [],
+        writes: [],
+        memWrites: [],
+      });
+      declaredReads.push(
+        p.reads.map((s) => {
+          const slot = flat.slotOf.get(s);
+          if (slot === undefined) throw new ElaborationError(`process '${m.path}.${p.name}' declares a read of '${s.label()}', which is not part of the design`);
+          return slot;
+        }),
+      );
+    }
+  }
+
+  const learned = learn({ flat, isReg, procs, trials: options.learnTrials ?? 128, seed: options.seed ?? 1 });
+  procs.forEach((p, k) => {
+    const l = learned[k]!;
+    if (l.violation !== null) throw new ElaborationError(l.violation);
+    for (const r of declaredReads[k]!) l.reads.add(r);
+    p.reads = [...l.reads].sort((a, b) => a - b);
+    p.writes = [...l.writes].sort((a, b) => a - b);
+    p.memWrites = [...l.memWrites];
+  });
+
+  // Drivers: one per net.
+  const regWriter = new Int32Array(n).fill(-1);
+  for (const p of procs) {
+    for (const slot of p.writes) {
+      if (p.kind === 'comb') {
+        const d = driver[slot]!;
+        if (d !== DRV_NONE) {
+          throw new ElaborationError(`signal '${nameOf(slot)}' has two drivers: ${describeDriver({ procs }, d, nameOf(slot))} and comb process '${p.path}'`);
+        }
+        driver[slot] = p.idx;
+      } else {
+        const w = regWriter[slot]!;
+        if (w >= 0) {
+          throw new ElaborationError(`register '${nameOf(slot)}' has two drivers: seq processes '${procs[w]!.path}' and '${p.path}'`);
+        }
+        regWriter[slot] = p.idx;
+        const owner = regOwner[slot]!;
+        const od = flat.moduleDomain.get(owner)!;
+        if (od !== p.domain) {
+          throw new ElaborationError(
+            `seq process '${p.path}' assigns register '${nameOf(slot)}' of another clock domain (gated at '${flat.domains[od]!.path}' vs '${flat.domains[p.domain]!.path}')`,
+          );
+        }
+      }
+    }
+    for (const mem of p.memWrites) {
+      const od = flat.moduleDomain.get(mem.owner)!;
+      if (od !== p.domain) {
+        throw new ElaborationError(`seq process '${p.path}' writes memory '${mem.path}' of another clock domain`);
+      }
+    }
+  }
+
+  // Undriven nets: an input nobody connected, or a wire some process reads.
+  for (let slot = 0; slot < n; slot++) {
+    if (driver[slot] !== DRV_NONE) continue;
+    const inp = members[slot]!.find((s) => s.kind === 'input');
+    if (inp !== undefined) {
+      throw new ElaborationError(`input '${inp.path}' is not connected (connect it to a signal, or tie() it to a constant)`);
+    }
+  }
+  for (const p of procs) {
+    for (const slot of p.reads) {
+      if (driver[slot] === DRV_NONE) {
+        throw new ElaborationError(`signal '${nameOf(slot)}' is read by ${p.kind} process '${p.path}' but nothing drives it`);
+      }
+    }
+  }
+  for (const d of flat.domains) {
+    if (d.id !== 0 && driver[d.en] === DRV_NONE) {
+      throw new ElaborationError(`clock enable '${nameOf(d.en)}' of '${d.path}' is not driven`);
+    }
+  }
+
+  const combOrder = levelize(procs, driver, nameOf);
+
+  const regList: number[] = [];
+  for (let slot = 0; slot < n; slot++) if (isReg[slot]) regList.push(slot);
+  const regSlots = Int32Array.from(regList);
+  const regReset = Uint32Array.from(regList.map((slot) => members[slot]!.find((s) => s.kind === 'reg')!.reset));
+  const regDomain = Int32Array.from(regList.map((slot) => flat.moduleDomain.get(regOwner[slot]!)!));
+
+  const probes: { path: string; get: () => string }[] = [];
+  for (const m of flat.modules) for (const pr of m.__decl.probes) probes.push({ path: `${m.path}.${pr.name}`, get: pr.get });
+
+  return {
+    top,
+    nslots: n,
+    slotWidth,
+    slotMask,
+    slotName: members.map((m) => m[0]!.path),
+    members,
+    signals: flat.signals,
+    memories: flat.memories,
+    memDomain: Int32Array.from(flat.memories.map((m) => flat.moduleDomain.get(m.owner)!)),
+    modules: flat.modules,
+    regSlots,
+    regReset,
+    regDomain,
+    isReg,
+    ties,
+    topInputs,
+    procs,
+    combOrder,
+    seqProcs: Int32Array.from(procs.filter((p) => p.kind === 'seq').map((p) => p.idx)),
+    domains: flat.domains,
+    driver,
+    probes,
+  };
+}

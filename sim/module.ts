@@ -1,0 +1,237 @@
+// The base class of every hardware block. A subclass declares its ports, wires, registers, memories and
+// children as fields (the field name becomes the signal's name) and its behaviour as `comb`/`seq` processes,
+// after Amaranth's m.d.comb/m.d.sync split and PyMTL's update/update_ff.
+import type { BundleDef, BundlePorts, BundleSpec } from './bundle.ts';
+import { isEnumType, type EnumInfo } from './enum.ts';
+import { MemoryImpl, type MemoryOptions } from './memory.ts';
+import {
+  SignalImpl,
+  impl,
+  type Access,
+  type Drivable,
+  type Input,
+  type Output,
+  type Reg,
+  type SigKind,
+  type Signal,
+  type Wire,
+} from './signal.ts';
+
+export type ProcKind = 'comb' | 'seq';
+export type Width = number | EnumInfo;
+
+export interface ProcOptions {
+  /** Signals read on paths the learning phase might not reach (it explores random input values). */
+  reads?: readonly Signal[];
+}
+
+export interface ProcDecl {
+  readonly kind: ProcKind;
+  readonly name: string;
+  readonly fn: () => void;
+  readonly module: Module;
+  readonly reads: readonly SignalImpl[];
+}
+export interface ConnectDecl {
+  readonly a: SignalImpl;
+  readonly b: SignalImpl;
+  readonly module: Module;
+}
+export interface TieDecl {
+  readonly s: SignalImpl;
+  readonly value: number;
+  readonly module: Module;
+}
+export interface GateDecl {
+  readonly child: Module;
+  readonly en: SignalImpl;
+}
+export interface ProbeDecl {
+  readonly name: string;
+  readonly get: () => string;
+}
+
+/** Everything a module declared; read by the elaborator. */
+export interface ModuleDecls {
+  signals: SignalImpl[];
+  memories: MemoryImpl[];
+  procs: ProcDecl[];
+  connects: ConnectDecl[];
+  ties: TieDecl[];
+  gates: GateDecl[];
+  probes: ProbeDecl[];
+  added: { name: string; child: Module }[];
+  /** Set by elaboration. */
+  path: string;
+  parent: Module | null;
+  bound: boolean;
+}
+
+function notElaborated(what: string): never {
+  throw new Error(`${what} accessed outside a simulation: processes run only once the design is inside a Simulator`);
+}
+/** Access guard for signals of a design that has not been elaborated yet. */
+const UNELABORATED: Access = {
+  rd: (s) => notElaborated(`signal '${s.label()}'`),
+  wr: (s) => notElaborated(`signal '${s.label()}'`),
+  wrNext: (s) => notElaborated(`register '${s.label()}'`),
+  memRd: (m) => notElaborated(`memory '${m.label()}'`),
+  memWr: (m) => notElaborated(`memory '${m.label()}'`),
+};
+
+function widthOf(w: Width, what: string): { width: number; en: EnumInfo | null } {
+  if (isEnumType(w)) return { width: w.width, en: w };
+  if (!Number.isInteger(w) || w < 1 || w > 32) {
+    throw new RangeError(`${what}: width must be an integer 1..32 (wider values are split), got ${String(w)}`);
+  }
+  return { width: w, en: null };
+}
+
+function isBundleObject(x: unknown): x is Record<string, Signal> {
+  return typeof x === 'object' && x !== null && !(x instanceof SignalImpl) && Object.getPrototypeOf(x) === Object.prototype;
+}
+
+export abstract class Module {
+  /** Declarations, for the elaborator. Not part of the hardware description. */
+  readonly __decl: ModuleDecls = {
+    signals: [],
+    memories: [],
+    procs: [],
+    connects: [],
+    ties: [],
+    gates: [],
+    probes: [],
+    added: [],
+    path: '',
+    parent: null,
+    bound: false,
+  };
+
+  /** Hierarchical name (after elaboration). */
+  get path(): string {
+    return this.__decl.path;
+  }
+
+  private sig(kind: SigKind, w: Width, reset: number, name: string | undefined): SignalImpl {
+    const { width, en } = widthOf(w, `${kind} ${name ?? ''}`.trim());
+    const max = width === 32 ? 0xffffffff : 2 ** width - 1;
+    if (!Number.isInteger(reset) || reset < 0 || reset > max) {
+      throw new RangeError(`${kind} ${name ?? ''}: reset value ${reset} does not fit in ${width} bit(s)`);
+    }
+    const s = new SignalImpl(this, kind, width, reset, en, name ?? null, UNELABORATED);
+    this.__decl.signals.push(s);
+    return s;
+  }
+
+  protected input(width: Width, name?: string): Input {
+    return this.sig('input', width, 0, name) as unknown as Input;
+  }
+  protected output(width: Width, name?: string): Output {
+    return this.sig('output', width, 0, name) as unknown as Output;
+  }
+  protected wire(width: Width, name?: string): Wire {
+    return this.sig('wire', width, 0, name) as unknown as Wire;
+  }
+  protected reg(width: Width, reset = 0, name?: string): Reg {
+    return this.sig('reg', width, reset, name) as unknown as Reg;
+  }
+
+  protected memory(width: number, depth: number, options: MemoryOptions = {}, name?: string): MemoryImpl {
+    widthOf(width, `memory ${name ?? ''}`.trim());
+    if (!Number.isInteger(depth) || depth < 1) throw new RangeError(`memory ${name ?? ''}: depth must be a positive integer`);
+    const ports = options.writePorts ?? 1;
+    if (!Number.isInteger(ports) || ports < 1) throw new RangeError(`memory ${name ?? ''}: writePorts must be >= 1`);
+    const m = new MemoryImpl(this, width, depth, ports, name ?? null, UNELABORATED);
+    if (options.init !== undefined) {
+      if (options.init.length > depth) throw new RangeError(`memory ${name ?? ''}: init has ${options.init.length} words, depth is ${depth}`);
+      for (let k = 0; k < options.init.length; k++) m.data[k] = options.init[k]! & m.mask;
+    }
+    this.__decl.memories.push(m);
+    return m;
+  }
+
+  /** The bundle's ports as its initiator sees them ('out' fields are outputs). Names: `<field>_<port>`. */
+  protected port<S extends BundleSpec>(b: BundleDef<S>, name?: string): BundlePorts<S, false> {
+    return this.bundlePorts(b, false, name) as BundlePorts<S, false>;
+  }
+  /** The bundle's ports as its target sees them ('out' fields are inputs). */
+  protected flipped<S extends BundleSpec>(b: BundleDef<S>, name?: string): BundlePorts<S, true> {
+    return this.bundlePorts(b, true, name) as BundlePorts<S, true>;
+  }
+  private bundlePorts(b: BundleDef, flip: boolean, name: string | undefined): Record<string, Signal> {
+    const ports: Record<string, Signal> = {};
+    for (const [field, spec] of Object.entries(b.fields)) {
+      const isOut = (spec.dir === 'out') !== flip;
+      const n = name === undefined ? undefined : `${name}_${field}`;
+      ports[field] = isOut ? this.output(spec.width, n) : this.input(spec.width, n);
+    }
+    return Object.freeze(ports);
+  }
+
+  protected comb(fn: () => void, options?: ProcOptions): void;
+  protected comb(name: string, fn: () => void, options?: ProcOptions): void;
+  protected comb(a: string | (() => void), b?: (() => void) | ProcOptions, c?: ProcOptions): void {
+    this.proc('comb', a, b, c);
+  }
+  protected seq(fn: () => void, options?: ProcOptions): void;
+  protected seq(name: string, fn: () => void, options?: ProcOptions): void;
+  protected seq(a: string | (() => void), b?: (() => void) | ProcOptions, c?: ProcOptions): void {
+    this.proc('seq', a, b, c);
+  }
+  private proc(kind: ProcKind, a: string | (() => void), b: (() => void) | ProcOptions | undefined, c: ProcOptions | undefined): void {
+    const d = this.__decl;
+    let name: string;
+    let fn: () => void;
+    let opts: ProcOptions | undefined;
+    if (typeof a === 'string') {
+      if (typeof b !== 'function') throw new TypeError(`${kind} '${a}': missing process function`);
+      name = a;
+      fn = b;
+      opts = c;
+    } else {
+      fn = a;
+      opts = b as ProcOptions | undefined;
+      name = `${kind}${d.procs.filter((p) => p.kind === kind).length}`;
+    }
+    if (d.procs.some((p) => p.name === name)) throw new Error(`process '${name}' is declared twice in one module`);
+    d.procs.push({ kind, name, fn, module: this, reads: (opts?.reads ?? []).map(impl) });
+  }
+
+  /** Makes two signals (or two bundles, field by field) one net. Widths must match. */
+  protected connect(a: Signal, b: Signal): void;
+  protected connect(a: Readonly<Record<string, Signal>>, b: Readonly<Record<string, Signal>>): void;
+  protected connect(a: Signal | Readonly<Record<string, Signal>>, b: Signal | Readonly<Record<string, Signal>>): void {
+    if (isBundleObject(a) && isBundleObject(b)) {
+      const ka = Object.keys(a).sort();
+      const kb = Object.keys(b).sort();
+      if (ka.join(',') !== kb.join(',')) {
+        throw new TypeError(`connect: bundles have different fields (${ka.join(',')} vs ${kb.join(',')})`);
+      }
+      for (const k of ka) this.__decl.connects.push({ a: impl(a[k]!), b: impl(b[k]!), module: this });
+      return;
+    }
+    this.__decl.connects.push({ a: impl(a as Signal), b: impl(b as Signal), module: this });
+  }
+
+  /** Drives a signal (typically a child's input) with a constant. */
+  protected tie(s: Drivable, value: number): void {
+    this.__decl.ties.push({ s: impl(s), value, module: this });
+  }
+
+  /** Clock-enables `child`'s subtree: its seq processes run and its registers/memories commit only in cycles
+   *  where `en` (sampled after the combinational logic settles) is non-zero. Gates nest. */
+  protected clockGate(child: Module, en: Signal): void {
+    this.__decl.gates.push({ child, en: impl(en) });
+  }
+
+  /** Registers a child that is not stored in a field (fields holding modules are found automatically). */
+  protected addChild<M extends Module>(name: string, child: M): M {
+    this.__decl.added.push({ name, child });
+    return child;
+  }
+
+  /** A string shown in the waves next to this module's signals (e.g. a decoded instruction). */
+  protected probe(name: string, get: () => string): void {
+    this.__decl.probes.push({ name, get });
+  }
+}

@@ -1,0 +1,120 @@
+// Signal handles. One runtime class for every kind so that every `sig.v` site in a process sees a single
+// hidden class (V8 keeps such sites monomorphic and inlines the accessor); the kinds differ only in their
+// TypeScript view (Wire/Input/Output have a `v` setter, Reg has `next`).
+//
+// The accessor has two paths. When `acc` is null (generated-code back-end) it is a bare typed-array access
+// at the slot the elaborator assigned. Otherwise every access is routed through an `Access` object: the
+// learner during elaboration, the checking interpreter at run time, or a guard before elaboration.
+import type { EnumInfo } from './enum.ts';
+import type { Module } from './module.ts';
+import type { MemoryImpl } from './memory.ts';
+
+export type Value = number | boolean;
+export type SigKind = 'wire' | 'input' | 'output' | 'reg';
+
+/** What the learner/interpreter implement to observe every access made by a process. */
+export interface Access {
+  rd(s: SignalImpl): number;
+  wr(s: SignalImpl, x: Value): void;
+  wrNext(s: SignalImpl, x: Value): void;
+  memRd(m: MemoryImpl, addr: number): number;
+  memWr(m: MemoryImpl, addr: number, data: Value, mask: number): void;
+}
+
+const UNBOUND_ARRAY = new Uint32Array(0);
+
+export class SignalImpl {
+  /** Slot in the state array; -1 until elaborated. */
+  i = -1;
+  /** Current values (shared by every signal of one simulator). */
+  S: Uint32Array = UNBOUND_ARRAY;
+  /** Next values of registers (same indexing as S). */
+  N: Uint32Array = UNBOUND_ARRAY;
+  acc: Access | null;
+  /** Hierarchical name, set by elaboration. */
+  path = '';
+  /** Local name: explicit, or the owner's property name found at elaboration. */
+  name: string | null;
+  readonly mask: number;
+  readonly enumNames: readonly string[] | null;
+
+  constructor(
+    readonly owner: Module,
+    readonly kind: SigKind,
+    readonly width: number,
+    readonly reset: number,
+    enumType: EnumInfo | null,
+    name: string | null,
+    acc: Access,
+  ) {
+    this.mask = width === 32 ? -1 : (1 << width) - 1;
+    this.enumNames = enumType === null ? null : enumType.names;
+    this.name = name;
+    this.acc = acc;
+  }
+
+  get v(): number {
+    const a = this.acc;
+    return a === null ? this.S[this.i]! : a.rd(this);
+  }
+
+  set v(x: Value) {
+    const a = this.acc;
+    if (a === null) this.S[this.i] = (x as number) & this.mask;
+    else a.wr(this, x);
+  }
+
+  get next(): number {
+    return this.N[this.i]!;
+  }
+
+  set next(x: Value) {
+    const a = this.acc;
+    if (a === null) this.N[this.i] = (x as number) & this.mask;
+    else a.wrNext(this, x);
+  }
+
+  /** Name for messages: the hierarchical path once elaborated, else the local name. */
+  label(): string {
+    return this.path !== '' ? this.path : (this.name ?? `<unnamed ${this.kind}>`);
+  }
+}
+
+interface SigCommon {
+  readonly width: number;
+  readonly reset: number;
+  readonly enumNames: readonly string[] | null;
+  /** Hierarchical name (after elaboration). */
+  readonly path: string;
+}
+/** Driven by exactly one comb process (or aliased by `connect`). */
+export interface Wire extends SigCommon {
+  readonly kind: 'wire';
+  get v(): number;
+  set v(x: Value);
+}
+/** Driven from outside the module: the parent (connect/tie/comb) or, at the top, `Simulator.poke`. */
+export interface Input extends SigCommon {
+  readonly kind: 'input';
+  get v(): number;
+  set v(x: Value);
+}
+export interface Output extends SigCommon {
+  readonly kind: 'output';
+  get v(): number;
+  set v(x: Value);
+}
+/** `v` is the current value; a seq process assigns `next`, which becomes `v` at the clock edge. */
+export interface Reg extends SigCommon {
+  readonly kind: 'reg';
+  readonly v: number;
+  get next(): number;
+  set next(x: Value);
+}
+export type Signal = Wire | Input | Output | Reg;
+export type Drivable = Wire | Input | Output;
+
+export function impl(s: Signal): SignalImpl {
+  if (!(s instanceof SignalImpl)) throw new TypeError(`not a signal: ${String(s)}`);
+  return s;
+}

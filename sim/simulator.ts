@@ -1,0 +1,191 @@
+// The cycle engine. A design (a Module tree) is elaborated once into a Netlist: every signal becomes a slot
+// of one Uint32Array `S` (registers also have a next-value slot in `N`), comb processes are levelized once,
+// and a back-end runs the cycle:
+//
+//   settle (comb processes in order) -> settled hooks (read-only) -> tracers' sample -> clock edge
+//   (enabled seq processes compute `next`, then registers and memory writes commit).
+//
+// Process access mechanism — why the generated code can be much faster than the interpreter without
+// parsing process source: processes are plain closures that read `sig.v` and assign `sig.v` / `reg.next`.
+// Every signal is an instance of one class whose accessors test a single field, `acc`. With the
+// generated-code back-end `acc` is null, so an access is `S[slot]` (slot fixed at elaboration) behind a
+// monomorphic, inlinable getter, and the per-cycle driver is straight-line code with slot literals and
+// unrolled commits (codegen.ts). With the interpreter `acc` is the checker (interp.ts), which validates the
+// schedule, drivers, widths and process kinds on every access. During elaboration `acc` is the learner
+// (learn.ts), which discovers each process's reads and writes. A design instance belongs to one simulator.
+//
+// No allocation happens per cycle in either back-end (typed arrays, preallocated queues, hook arrays that
+// are only replaced when hooks are added or removed).
+import type { TraceSignal, TraceSource, TraceString } from '../waves/trace_source.ts';
+import type { Backend } from './backend.ts';
+import { Codegen } from './codegen.ts';
+import { elaborate, type ElaborateOptions } from './elaborate.ts';
+import { SimulationError } from './errors.ts';
+import { Interp } from './interp.ts';
+import type { Module } from './module.ts';
+import type { Netlist } from './netlist.ts';
+import { SignalImpl, type Input, type Signal } from './signal.ts';
+
+export type BackendKind = 'interp' | 'codegen';
+
+export interface SimulatorOptions extends ElaborateOptions {
+  /** 'interp' checks every access (debugging); 'codegen' (default) runs generated code. */
+  backend?: BackendKind;
+}
+
+/** Runs after the cycle's comb logic settled, before the clock edge. Must not write signals. */
+export type SettledHook = (cycle: number) => void;
+export interface Tracer {
+  sample(cycle: number): void;
+}
+
+export class Simulator {
+  readonly netlist: Netlist;
+  readonly backend: BackendKind;
+  /** Current value of every slot (also the trace source's `values`). */
+  readonly values: Uint32Array;
+  private readonly next: Uint32Array;
+  private readonly be: Backend;
+  private cycleCount = 0;
+  private settled = false;
+  private inHooks = false;
+  private hooks: SettledHook[] = [];
+  private tracers: Tracer[] = [];
+  private source: TraceSource | null = null;
+  private byPath: Map<string, SignalImpl> | null = null;
+
+  constructor(top: Module, options: SimulatorOptions = {}) {
+    this.netlist = elaborate(top, options);
+    this.backend = options.backend ?? 'codegen';
+    const n = this.netlist.nslots;
+    this.values = new Uint32Array(n);
+    this.next = new Uint32Array(n);
+    for (const s of this.netlist.signals) {
+      s.S = this.values;
+      s.N = this.next;
+    }
+    this.be = this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next) : new Codegen(this.netlist, this.values, this.next);
+    this.reset();
+  }
+
+  /** Cycles completed (clock edges) since construction. */
+  get cycle(): number {
+    return this.cycleCount;
+  }
+
+  /** Puts every register at its reset value (memories keep their contents) and drops pending memory writes.
+   *  The cycle count continues, so traces stay monotonic. */
+  reset(): void {
+    const nl = this.netlist;
+    for (let k = 0; k < nl.regSlots.length; k++) {
+      const slot = nl.regSlots[k]!;
+      this.values[slot] = nl.regReset[k]!;
+      this.next[slot] = nl.regReset[k]!;
+    }
+    for (const t of nl.ties) this.values[t.slot] = t.value;
+    for (const m of nl.memories) m.wn = 0;
+    this.settled = false;
+  }
+
+  /** Evaluates the comb logic now (done automatically by step/peek when needed). */
+  settle(): void {
+    this.be.settle();
+    this.settled = true;
+  }
+
+  /** One clock cycle. */
+  step(): void {
+    if (!this.settled) this.be.settle();
+    const hooks = this.hooks;
+    const tracers = this.tracers;
+    if (hooks.length !== 0 || tracers.length !== 0) this.sampleHooks(hooks, tracers);
+    this.be.clock();
+    this.cycleCount++;
+    this.settled = false;
+  }
+
+  private sampleHooks(hooks: SettledHook[], tracers: Tracer[]): void {
+    const c = this.cycleCount;
+    this.inHooks = true;
+    this.be.enterHooks();
+    try {
+      for (let k = 0; k < hooks.length; k++) hooks[k]!(c);
+      for (let k = 0; k < tracers.length; k++) tracers[k]!.sample(c);
+    } finally {
+      this.be.leaveHooks();
+      this.inHooks = false;
+    }
+  }
+
+  run(cycles: number): void {
+    if (!Number.isInteger(cycles) || cycles < 0) throw new RangeError(`run: cycles must be a non-negative integer, got ${cycles}`);
+    for (let k = 0; k < cycles; k++) this.step();
+  }
+
+  private own(sig: Signal, what: string): SignalImpl {
+    if (!(sig instanceof SignalImpl) || sig.S !== this.values) {
+      throw new SimulationError(`${what}: '${sig instanceof SignalImpl ? sig.label() : String(sig)}' is not a signal of this simulator's design`);
+    }
+    return sig;
+  }
+
+  /** Value of a signal with this cycle's comb logic settled. */
+  peek(sig: Signal): number {
+    const s = this.own(sig, 'peek');
+    if (!this.settled && !this.inHooks) this.settle();
+    return this.values[s.i]!;
+  }
+
+  /** Drives a top-level input; takes effect in the current (not yet clocked) cycle. */
+  poke(input: Input, value: number | boolean): void {
+    const s = this.own(input, 'poke');
+    if (!this.netlist.topInputs.has(s.i)) throw new SimulationError(`poke: '${s.path}' is not an input of the top module`);
+    if (this.inHooks) throw new SimulationError(`poke of '${s.path}' from a settled hook: hooks are read-only`);
+    const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    const max = s.width === 32 ? 0xffffffff : 2 ** s.width - 1;
+    if (!Number.isInteger(v) || v < 0 || v > max) throw new SimulationError(`poke: ${value} does not fit in '${s.path}' (${s.width} bit(s))`);
+    this.values[s.i] = v;
+    this.settled = false;
+  }
+
+  /** Finds a signal by hierarchical path, e.g. 'top.mac.acc'. */
+  signal(path: string): Signal {
+    if (this.byPath === null) {
+      this.byPath = new Map();
+      for (const s of this.netlist.signals) this.byPath.set(s.path, s);
+    }
+    const s = this.byPath.get(path);
+    if (s === undefined) throw new SimulationError(`no signal named '${path}'`);
+    return s as unknown as Signal;
+  }
+
+  /** Adds a settled hook; returns a function removing it. */
+  onSettled(hook: SettledHook): () => void {
+    this.hooks = [...this.hooks, hook];
+    return () => {
+      this.hooks = this.hooks.filter((h) => h !== hook);
+    };
+  }
+
+  /** Adds a tracer sampled every cycle after the settled hooks; returns a function detaching it. */
+  attachTracer(t: Tracer): () => void {
+    this.tracers = [...this.tracers, t];
+    return () => {
+      this.tracers = this.tracers.filter((x) => x !== t);
+    };
+  }
+
+  /** The symbol table for wave writers: every named signal (aliases share a slot) and the probes. */
+  traceSource(): TraceSource {
+    if (this.source === null) {
+      const signals: TraceSignal[] = this.netlist.signals.map((s) => {
+        const ts: TraceSignal = { path: s.path, width: s.width, kind: s.kind === 'reg' ? 'reg' : 'wire', slot: s.i };
+        if (s.enumNames !== null) ts.enumNames = s.enumNames;
+        return ts;
+      });
+      const strings: TraceString[] = this.netlist.probes.map((p) => ({ path: p.path, get: p.get }));
+      this.source = { signals, strings, values: this.values };
+    }
+    return this.source;
+  }
+}
