@@ -187,6 +187,21 @@ function alias(p: Printer, id: string, o: Operands, enc: Encoding): string | und
   }
 }
 
+/** An encoding's alternative spellings (`Encoding.aliases` where the table declares them). */
+type Spelled = Encoding & { aliases?: Array<{ mnemonic: string; syntax: string; fixed?: Partial<Operands> }> };
+
+/**
+ * llvm-objdump prints a short form with implied operands when the word has those values (`cv.mulu rd, rs1, rs2`
+ * for `cv.mulun ..., 0`); the `...i` duplicates without implied operands are never printed.
+ */
+function shortAlias(enc: Spelled, ops: Operands): { mnemonic: string; syntax: string } | undefined {
+  for (const a of enc.aliases ?? []) {
+    const fixedOps = Object.entries(a.fixed ?? {});
+    if (fixedOps.length > 0 && fixedOps.every(([k, v]) => ops[k as OperandName] === v)) return a;
+  }
+  return undefined;
+}
+
 const RVC_HINT_RD0 = new Set(['c.li', 'c.lui', 'c.slli', 'c.mv', 'c.add']);
 
 /** Formats an already decoded instruction (e.g. from the ISS's decoder) at address `pc`. */
@@ -209,6 +224,10 @@ export function formatDecoded(d: Decoded, pc: number, opts: DisasmOptions & { st
   if (aliases) {
     const a = alias(p, d.def.id, d.ops, d.enc);
     if (a !== undefined) return a;
+    if (p.style === 'llvm') {
+      const short = shortAlias(d.enc, d.ops);
+      if (short) return fromTemplate(p, { ...d.enc, mnemonic: short.mnemonic, syntax: short.syntax }, d.ops);
+    }
   }
   return fromTemplate(p, d.enc, d.ops);
 }
