@@ -83,6 +83,18 @@ export interface OperandField {
   hex?: boolean;
 }
 
+/**
+ * Another spelling an assembler accepts for an encoding: GNU as' `...i` duplicates (`p.extracti` = `p.extract`,
+ * same syntax) and short forms with implied operands (`p.muls rd, rs1, rs2` = `p.mulsn rd, rs1, rs2, 0`).
+ * Disassemblers print the encoding's own mnemonic.
+ */
+export interface EncodingAlias {
+  mnemonic: string;
+  /** Operand template of the alias; operands it does not mention take their `fixed` value (else 0). */
+  syntax: string;
+  fixed?: Partial<Operands>;
+}
+
 /** One concrete encoding of an instruction in one flavour (or in both, for RV32 base instructions). */
 export interface Encoding {
   /** Mnemonic as GNU `as` (xpulpv2) or LLVM 19 (corev) spells it. */
@@ -103,6 +115,8 @@ export interface Encoding {
    * an immediate is zero, or rd != x0). The decoder treats a word failing them as another instruction or illegal.
    */
   valid?: (f: Operands) => boolean;
+  /** Other spellings of this encoding the assembler must accept (see `EncodingAlias`). */
+  aliases?: EncodingAlias[];
 }
 
 /**
