@@ -1,0 +1,44 @@
+// One call from assembly source to an ELF executable, the way a target configuration asks for it: the preset
+// gives the flavour and whether RVC exists, the memory map bounds the link.
+import type { SystemConfig } from '../../../rtl/config/index.ts';
+import { type LinkOptions, type LinkResult, link, linkedElf } from '../linker.ts';
+import { type AsmOptions, type AsmResult, assemble, assembleFile } from './assembler.ts';
+import type { Diagnostic } from './diagnostics.ts';
+
+export { assemble, assembleFile } from './assembler.ts';
+export type { AsmOptions, AsmResult } from './assembler.ts';
+export { AsmError, AsmFailure, formatDiagnostic } from './diagnostics.ts';
+export type { Diagnostic, SourceLoc } from './diagnostics.ts';
+
+export interface BuildOptions {
+  /** Assembler options other than flavour/rvc (which come from `config` unless given here). */
+  asm?: Partial<AsmOptions>;
+  link?: LinkOptions;
+}
+
+export interface BuildResult {
+  elf: Uint8Array;
+  linked: LinkResult;
+  warnings: Diagnostic[];
+}
+
+function asmOptions(config: SystemConfig, o: BuildOptions): AsmOptions {
+  return { flavour: config.core.flavour, rvc: config.core.rvc, ...o.asm };
+}
+
+function finish(res: AsmResult, config: SystemConfig, o: BuildOptions, rvc: boolean): BuildResult {
+  const linked = link([res.object], { memory: config.memory, ...o.link });
+  return { elf: linkedElf(linked, { rvc }), linked, warnings: res.warnings };
+}
+
+/** Assembles and links a source file for a configuration. Throws AsmFailure listing every error. */
+export function buildElfFromFile(path: string, config: SystemConfig, o: BuildOptions = {}): BuildResult {
+  const opts = asmOptions(config, o);
+  return finish(assembleFile(path, opts), config, o, opts.rvc);
+}
+
+/** Assembles and links source text (named `file` in messages). Throws AsmFailure listing every error. */
+export function buildElf(source: string, file: string, config: SystemConfig, o: BuildOptions = {}): BuildResult {
+  const opts = asmOptions(config, o);
+  return finish(assemble(source, file, opts), config, o, opts.rvc);
+}
