@@ -128,6 +128,10 @@ export const rv32iInstrs: InstrDef[] = [
     enc32('fence', 'pred, succ', shape([[6, 0, 0x0f], [14, 12, 0]], [uimm('pred', 27, 24), uimm('succ', 23, 20)])),
     (h) => h.system('fence'),
   ),
+  // FENCE.TSO (fm = 1000, pred = succ = RW) is a fence at least as strong; listed for its spelling.
+  base('fence.tso', 'I', 'fence', enc32('fence.tso', '', { ...fixed([31, 0, 0x8330000f]), fields: [] }), (h) =>
+    h.system('fence'),
+  ),
   base('ecall', 'I', 'ecall', enc32('ecall', '', { ...fixed([31, 0, 0x00000073]), fields: [] }), (h) =>
     h.system('ecall'),
   ),
