@@ -1,5 +1,7 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
 import { Command } from 'commander';
+import { registerAsm } from './asm.ts';
+import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
 
 export function buildCli(): Command {
@@ -10,6 +12,8 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerIss(program);
+  registerDisasm(program);
+  registerAsm(program);
   return program;
 }
 
