@@ -1,6 +1,5 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
 import { Command } from 'commander';
-import { registerAsm } from './asm.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
 
@@ -13,7 +12,6 @@ export function buildCli(): Command {
     .exitOverride();
   registerIss(program);
   registerDisasm(program);
-  registerAsm(program);
   return program;
 }
 
