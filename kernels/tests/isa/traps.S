@@ -1,5 +1,5 @@
 # traps.S -- synchronous traps common to the three cores: ecall (mcause 11), illegal instruction (mcause 2) from
-# an undecodable 32-bit word and from c.unimp (all-zero 16-bit word); mepc = the trapping instruction; mret
+# an undecodable 32-bit word and from the all-zero 16-bit word (c.unimp); mepc = the trapping instruction; mret
 # returns to mepc; mstatus.MIE moves to MPIE on the trap and back on mret.
 .include "test.inc"
 TEST_BEGIN
@@ -14,9 +14,7 @@ TEST_BEGIN
   CHECK s10, 2
   CASE 3
   EXPECT_TRAP 2, 2
-  .option rvc
-  c.unimp
-  .option norvc
+  .half 0x0000                # c.unimp
   CHECK s10, 3
   CASE 4
   la t0, 1f
