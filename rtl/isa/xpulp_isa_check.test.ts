@@ -2,8 +2,10 @@
 // the RI5CY RTL (tohost = 1) and checks 457 results computed by an independent model: every CHK below is a value
 // the RTL produced. Instructions are its xpulpv2.inc macros; their operands map to ours through the macro
 // parameter names. Control flow is straight-line except the immediate branches and one hardware loop.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { readElf, symbol } from '../../kernels/toolchain/elf.ts';
+import { makeDecoder } from './decoder.ts';
 import type { Encoding, InstrDef, OperandName, Operands } from './types.ts';
 import { xpulpInstrs } from './xpulp.ts';
 import { MiniHart } from './xpulp_test_hart.ts';
@@ -145,5 +147,53 @@ describe('xpulp_isa_check.S (RTL-checked results)', () => {
     }
     expect(a0).toBe(6);
     expect(regs.count).toBe(1);
+  });
+});
+
+function word32(data: Uint8Array, o: number): number {
+  return (data[o]! | (data[o + 1]! << 8) | (data[o + 2]! << 16) | (data[o + 3]! << 24)) >>> 0;
+}
+
+describe('fixture ELFs that ran on the RTL decode to our entries', () => {
+  it('xpulp_isa_check.elf (GNU as + xpulpv2.inc): the XpulpV2 words are the .S macros, in order', () => {
+    const elf = readElf(new Uint8Array(readFileSync(new URL('xpulp_isa_check.elf', DIR))), 'xpulp_isa_check.elf');
+    const text = elf.sections.find((x) => x.name === '.text')!;
+    const dec = makeDecoder('xpulpv2');
+    const fromElf: string[] = [];
+    let n = 0;
+    for (let pc = symbol(elf, '_start')!.value; pc < symbol(elf, 'isa_data')!.value; ) {
+      const d = dec(word32(text.data, pc - text.addr));
+      expect(d, `word at 0x${pc.toString(16)}`).not.toBeNull();
+      if (d!.def.ext.startsWith('Xpulp')) fromElf.push(d!.def.id);
+      pc += d!.size;
+      n++;
+    }
+    const fromSource = source
+      .map((l) => l.replace(/#.*$/, '').trim().split(/\s+/)[0]!)
+      .filter((op) => params.has(op))
+      .map((op) => entryOf(op).d.id);
+    expect(fromElf).toEqual(fromSource);
+    expect(fromElf.length).toBe(441);
+    expect(n).toBeGreaterThan(3000);
+  });
+  it('every word of the executable sections of the cv32e40p fixture ELFs (clang-19) decodes as CORE-V', () => {
+    const dir = new URL('../cv32e40p/', DIR);
+    const dec = makeDecoder('corev');
+    let xpulp = 0;
+    let words = 0;
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.elf'))) {
+      const elf = readElf(new Uint8Array(readFileSync(new URL(f, dir))), f);
+      for (const sec of elf.sections.filter((x) => (x.flags & 4) !== 0 && x.size > 0)) {
+        for (let o = 0; o < sec.size; ) {
+          const d = dec(word32(sec.data, o));
+          expect(d, `${f} ${sec.name}+0x${o.toString(16)}`).not.toBeNull();
+          if (d!.def.ext.startsWith('Xpulp')) xpulp++;
+          o += d!.size;
+          words++;
+        }
+      }
+    }
+    expect(words).toBeGreaterThan(5000);
+    expect(xpulp).toBeGreaterThan(300);
   });
 });
