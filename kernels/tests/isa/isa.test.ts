@@ -51,7 +51,10 @@ describe('ISA test programs on the ISS', () => {
     for (const g of ['rv32i_alu', 'rv32i_branch', 'rv32i_jump', 'rv32i_ldst', 'rv32m', 'rvc', 'csr', 'traps']) {
       expect(programs).toContain(`${g}.S`);
     }
-    for (const g of ['mem', 'bitman', 'alu', 'mac', 'simd', 'hwloop']) expect(programs).toContain(`xpulp_${g}.S`);
+    for (const g of ['mem', 'bitman', 'alu', 'mac', 'simd', 'hwloop']) {
+      expect(programs).toContain(`xpulp_${g}.S`);
+      expect(programs).toContain(`corev_${g}.S`);
+    }
   });
 
   for (const file of programs) {
