@@ -346,6 +346,21 @@ describe('writeElf -> readElf round trip', () => {
     ]);
   });
 
+  it('writes Tag_RISCV_arch into .riscv.attributes when asked', () => {
+    // Checked by hand: `riscv64-unknown-elf-readelf -A` prints Tag_RISCV_arch: "rv32i2p1_m2p0_c2p0_xcvsimd1p0" for
+    // this file and `llvm-readelf-19 -A` shows TagName: arch with the same value.
+    const arch = 'rv32i2p1_m2p0_c2p0_xcvsimd1p0';
+    const elf = readElf(writeElf({ entry: 0, arch, sections: [{ name: '.text', addr: 0, size: 4, flags: SHF_ALLOC }] }), 'a.elf');
+    expect(elf.arch).toBe(arch);
+    const attr = section(elf, '.riscv.attributes')!;
+    expect(attr.type).toBe(0x7000_0003);
+    expect(attr.flags).toBe(0);
+    // 'A', u32 length 0x2e, "riscv\0", Tag_File (1), u32 length 0x24, Tag_RISCV_arch (5), the string and its NUL.
+    expect(Array.from(attr.data.subarray(0, 18))).toEqual([0x41, 0x2e, 0, 0, 0, 0x72, 0x69, 0x73, 0x63, 0x76, 0, 1, 0x24, 0, 0, 0, 5, 0x72]);
+    expect(attr.data.length).toBe(0x2f);
+    expect(elf.segments.length).toBe(1);
+  });
+
   it('rejects inconsistent specs, naming the section', () => {
     const text = (addr: number, size: number, name = '.text'): ElfSectionSpec => ({ name, addr, size, flags: SHF_ALLOC });
     expect(() => writeElf({ entry: 0, sections: [text(0, 16), text(8, 16, '.data')] })).toThrow(

@@ -21,12 +21,14 @@ import {
   SHN_UNDEF,
   SHT_NOBITS,
   SHT_PROGBITS,
+  SHT_RISCV_ATTRIBUTES,
   SHT_STRTAB,
   SHT_SYMTAB,
   SYM_SIZE,
   type SymbolBind,
   type SymbolType,
 } from './elf_format.ts';
+import { TAG_FILE, TAG_RISCV_ARCH } from './elf_attributes.ts';
 
 export interface ElfSectionSpec {
   name: string;
@@ -63,6 +65,11 @@ export interface ElfWriteSpec {
   entry: number;
   /** e_flags; default EF_RISCV_RVC (soft-float ilp32 with compressed code). */
   flags?: number;
+  /**
+   * Tag_RISCV_arch for a .riscv.attributes section (e.g. `rv32i2p1_m2p0_c2p0_xcvsimd1p0`); readers such as
+   * `pulpsim disasm` take the extension flavour from it.
+   */
+  arch?: string;
 }
 
 const SYMBOL_TYPE_CODES: Record<NonNullable<ElfSymbolSpec['type']>, number> = {
@@ -113,8 +120,38 @@ interface Placed {
   nameOff: number;
 }
 
+/** A .riscv.attributes section holding only Tag_RISCV_arch (psABI layout, see elf_attributes.ts). */
+export function riscvAttributesSection(arch: string): Uint8Array {
+  const archBytes = new TextEncoder().encode(`${arch}\0`);
+  const vendor = new TextEncoder().encode('riscv\0');
+  // The tag values (1, 5) fit one ULEB128 byte each.
+  const fileLen = 1 + 4 + 1 + archBytes.length;
+  const subLen = 4 + vendor.length + fileLen;
+  const out = new Uint8Array(1 + subLen);
+  const v = new DataView(out.buffer);
+  out[0] = 0x41;
+  v.setUint32(1, subLen, true);
+  out.set(vendor, 5);
+  const at = 5 + vendor.length;
+  out[at] = TAG_FILE;
+  v.setUint32(at + 1, fileLen, true);
+  out[at + 5] = TAG_RISCV_ARCH;
+  out.set(archBytes, at + 6);
+  return out;
+}
+
 /** Writes an executable ELF32 little-endian RISC-V file. Throws on an inconsistent spec, naming the section. */
-export function writeElf(spec: ElfWriteSpec): Uint8Array {
+export function writeElf(input: ElfWriteSpec): Uint8Array {
+  const spec: ElfWriteSpec =
+    input.arch === undefined
+      ? input
+      : {
+          ...input,
+          sections: [
+            ...input.sections,
+            { name: '.riscv.attributes', addr: 0, data: riscvAttributesSection(input.arch), flags: 0, align: 1, type: SHT_RISCV_ATTRIBUTES },
+          ],
+        };
   const reserved = new Set(['', '.symtab', '.strtab', '.shstrtab']);
   const names = new Set<string>();
   for (const s of spec.sections) {
