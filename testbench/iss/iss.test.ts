@@ -260,3 +260,30 @@ describe('performance counters (instructions, not cycles)', () => {
     expect([iss.readReg(5), iss.readReg(6)]).toEqual([2, 3]);
   });
 });
+
+describe('RI5CY v1.0 instruction differences (ri5cy_v1/README.md)', () => {
+  it('excludes only instructions the table has', async () => {
+    const { findId } = await import('../../rtl/isa/table.ts');
+    const { versionRules } = await import('./versions.ts');
+    for (const v of Object.values(versionRules)) for (const id of v.excluded) expect(findId(id), id).toBeDefined();
+  });
+
+  it('p.bitrev is illegal on v1.0 and legal on v3.4.0', async () => {
+    const { byId, encode } = await import('../../rtl/isa/table.ts');
+    const w = encode(byId('p.bitrev').enc.xpulpv2!, { rd: 5, rs1: 6, imm: 0, imm2: 0 });
+    expect(machine('ri5cy_v1', [w]).step().trap?.cause).toBe(2);
+    expect(machine('ri5cy', [w]).step().trap).toBeUndefined();
+  });
+
+  it('pv.dotup.sci.b sign-extends its 6-bit immediate on v1.0 (63 -> lanes 0xff), zero-extends on v3.4.0 (lanes 63)', async () => {
+    const { byId, encode } = await import('../../rtl/isa/table.ts');
+    const w = encode(byId('pv.dotup.sci.b').enc.xpulpv2!, { rd: 5, rs1: 6, imm: 63 });
+    const li = 0x01010337; // lui x6, 0x01010 -> x6 = 0x01010000
+    for (const [version, expected] of [['ri5cy', 4 * 63], ['ri5cy_v1', 4 * 255]] as const) {
+      const iss = machine(version, [li, addi(6, 6, 0x101), w]);
+      for (let i = 0; i < 3; i++) iss.step();
+      expect(iss.readReg(6)).toBe(0x01010101);
+      expect(iss.readReg(5), version).toBe(expected);
+    }
+  });
+});
