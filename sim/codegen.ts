@@ -2,13 +2,14 @@
 // Comb processes are called in levelized order as constants of the generated closure (each call site sees
 // one target, so V8 inlines small processes); the clock edge evaluates the clock enables once into a byte
 // array, calls the enabled seq processes, then commits with one unrolled `S[k] = N[k]` per register, slot
-// indices written as literals. Signals' accessor object is null here, so a process's `sig.v` is a bare
-// typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
+// indices written as literals. The design's signals are re-parented to FastSignal, so a process's `sig.v` is
+// a bare typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
 // Code is split into functions of at most CHUNK statements: V8 will not optimise a function whose bytecode
 // exceeds ~60 KB (fact sheet §2.1b: a 1,200-node function ran 50x slower than split ones).
 import { writeFileSync } from 'node:fs';
 import type { Backend } from './backend.ts';
-import type { MemoryImpl } from './memory.ts';
+import { FastMemory, type MemoryImpl } from './memory.ts';
+import { FastSignal } from './signal.ts';
 import type { Netlist } from './netlist.ts';
 
 const CHUNK = 200;
@@ -83,8 +84,8 @@ export class Codegen implements Backend {
   readonly source: string;
 
   constructor(nl: Netlist, S: Uint32Array, N: Uint32Array) {
-    for (const s of nl.signals) s.acc = null;
-    for (const m of nl.memories) m.acc = null;
+    for (const s of nl.signals) Object.setPrototypeOf(s, FastSignal.prototype);
+    for (const m of nl.memories) Object.setPrototypeOf(m, FastMemory.prototype);
     this.source = generateSource(nl);
     const dump = process.env.PULPSIM_CODEGEN_DUMP;
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);

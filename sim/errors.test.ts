@@ -322,6 +322,44 @@ describe('interpreter run-time checks', () => {
     expect(() => sim.step()).toThrow("comb process 'top.latchy' did not drive 'top.o' on this run");
   });
 
+  it('a comb process keeping state in JavaScript is caught by the re-evaluation', () => {
+    class T extends Module {
+      o = this.output(8);
+      constructor() {
+        super();
+        let hidden = 0;
+        this.comb('counter', () => {
+          hidden = (hidden + 1) & 0xff;
+          this.o.v = hidden;
+        });
+      }
+    }
+    expect(() => elab(new T(), 'interp').step()).toThrow(/comb process 'top\.counter' drove \d+ into 'top\.o', then \d+ when evaluated again/);
+  });
+
+  it('a read outside the learned set that is in schedule order is accepted and recorded', () => {
+    const MAGIC = 0x2468_ace1;
+    class T extends Module {
+      x = this.input(32);
+      r = this.reg(8, 77);
+      o = this.output(8);
+      constructor() {
+        super();
+        this.comb('sel', () => {
+          this.o.v = this.x.v === MAGIC ? this.r.v : 1;
+        });
+      }
+    }
+    const top = new T();
+    const sim = elab(top, 'interp');
+    const p = sim.netlist.procs.find((q) => q.path === 'top.sel')!;
+    const rSlot = sim.traceSource().signals.find((s) => s.path === 'top.r')!.slot;
+    expect(p.reads).not.toContain(rSlot);
+    sim.poke(top.x, MAGIC);
+    expect(sim.peek(top.o)).toBe(77);
+    expect(p.reads).toContain(rSlot);
+  });
+
   it('settled hooks are read-only; memory addresses are range-checked', () => {
     class T extends Module {
       w = this.wire(4);

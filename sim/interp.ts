@@ -1,10 +1,14 @@
 // The interpreter back-end: every signal access of every process goes through `Interp`'s checks, so the
 // design's assumptions are verified each cycle and a violation names the process and the signal:
-//  - a comb process reads a signal whose driver has not run yet this cycle (a read the learning phase
-//    never saw, so the schedule could not order it) -> SimulationError; the fix is a declared read
-//    (`comb(name, fn, { reads: [...] })`). Unlearned reads that happen to be in order (registers, inputs,
-//    signals driven earlier in the schedule) are harmless and accepted: the generated code computes the
-//    same values for them.
+//  - every read of a comb process is checked against the read set the schedule was built from. A read
+//    outside it whose driver has not run yet this cycle (the learning phase never saw it, so the schedule
+//    could not order it) -> SimulationError; the fix is a declared read (`comb(name, fn, { reads: [...] })`).
+//    A read outside it that is nevertheless in order (a register, an input, a signal driven earlier in the
+//    schedule) is harmless: the generated code computes the same value. It is added to the process's read
+//    set and counted in `unlearnedReads`, and the run goes on; this is the documented choice (no re-levelizing).
+//  - comb processes hold no state: after each settle every comb process is evaluated a second time on the
+//    settled values, and a process that then drives a different value (hidden JavaScript state, a random
+//    number, an unordered read) is reported;
 //  - a comb process drives a signal it did not drive while learning, or fails to drive one it did (a
 //    latch: comb processes must assign every signal they drive on every path);
 //  - a value that does not fit its signal (integers 0..2^w-1; 32-bit signals also accept int32 results);
@@ -41,6 +45,11 @@ export class Interp implements Access, Backend {
   private readonly memDomain: Map<MemoryImpl, number>;
   private readonly enabled: Uint8Array;
   private readonly procs: readonly ProcInfo[];
+  /** Per comb process, a bitmap of the slots its schedule position accounts for. */
+  private readonly readBits: Uint32Array[];
+  private verifying = false;
+  /** Reads outside the learned sets that were in schedule order (harmless; see above). */
+  unlearnedReads = 0;
 
   constructor(
     private readonly nl: Netlist,
@@ -52,6 +61,12 @@ export class Interp implements Access, Backend {
     this.prodPos = new Int32Array(nl.nslots).fill(-1);
     nl.combOrder.forEach((k, pos) => {
       for (const slot of nl.procs[k]!.writes) this.prodPos[slot] = pos;
+    });
+    const words = (nl.nslots + 31) >>> 5;
+    this.readBits = nl.procs.map((p) => {
+      const bits = new Uint32Array(p.kind === 'comb' ? words : 0);
+      for (const slot of p.reads) bits[slot >>> 5]! |= 1 << (slot & 31);
+      return bits;
     });
     this.regWriter = new Int32Array(nl.nslots).fill(-1);
     this.regDomainOf = new Int32Array(nl.nslots).fill(-1);
@@ -85,8 +100,17 @@ export class Interp implements Access, Backend {
 
   rd(s: SignalImpl): number {
     const slot = s.i;
-    if (this.mode === COMB && this.wstamp[slot] !== this.run && this.prodPos[slot]! >= this.pos) {
+    if (this.mode === COMB && this.wstamp[slot] !== this.run) {
       const c = this.cur!;
+      const bits = this.readBits[c.idx]!;
+      if (((bits[slot >>> 5]! >>> (slot & 31)) & 1) === 0) this.unlearnedRead(c, s, bits);
+    }
+    return this.S[slot]!;
+  }
+
+  private unlearnedRead(c: ProcInfo, s: SignalImpl, bits: Uint32Array): void {
+    const slot = s.i;
+    if (this.prodPos[slot]! >= this.pos) {
       if (this.nl.driver[slot] === c.idx) {
         this.fail(`comb process '${c.path}' reads '${s.path}' before driving it in the same run (a combinational loop through its own output)`);
       }
@@ -96,7 +120,9 @@ export class Interp implements Access, Backend {
           `comb('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { reads: [...] })`,
       );
     }
-    return this.S[slot]!;
+    bits[slot >>> 5]! |= 1 << (slot & 31);
+    c.reads.push(slot);
+    this.unlearnedReads++;
   }
 
   wr(s: SignalImpl, x: Value): void {
@@ -117,7 +143,14 @@ export class Interp implements Access, Backend {
     }
     if (!fits(x, s.width)) this.fail(`comb process '${c.path}' drove ${String(x)} into '${s.path}' (${s.width} bit(s)): the value is wider than the signal`);
     this.wstamp[slot] = this.run;
-    this.S[slot] = (x as number) & s.mask;
+    const v = ((x === true ? 1 : x === false ? 0 : x) & s.mask) >>> 0;
+    if (this.verifying && this.S[slot] !== v) {
+      this.fail(
+        `comb process '${c.path}' drove ${this.S[slot]} into '${s.path}', then ${v} when evaluated again on the settled ` +
+          `values of the same cycle: a comb process must be a function of the signals it reads (no state kept in JavaScript variables)`,
+      );
+    }
+    this.S[slot] = v;
   }
 
   wrNext(s: SignalImpl, x: Value): void {
@@ -168,10 +201,22 @@ export class Interp implements Access, Backend {
   }
 
   settle(): void {
-    const order = this.nl.combOrder;
-    const procs = this.procs;
     this.mode = COMB;
     try {
+      this.combPass(false);
+      this.combPass(true);
+    } finally {
+      this.mode = IDLE;
+      this.cur = null;
+      this.verifying = false;
+    }
+  }
+
+  private combPass(verify: boolean): void {
+    const order = this.nl.combOrder;
+    const procs = this.procs;
+    this.verifying = verify;
+    {
       for (let pos = 0; pos < order.length; pos++) {
         const p = procs[order[pos]!]!;
         this.cur = p;
@@ -189,9 +234,6 @@ export class Interp implements Access, Backend {
           }
         }
       }
-    } finally {
-      this.mode = IDLE;
-      this.cur = null;
     }
   }
 

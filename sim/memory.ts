@@ -20,7 +20,7 @@ export class MemoryImpl {
   readonly wd: Uint32Array;
   readonly wm: Uint32Array;
   wn = 0;
-  acc: Access | null;
+  acc: Access;
   path = '';
   name: string | null;
 
@@ -43,24 +43,12 @@ export class MemoryImpl {
 
   /** Contents at `addr` as of the start of this cycle. */
   read(addr: number): number {
-    const a = this.acc;
-    if (a !== null) return a.memRd(this, addr);
-    return addr < this.depth ? this.data[addr]! : 0;
+    return this.acc.memRd(this, addr);
   }
 
   /** Queue a write applied at the clock edge; `mask` selects the bits written (byte enables). */
   write(addr: number, data: Value, mask = 0xffffffff): void {
-    const a = this.acc;
-    if (a !== null) {
-      a.memWr(this, addr, data, mask);
-      return;
-    }
-    const n = this.wn;
-    if (n >= this.writePorts) this.tooManyWrites();
-    this.wa[n] = addr;
-    this.wd[n] = data as number;
-    this.wm[n] = mask & this.mask;
-    this.wn = n + 1;
+    this.acc.memWr(this, addr, data, mask);
   }
 
   /** Applies the queued writes in order (later writes win). Called at commit. */
@@ -82,6 +70,21 @@ export class MemoryImpl {
 
   label(): string {
     return this.path !== '' ? this.path : (this.name ?? '<unnamed memory>');
+  }
+}
+
+/** The generated-code back-end's memories (re-parented like FastSignal): no checks but the port count. */
+export class FastMemory extends MemoryImpl {
+  override read(addr: number): number {
+    return addr < this.depth ? this.data[addr]! : 0;
+  }
+  override write(addr: number, data: Value, mask = 0xffffffff): void {
+    const n = this.wn;
+    if (n >= this.writePorts) this.tooManyWrites();
+    this.wa[n] = addr;
+    this.wd[n] = (data === true ? 1 : data === false ? 0 : data) & this.mask;
+    this.wm[n] = mask & this.mask;
+    this.wn = n + 1;
   }
 }
 

@@ -1,10 +1,10 @@
-// Signal handles. One runtime class for every kind so that every `sig.v` site in a process sees a single
-// hidden class (V8 keeps such sites monomorphic and inlines the accessor); the kinds differ only in their
-// TypeScript view (Wire/Input/Output have a `v` setter, Reg has `next`).
-//
-// The accessor has two paths. When `acc` is null (generated-code back-end) it is a bare typed-array access
-// at the slot the elaborator assigned. Otherwise every access is routed through an `Access` object: the
-// learner during elaboration, the checking interpreter at run time, or a guard before elaboration.
+// Signal handles. Every signal is created as a `SignalImpl`, whose accessors route each access through an
+// `Access` object: the learner during elaboration, the checking interpreter at run time, or a guard before
+// elaboration. The generated-code back-end re-parents its design's signals to `FastSignal`, whose
+// accessors are a bare typed-array access at the slot the elaborator assigned: no branch, no call, small
+// enough for V8 to inline at every `sig.v` site of a process. All signals of one back-end share one hidden
+// class, so those sites stay monomorphic. The kinds differ only in their TypeScript view (Wire/Input/Output
+// have a `v` setter, Reg has `next`).
 import type { EnumInfo } from './enum.ts';
 import type { Module } from './module.ts';
 import type { MemoryImpl } from './memory.ts';
@@ -30,7 +30,7 @@ export class SignalImpl {
   S: Uint32Array = UNBOUND_ARRAY;
   /** Next values of registers (same indexing as S). */
   N: Uint32Array = UNBOUND_ARRAY;
-  acc: Access | null;
+  acc: Access;
   /** Hierarchical name, set by elaboration. */
   path = '';
   /** Local name: explicit, or the owner's property name found at elaboration. */
@@ -54,29 +54,39 @@ export class SignalImpl {
   }
 
   get v(): number {
-    const a = this.acc;
-    return a === null ? this.S[this.i]! : a.rd(this);
+    return this.acc.rd(this);
   }
-
   set v(x: Value) {
-    const a = this.acc;
-    if (a === null) this.S[this.i] = (x as number) & this.mask;
-    else a.wr(this, x);
+    this.acc.wr(this, x);
   }
-
   get next(): number {
     return this.N[this.i]!;
   }
-
   set next(x: Value) {
-    const a = this.acc;
-    if (a === null) this.N[this.i] = (x as number) & this.mask;
-    else a.wrNext(this, x);
+    this.acc.wrNext(this, x);
   }
 
   /** Name for messages: the hierarchical path once elaborated, else the local name. */
   label(): string {
     return this.path !== '' ? this.path : (this.name ?? `<unnamed ${this.kind}>`);
+  }
+}
+
+/** The generated-code back-end's signals: bare slot accesses, nothing checked. */
+export class FastSignal extends SignalImpl {
+  override get v(): number {
+    return this.S[this.i]!;
+  }
+  override set v(x: Value) {
+    // Booleans become numbers before `&` so the operation's type feedback stays numeric (a boolean
+    // operand would make V8 use the generic operator at this shared site, for every signal).
+    this.S[this.i] = (x === true ? 1 : x === false ? 0 : x) & this.mask;
+  }
+  override get next(): number {
+    return this.N[this.i]!;
+  }
+  override set next(x: Value) {
+    this.N[this.i] = (x === true ? 1 : x === false ? 0 : x) & this.mask;
   }
 }
 

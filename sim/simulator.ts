@@ -7,12 +7,13 @@
 //
 // Process access mechanism — why the generated code can be much faster than the interpreter without
 // parsing process source: processes are plain closures that read `sig.v` and assign `sig.v` / `reg.next`.
-// Every signal is an instance of one class whose accessors test a single field, `acc`. With the
-// generated-code back-end `acc` is null, so an access is `S[slot]` (slot fixed at elaboration) behind a
-// monomorphic, inlinable getter, and the per-cycle driver is straight-line code with slot literals and
-// unrolled commits (codegen.ts). With the interpreter `acc` is the checker (interp.ts), which validates the
-// schedule, drivers, widths and process kinds on every access. During elaboration `acc` is the learner
-// (learn.ts), which discovers each process's reads and writes. A design instance belongs to one simulator.
+// Every signal is created as a SignalImpl, whose accessors delegate each access to an `Access` object: the
+// learner during elaboration (learn.ts: discovers each process's reads and writes), then the checker with
+// the interpreter (interp.ts: validates schedule, drivers, widths and process kinds on every access). The
+// generated-code back-end instead re-parents its design's signals to FastSignal, whose accessors are just
+// `S[slot]` (slot fixed at elaboration): no branch, monomorphic, inlined by V8 into each process; and the
+// per-cycle driver is straight-line code with slot literals and unrolled commits (codegen.ts). The generated
+// code therefore never goes through the checking accessors. A design instance belongs to one simulator.
 //
 // No allocation happens per cycle in either back-end (typed arrays, preallocated queues, hook arrays that
 // are only replaced when hooks are added or removed).
