@@ -7,7 +7,6 @@
 // tohost = 1, else (a0 << 1) | 1, the riscv-tests tohost encoding).
 import type { CoreVersion, SystemConfig } from '../../rtl/config/index.ts';
 import { type DecodeFn, type Decoded, makeDecoder } from '../../rtl/isa/decoder.ts';
-import { findId } from '../../rtl/isa/table.ts';
 import type { Flavour, Hart } from '../../rtl/isa/types.ts';
 import { type Elf, symbol } from '../../kernels/toolchain/elf.ts';
 import { loadElf } from '../../kernels/toolchain/loader.ts';
@@ -126,9 +125,7 @@ export class Iss implements Hart {
     this.loops = new HwLoops(this.rules.loopEnd);
     this.maxInstructions = opts.maxInstructions ?? DEFAULT_MAX;
     this.wfiMode = opts.wfi ?? 'error';
-    // Only ids the table has can be excluded (an id missing from the table is illegal anyway).
-    const exclude = this.rules.excluded.filter((id) => findId(id) !== undefined);
-    this.decode = makeDecoder(this.flavour, { exclude, rvc: config.core.rvc });
+    this.decode = makeDecoder(this.flavour, { exclude: this.rules.excluded, rvc: config.core.rvc });
     const self = this;
     this.csrs = new CsrFile({
       version: this.version,
