@@ -78,7 +78,7 @@ export class InstrTable {
     const want = [...names].sort().join();
     return this.forms(mnemonic)?.find(
       (f) =>
-        f.enc.size === 4 &&
+        (f.enc.size === 4 || mnemonic.startsWith('c.')) &&
         f.enc.fields
           .map((x) => x.name)
           .sort()

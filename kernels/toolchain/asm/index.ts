@@ -42,3 +42,17 @@ export function buildElf(source: string, file: string, config: SystemConfig, o: 
   const opts = asmOptions(config, o);
   return finish(assemble(source, file, opts), config, o, opts.rvc);
 }
+
+/**
+ * The bytes of `source` assembled and linked with .text at `pc` (for single instructions and short snippets:
+ * branch targets written as addresses resolve against `pc`). Throws AsmFailure on errors.
+ */
+export function assembleAt(source: string, pc: number, opts: AsmOptions): Uint8Array {
+  const { object } = assemble(source, opts.reader ? 'snippet.S' : '<snippet>', opts);
+  const linked = link([object], {
+    layout: { statements: [{ kind: 'output', name: '.text', patterns: ['.text'], addr: () => pc }] },
+  });
+  const text = linked.sections.find((s) => s.name === '.text');
+  if (text && text.addr !== pc) throw new Error(`assembleAt: .text landed at ${text.addr}, not ${pc} (alignment)`);
+  return text ? text.bytes : new Uint8Array(0);
+}

@@ -129,6 +129,8 @@ function pcrelPair(rd: ParsedOperand, target: ParsedOperand, here: Value, second
 }
 
 export const pseudos: Record<string, PseudoDef> = {
+  // LLVM's spelling of the c.addi x0 HINT (c.nop with a non-zero immediate), as llvm-objdump prints it.
+  'c.nop': { syntax: ['imm'], expand: (o) => [{ mnemonic: 'c.addi', ops: { rd: X0, imm: get(o, 'imm') } }] },
   nop: { syntax: [''], expand: () => [{ mnemonic: 'addi', ops: { rd: X0, rs1: X0, imm: imm(0) } }] },
   li: {
     syntax: ['rd, imm'],
