@@ -1,7 +1,9 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
 import { Command } from 'commander';
+import { registerAsm } from './asm.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
+import { registerReplay } from './replay.ts';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -12,6 +14,8 @@ export function buildCli(): Command {
     .exitOverride();
   registerIss(program);
   registerDisasm(program);
+  registerAsm(program);
+  registerReplay(program);
   return program;
 }
 

@@ -1,0 +1,13 @@
+// The blocks `pulpsim replay --module` knows: one line per adapter in `registerBuiltinAdapters`.
+import { registerAdapter, type ReplayAdapter } from '../adapter.ts';
+
+const builtins: readonly ReplayAdapter[] = [];
+
+let done = false;
+
+/** Registers every built-in adapter once (idempotent). */
+export function registerBuiltinAdapters(): void {
+  if (done) return;
+  done = true;
+  for (const a of builtins) registerAdapter(a);
+}
