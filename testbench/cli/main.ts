@@ -4,6 +4,7 @@ import { registerAsm } from './asm.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
 import { registerReplay } from './replay.ts';
+import { registerStart } from './start.ts';
 
 export function buildCli(): Command {
   const program = new Command();
@@ -16,6 +17,7 @@ export function buildCli(): Command {
   registerDisasm(program);
   registerAsm(program);
   registerReplay(program);
+  registerStart(program);
   return program;
 }
 
