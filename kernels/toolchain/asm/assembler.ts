@@ -938,7 +938,7 @@ class Pass {
 
   private instruction(mnemonic: string, rest: string, restCol: number, loc: SourceLoc): void {
     const forms = this.table.forms(mnemonic);
-    const pseudo = Object.hasOwn(pseudos, mnemonic) ? pseudos[mnemonic] : undefined;
+    const pseudo = Object.hasOwn(pseudos, mnemonic) && (this.opts.rvc || !mnemonic.startsWith('c.')) ? pseudos[mnemonic] : undefined;
     if (!forms && !pseudo) {
       throw new AsmError(loc, `unknown instruction '${mnemonic}' for flavour ${this.opts.flavour}${this.opts.rvc ? '' : ' without RVC'}`);
     }
@@ -949,7 +949,7 @@ class Pass {
     };
     for (const form of forms ?? []) {
       if (form.def.ext === 'C' && !this.rvc) {
-        note(new MatchError(new AsmError(loc, `'${mnemonic}' needs compressed instructions enabled (.option rvc)`), -1));
+        note(new MatchError(new AsmError(loc, `'${mnemonic}' needs compressed instructions enabled (.option rvc)`), 1e6));
         continue;
       }
       let ops: ParsedOperands;
@@ -984,6 +984,9 @@ class Pass {
         return;
       }
     }
+    // Keep the layout of the rest of the file as if the instruction were there, so later labels (and errors
+    // about them) do not shift.
+    this.cur.fill(forms?.[0]?.enc.size ?? 4);
     throw new AsmError(best!.loc, best!.message);
   }
 
@@ -1060,7 +1063,9 @@ class Pass {
     let chosen = form;
     let chosenOps = ops;
     if (this.rvc && form.enc.size === 4 && pending.length === 0 && !unknownYet && !this.long.has(ordinal)) {
-      const c = findCompressed(this.table, form, ops) ?? this.compressEquivalent(form, ops);
+      // GNU as never turns `jal ra, target` into c.jal (binutils 2.40 relaxes only j/beqz/bnez); LLVM does.
+      const skip = this.dialect === 'gnu' ? ['c.jal'] : [];
+      const c = findCompressed(this.table, form, ops, skip) ?? this.compressEquivalent(form, ops);
       if (c) {
         chosen = c.form;
         chosenOps = c.ops;

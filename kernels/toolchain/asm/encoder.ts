@@ -212,14 +212,16 @@ export function fits(enc: Encoding, ops: Partial<Operands>): boolean {
 
 /**
  * The compressed form of the 32-bit instruction `form` with operands `ops`, if an RVC entry of the table expands
- * to exactly this instruction. `equivalents` are other 32-bit spellings of the same operation to try as well.
+ * to exactly this instruction (RVC entries whose id is in `skip` are not used).
  */
 export function findCompressed(
   table: InstrTable,
   form: InstrForm,
   ops: Operands,
+  skip: string[] = [],
 ): { form: InstrForm; ops: Operands } | undefined {
   for (const c of table.compressedFor(form.def.id)) {
+    if (skip.includes(c.def.id)) continue;
     const p = zeroOperands();
     for (const f of c.enc.fields) p[f.name] = ops[f.name];
     if (!fits(c.enc, p)) continue;
