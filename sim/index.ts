@@ -7,3 +7,4 @@ export { defineBundle, inp, out, type BundleDef, type BundlePorts, type BundleSp
 export { Simulator, type SimulatorOptions, type BackendKind, type SettledHook, type Tracer } from './simulator.ts';
 export { ElaborationError, SimulationError } from './errors.ts';
 export type { Netlist } from './netlist.ts';
+export { bits, bit, sext, cat } from './bits.ts';

@@ -76,7 +76,8 @@ export class MemoryImpl {
 /** The generated-code back-end's memories (re-parented like FastSignal): no checks but the port count. */
 export class FastMemory extends MemoryImpl {
   override read(addr: number): number {
-    return addr < this.depth ? this.data[addr]! : 0;
+    const a = addr >>> 0;
+    return a < this.depth ? this.data[a]! : 0;
   }
   override write(addr: number, data: Value, mask = 0xffffffff): void {
     const n = this.wn;
