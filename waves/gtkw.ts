@@ -1,7 +1,8 @@
 // GTKWave save files (.gtkw): open the VCD with the traces arranged in named groups.
 // Format and flag values: fact sheet hdl-dsl-anchors §3.3, GTKWave src/savefile.c (writer) and
 // src/analyzer.h (enum TraceEntFlagBits), checked against files GTKWave 3.3.118 itself saved.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { ensureDir } from './ensure_dir.ts';
 import { dirname, resolve } from 'node:path';
 import type { TraceSource } from './trace_source.ts';
 import { gtkwaveName, resolveVcdOptions, selectVcdVars, type VcdVar } from './vcd_vars.ts';
@@ -142,7 +143,7 @@ export function writeGtkw(path: string, opts: GtkwOptions): void {
     '[sst_vpaned_height] 240',
   ];
   try {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
+    ensureDir(dirname(resolve(path)));
     writeFileSync(path, [...head, ...body, ''].join('\n'));
   } catch (e) {
     throw new Error(`cannot write GTKWave save file '${path}': ${(e as Error).message}`);

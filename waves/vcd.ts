@@ -4,9 +4,10 @@
 // The per-cycle path diffs the traced slots against a Uint32Array of previous values and encodes
 // changes straight into a fixed byte buffer (ByteSink), so a long run neither allocates per cycle
 // nor grows memory (§0 facts 4-5: tracing is the biggest runtime tax, so keep it cheap and filtered).
-import { mkdirSync, openSync, statSync } from 'node:fs';
+import { openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
+import { ensureDir } from './ensure_dir.ts';
 import type { TraceSource, TraceString } from './trace_source.ts';
 import { vcdIdCode } from './vcd_ids.ts';
 import { resolveVcdOptions, selectVcdVars, type ResolvedVcdOptions, type VcdOptions, type VcdVar } from './vcd_vars.ts';
@@ -360,7 +361,7 @@ function openForWriting(path: string): number {
   const abs = resolve(path);
   const dir = dirname(abs);
   try {
-    mkdirSync(dir, { recursive: true });
+    ensureDir(dir);
   } catch (e) {
     throw new Error(`cannot create the directory of VCD file '${path}': ${(e as Error).message}`);
   }
