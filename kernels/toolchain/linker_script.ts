@@ -109,9 +109,7 @@ function lex(text: string, file: string): Tok[] {
     }
     const m = /^([A-Za-z0-9_.*?\-[\]!$]+|[{}();:=+/&|,])/.exec(text.slice(i));
     if (!m) throw new ScriptError(`${file}:${line}:${col}: unexpected character '${c}'`);
-    // A lone '-' or '*' or '/' is an operator; longer runs are names or patterns.
-    let t = m[1]!;
-    if (/^[-*]/.test(t) && t.length > 1 && !/^\*\(/.test(text.slice(i)) && /^[-]/.test(t)) t = t[0]!;
+    const t = m[1]!;
     out.push({ t, line, col });
     i += t.length;
     col += t.length;

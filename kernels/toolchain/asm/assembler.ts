@@ -292,8 +292,8 @@ class Pass {
     if (text === '') return undefined;
 
     // sym = expr
-    const asg = /^([A-Za-z_.$][\w.$]*)\s*==?\s*/.exec(text);
-    if (asg && !/^[=]=/.test(text.slice(asg[1]!.length).trim()) && text.slice(asg[1]!.length).trim().startsWith('=')) {
+    const asg = /^([A-Za-z_.$][\w.$]*)\s*=(?!=)\s*/.exec(text);
+    if (asg) {
       const ts = this.stream(text.slice(asg[0].length), { ...loc, col: col + asg[0].length });
       this.setSymbol(asg[1]!, ts, { ...loc, col }, false);
       return undefined;
@@ -960,7 +960,7 @@ class Pass {
         continue;
       }
       try {
-        this.emitInstr(form, ops, loc, forms!.length > 1);
+        this.emitInstr(form, ops, loc);
         return;
       } catch (e) {
         if (e instanceof RangeFail) {
@@ -996,7 +996,7 @@ class Pass {
     const form = this.table.formWith(e.mnemonic, names);
     if (!form) throw new AsmError(loc, `the ${this.opts.flavour} table has no '${e.mnemonic}' with operands ${names.join(', ')}`);
     try {
-      this.emitInstr(form, e.ops, loc, false);
+      this.emitInstr(form, e.ops, loc);
     } catch (err) {
       if (err instanceof RangeFail) throw new AsmError(err.loc, err.message);
       throw err;
@@ -1007,8 +1007,7 @@ class Pass {
    * Encodes one instruction of `form`. Fields whose value is not known until link time become relocations.
    * Throws RangeFail when an immediate does not fit (the caller may try another form).
    */
-  private emitInstr(form: InstrForm, parsed: ParsedOperands, loc: SourceLoc, alternatives: boolean): void {
-    void alternatives;
+  private emitInstr(form: InstrForm, parsed: ParsedOperands, loc: SourceLoc): void {
     const ordinal = this.instrOrdinal++;
     const ops: Operands = zeroOperands();
     const pending: Array<{ field: OperandName; mode: FieldMode; target: LinkTarget }> = [];
@@ -1026,8 +1025,8 @@ class Pass {
       const v = p.value;
       if (v.kind === 'fn') {
         if (f.pcrel) throw new AsmError(at, `%${v.fn} cannot be used for the ${f.name} operand of ${form.enc.mnemonic}`);
-        const target = v.fn === 'pcrel_lo' ? this.linkTarget(v.arg) : this.linkTarget(v.arg);
-        pending.push({ field: f.name, mode: v.fn, target });
+        // For %pcrel_lo the argument is the auipc's address; the linker finds its %pcrel_hi there.
+        pending.push({ field: f.name, mode: v.fn, target: this.linkTarget(v.arg) });
         continue;
       }
       if (f.pcrel) {
@@ -1073,8 +1072,6 @@ class Pass {
         // Out of reach of the compressed form in this layout: stay long from now on, so passes settle.
         this.long.add(ordinal);
       }
-    } else if (unknownYet && this.rvc && this.table.compressedFor(form.def.id).length > 0 && this.firstPass) {
-      // Unknown forward target in the first pass: keep the long form for now, decide again next pass.
     }
     if (chosen.enc.size === 2) this.usesRvc = true;
     const s = this.cur;

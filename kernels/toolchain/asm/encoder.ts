@@ -133,13 +133,15 @@ export function matchForm(ts: TokenStream, parts: TemplatePart[], ctx: EvalConte
     for (let i = 0; i < parts.length; i++) {
       const p = parts[i]!;
       if (p.t === 'punct') {
-        // `imm(rs1)` with the offset left out: `(rs1)` means offset 0.
         ts.expectPunct(p.p);
         continue;
       }
       if (p.t === 'reg') {
         const r = parseRegister(ts);
-        if (r.reg !== p.num) ts.pos--, ts.fail(`register ${p.name}`);
+        if (r.reg !== p.num) {
+          ts.pos--;
+          ts.fail(`register ${p.name}`);
+        }
         continue;
       }
       const col = ts.col();
@@ -147,6 +149,7 @@ export function matchForm(ts: TokenStream, parts: TemplatePart[], ctx: EvalConte
         out[p.name] = { kind: 'reg', ...parseRegister(ts) };
         continue;
       }
+      // `imm(rs1)` with the offset left out: `(rs1)` means offset 0 (as in GNU as).
       const nextPart = parts[i + 1];
       if (nextPart?.t === 'punct' && nextPart.p === '(' && ts.isPunct('(') && isRegisterGroup(ts)) {
         out[p.name] = { kind: 'expr', value: { kind: 'abs', v: 0n }, col };

@@ -48,7 +48,7 @@ export function buildElf(source: string, file: string, config: SystemConfig, o: 
  * branch targets written as addresses resolve against `pc`). Throws AsmFailure on errors.
  */
 export function assembleAt(source: string, pc: number, opts: AsmOptions): Uint8Array {
-  const { object } = assemble(source, opts.reader ? 'snippet.S' : '<snippet>', opts);
+  const { object } = assemble(source, '<snippet>', opts);
   const linked = link([object], {
     layout: { statements: [{ kind: 'output', name: '.text', patterns: ['.text'], addr: () => pc }] },
   });

@@ -14,7 +14,8 @@ export type LinkTarget =
 /**
  * How a field value derives from the target address S and the address P of the patched instruction:
  * `pcrel` S - P; `hi` upper 20 bits of S; `lo` low 12 bits of S; `pcrel_hi` upper 20 bits of S - P;
- * `pcrel_lo` low 12 bits of S - A where A is the address of the matching `auipc` (`anchor`); `abs` S.
+ * `pcrel_lo`: the target is the address A of an `auipc` carrying a `pcrel_hi` relocation to T, and the value is
+ * the low 12 bits of T - A (psABI R_RISCV_PCREL_LO12_*); `abs` S.
  */
 export type FieldMode = 'pcrel' | 'hi' | 'lo' | 'pcrel_hi' | 'pcrel_lo' | 'abs';
 
@@ -35,8 +36,6 @@ export type Relocation =
       field: OperandName;
       mode: FieldMode;
       target: LinkTarget;
-      /** For `pcrel_lo`: where the `auipc` is (the address its `pcrel_hi` is relative to). */
-      anchor?: LinkTarget;
       loc: SourceLoc;
     };
 
