@@ -1,6 +1,30 @@
 // The base class of every hardware block. A subclass declares its ports, wires, registers, memories and
 // children as fields (the field name becomes the signal's name) and its behaviour as `comb`/`seq` processes,
-// after Amaranth's m.d.comb/m.d.sync split and PyMTL's update/update_ff.
+// after Amaranth's m.d.comb/m.d.sync split and PyMTL's update/update_ff:
+//
+//   class Acc extends Module {
+//     en = this.input(1);
+//     d = this.input(16);
+//     sum = this.reg(24, 0);
+//     next_sum = this.wire(24);
+//     constructor() {
+//       super();
+//       this.comb('add', () => { this.next_sum.v = (this.sum.v + this.d.v) & 0xffffff; });
+//       this.seq('upd', () => { if (this.en.v) this.sum.next = this.next_sum.v; });
+//     }
+//   }
+//
+// Rules the engine relies on (the interpreter checks them while it runs):
+//  - A comb process drives the same signals on every run (assign defaults first) and keeps no state in
+//    JavaScript variables; a seq process only assigns registers' `next` and writes memories.
+//  - Processes are run during elaboration, on made-up values, to learn what they read and write: they must
+//    have no effect outside signals and memories (testbench work belongs in Simulator.onSettled hooks).
+//  - The schedule orders whole comb processes: a process that reads a consumer's response (ready) and also
+//    drives the request that consumer depends on (valid) forms a loop; split it in two.
+//  - A read guarded by a condition on a wide value that random values rarely meet (e.g. one 32-bit
+//    constant) may escape learning: guard with narrow/enum signals, or declare it (`{ reads: [...] }`).
+//  - Fields are scanned recursively into arrays and plain objects (names `field_index`, `field_key`);
+//    signals kept only in locals or `#private` fields get generated names.
 import type { BundleDef, BundlePorts, BundleSpec } from './bundle.ts';
 import { isEnumType, type EnumInfo } from './enum.ts';
 import { MemoryImpl, type MemoryOptions } from './memory.ts';
@@ -219,7 +243,8 @@ export abstract class Module {
   }
 
   /** Clock-enables `child`'s subtree: its seq processes run and its registers/memories commit only in cycles
-   *  where `en` (sampled after the combinational logic settles) is non-zero. Gates nest. */
+   *  where `en` (sampled after the combinational logic settles) is non-zero. Gates nest. Its comb processes
+   *  keep evaluating every cycle, since their inputs from outside the subtree may change. */
   protected clockGate(child: Module, en: Signal): void {
     this.__decl.gates.push({ child, en: impl(en) });
   }

@@ -149,6 +149,11 @@ export class Simulator {
     this.settled = false;
   }
 
+  /** The comb processes' hierarchical names in evaluation order (the levelized schedule). */
+  schedule(): string[] {
+    return [...this.netlist.combOrder].map((k) => this.netlist.procs[k]!.path);
+  }
+
   /** Finds a signal by hierarchical path, e.g. 'top.mac.acc'. */
   signal(path: string): Signal {
     if (this.byPath === null) {
