@@ -2,6 +2,7 @@
 // (quoted objdump output in the comments) or from hand encoding.
 import { describe, expect, it } from 'vitest';
 import { type AsmOptions, assemble } from './assembler.ts';
+import { assembleAt } from './index.ts';
 import { memoryReader } from './source.ts';
 
 const GNU: AsmOptions = { flavour: 'xpulpv2', rvc: true };
@@ -71,6 +72,22 @@ describe('pseudo-instructions', () => {
       '00163593', // sltiu a1,a2,1
       'fff64593', // xori a1,a2,-1
     ]);
+  });
+});
+
+describe('call and tail (gas 2.40 / llvm-mc-19 output, linked at 0)', () => {
+  const words32 = (b: Uint8Array): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < b.length; i += 4) out.push(((b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)) >>> 0).toString(16).padStart(8, '0'));
+    return out;
+  };
+  it('GNU: call via ra, tail via t1, call rd via t1', () => {
+    const b = assembleAt('call f\ntail f\ncall t0, f\nnop\nf: ret', 0, { flavour: 'xpulpv2', rvc: false });
+    expect(words32(b)).toEqual(['00000097', '01c080e7', '00000317', '01430067', '00000317', '00c302e7', '00000013', '00008067']);
+  });
+  it('LLVM: call rd uses rd for the auipc', () => {
+    const b = assembleAt('call a0, f\ncall ra, f\nf: nop', 0, { flavour: 'corev', rvc: false });
+    expect(words32(b)).toEqual(['00000517', '01050567', '00000097', '008080e7', '00000013']);
   });
 });
 

@@ -153,9 +153,12 @@ export const pseudos: Record<string, PseudoDef> = {
   },
   call: {
     syntax: ['imm', 'rd, imm'],
-    expand: (o, f, here) => {
+    // `call f` goes through ra in both; `call rd, f` takes its auipc temporary from t1 in GNU as 2.40 and uses rd
+    // itself in LLVM 19 (objdump of both assemblers' output).
+    expand: (o, f, here, _loc, dialect) => {
       const rd = f === 0 ? RA : get(o, 'rd');
-      return pcrelPair(rd, get(o, 'imm'), here, { mnemonic: 'jalr', ops: { rd, rs1: rd } });
+      const tmp = f === 1 && dialect === 'gnu' ? T1 : rd;
+      return pcrelPair(tmp, get(o, 'imm'), here, { mnemonic: 'jalr', ops: { rd, rs1: tmp } });
     },
   },
   tail: {
