@@ -81,3 +81,103 @@ export function findRegion(memory: MemRegion[], addr: number, bytes = 1): MemReg
   }
   return undefined;
 }
+
+/** The cluster around the cores: TCDM interconnect and event unit (pulp_cluster 9fd9c3e as GAP-8 uses it). */
+export interface TcdmConfig {
+  /** Word-interleaved banks (bank = address bits above the byte offset); a power of two. */
+  banks: number;
+  /** 32-bit words per bank (row = the address bits above the bank bits); a power of two. */
+  bankWords: number;
+  /** Address bit that turns a load into a test-and-set (pulp_cluster TEST_SET_BIT). */
+  testSetBit: number;
+  /** TCDM_arb_policy_i at reset: bit 0 CH0 tree, bit 1 CH1 tree (0 round-robin counter, 1 last win). */
+  arbPolicy: number;
+}
+
+export interface EventUnitConfig {
+  /** Software event lines (NB_SW_EVT). */
+  swEvents: number;
+  /** Hardware barriers (NB_BARR, = cores in pulp_cluster). */
+  barriers: number;
+  /** Dispatch FIFO entries (DISP_FIFO_DEPTH). */
+  dispatchDepth: number;
+}
+
+export interface ClusterConfig {
+  cores: number;
+  /** Accelerator (HWCE) ports on the cores' channel of the TCDM interconnect. */
+  hwaccPorts: number;
+  /** AXI-to-TCDM (external) ports on the second channel. */
+  extPorts: number;
+  /** DMA ports on the second channel. */
+  dmaPorts: number;
+  tcdm: TcdmConfig;
+  eventUnit: EventUnitConfig;
+}
+
+/** GAP-8: 8 cores + 4 HWCE ports, 4 external + 4 DMA ports, 16 banks of 4 KiB (64 KiB TCDM), TAS bit 20. */
+export const gap8Cluster: ClusterConfig = {
+  cores: 8,
+  hwaccPorts: 4,
+  extPorts: 4,
+  dmaPorts: 4,
+  tcdm: { banks: 16, bankWords: 1024, testSetBit: 20, arbPolicy: 0 },
+  eventUnit: { swEvents: 8, barriers: 8, dispatchDepth: 8 },
+};
+
+const isPow2 = (n: number): boolean => Number.isInteger(n) && n > 0 && (n & (n - 1)) === 0;
+
+/** Checks a cluster configuration; throws naming the first bad field. Returns it for chaining. */
+export function validateCluster(c: ClusterConfig): ClusterConfig {
+  const int = (v: number, name: string, min: number, max: number): void => {
+    if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`cluster.${name}: must be an integer in ${min}..${max}, got ${v}`);
+  };
+  int(c.cores, 'cores', 1, 16);
+  int(c.hwaccPorts, 'hwaccPorts', 0, 16);
+  int(c.extPorts, 'extPorts', 0, 16);
+  int(c.dmaPorts, 'dmaPorts', 0, 16);
+  if (c.cores + c.hwaccPorts > 16 || c.extPorts + c.dmaPorts > 16) throw new RangeError('cluster: at most 16 masters per interconnect channel');
+  if (c.extPorts + c.dmaPorts < 1) throw new RangeError('cluster: the second interconnect channel needs at least one port');
+  if (!isPow2(c.tcdm.banks) || c.tcdm.banks > 64) throw new RangeError(`cluster.tcdm.banks: must be a power of two up to 64, got ${c.tcdm.banks}`);
+  if (!isPow2(c.tcdm.bankWords) || c.tcdm.bankWords > 1 << 16) throw new RangeError(`cluster.tcdm.bankWords: must be a power of two up to 65536, got ${c.tcdm.bankWords}`);
+  const rowTop = 2 + Math.log2(c.tcdm.banks) + Math.log2(c.tcdm.bankWords);
+  int(c.tcdm.testSetBit, 'tcdm.testSetBit', rowTop, 31);
+  int(c.tcdm.arbPolicy, 'tcdm.arbPolicy', 0, 3);
+  int(c.eventUnit.swEvents, 'eventUnit.swEvents', 1, 8);
+  int(c.eventUnit.barriers, 'eventUnit.barriers', 1, 16);
+  if (!isPow2(c.eventUnit.dispatchDepth) || c.eventUnit.dispatchDepth > 256) throw new RangeError(`cluster.eventUnit.dispatchDepth: must be a power of two up to 256, got ${c.eventUnit.dispatchDepth}`);
+  return c;
+}
+
+/** The cluster's shared instruction cache (icache_mp_128_pf, testbench/fixtures/timing/cluster/icache/README.md). */
+export interface IcacheConfig {
+  /** Total capacity in bytes (RTL CACHE_SIZE 4096). */
+  sizeBytes: number;
+  /** Associativity (RTL SET_ASSOCIATIVE 4). */
+  ways: number;
+  /** Line size in bytes: one 128-bit fetch word (RTL CACHE_LINE 1); the only value the RTL supports. */
+  lineBytes: number;
+  /** Cycles from an AR handshake to the first R beat of the refill memory in front of the cache. */
+  refillLatency: number;
+  /** What-if: every fetch is granted at once and answered in the next cycle; no refills. Off in the RTL. */
+  ideal: boolean;
+}
+
+export const defaultIcacheConfig: IcacheConfig = { sizeBytes: 4096, ways: 4, lineBytes: 16, refillLatency: 10, ideal: false };
+
+/** A complete, checked I$ configuration from a partial one; errors name the field at fault. */
+export function icacheConfig(over: Partial<IcacheConfig> = {}): IcacheConfig {
+  const c: IcacheConfig = { ...defaultIcacheConfig, ...over };
+  const pow2 = (x: number): boolean => Number.isInteger(x) && x > 0 && (x & (x - 1)) === 0;
+  if (c.lineBytes !== 16) throw new RangeError(`icache.lineBytes: only 16 (one 128-bit fetch word) is supported, got ${c.lineBytes}`);
+  if (!pow2(c.ways) || c.ways > 16) throw new RangeError(`icache.ways: must be a power of two 1..16, got ${c.ways}`);
+  // 8 line-interleaved banks of `ways` arrays, at least 2 rows each; the reduced tag caches a 512 KiB window.
+  if (!pow2(c.sizeBytes) || c.sizeBytes < 8 * 16 * c.ways * 2 || c.sizeBytes > 128 * 1024) {
+    throw new RangeError(`icache.sizeBytes: must be a power of two from ${8 * 16 * c.ways * 2} to 131072 bytes for ${c.ways} way(s), got ${c.sizeBytes}`);
+  }
+  if (!Number.isInteger(c.refillLatency) || c.refillLatency < 1 || c.refillLatency > 1000) {
+    throw new RangeError(`icache.refillLatency: must be an integer 1..1000 cycles, got ${c.refillLatency}`);
+  }
+  if (typeof c.ideal !== 'boolean') throw new TypeError(`icache.ideal: must be a boolean`);
+  return c;
+}

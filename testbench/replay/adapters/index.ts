@@ -1,7 +1,8 @@
 // The blocks `pulpsim replay --module` knows: one line per adapter in `registerBuiltinAdapters`.
 import { registerAdapter, type ReplayAdapter } from '../adapter.ts';
+import { tcdmInterconnectAdapter } from './tcdm_interconnect.ts';
 
-const builtins: readonly ReplayAdapter[] = [];
+const builtins: readonly ReplayAdapter[] = [tcdmInterconnectAdapter];
 
 let done = false;
 

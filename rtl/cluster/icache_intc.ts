@@ -1,0 +1,81 @@
+// The miss path from the 8 private controllers to the central controller: icache_intc (pulp-v1.0) with one target,
+// a 3-level binary arbitration tree whose levels use the bits of a 3-bit counter F (+1 at every edge where the
+// tree's request is granted: leaves F[0], middle F[1], root F[2]; a node takes its upper input when the lower one
+// is idle or F's bit is 1 and the upper one requests), followed by pf_miss_mux (flag tied 0: cores before the
+// prefetcher). With no core requesting, the central controller sees the prefetcher's miss buffer head, which is
+// never written here: address 0, way 0, ID bit 8.
+import { Module, type Input, type Output } from '../../sim/index.ts';
+import { ICACHE_PORTS } from './icache_geometry.ts';
+
+/** The tree's winner for request mask `r` (8 bits) and counter `f`; 7 when nobody requests. */
+export function intcWinner(r: number, f: number): number {
+  const node = (lo: number, hi: number, flag: number): number => {
+    const reqLo = (r >>> lo) & 1;
+    const reqHi = (r >>> hi) & 1;
+    return !reqLo || (flag && reqHi) ? hi : lo;
+  };
+  const any = (x: number): number => ((r >>> x) & 1);
+  const f0 = f & 1;
+  const f1 = (f >>> 1) & 1;
+  const f2 = (f >>> 2) & 1;
+  const leaf = [node(0, 1, f0), node(2, 3, f0), node(4, 5, f0), node(6, 7, f0)];
+  const leafReq = [any(0) | any(1), any(2) | any(3), any(4) | any(5), any(6) | any(7)];
+  const mid = (a: number, b: number): { w: number; q: number } => {
+    const sel = !leafReq[a] || (f1 && leafReq[b]);
+    return { w: sel ? leaf[b]! : leaf[a]!, q: leafReq[a]! | leafReq[b]! };
+  };
+  const m0 = mid(0, 1);
+  const m1 = mid(2, 3);
+  return !m0.q || (f2 && m1.q) ? m1.w : m0.w;
+}
+
+export class IcacheIntc extends Module {
+  readonly miss_valid: Input[];
+  readonly miss_addr: Input[];
+  readonly miss_way: Input[];
+  readonly miss_pop: Output[];
+  /** The central controller's grant of the presented request. */
+  readonly gnt = this.input(1);
+  readonly req = this.output(1);
+  readonly addr = this.output(32);
+  readonly way: Output;
+  /** One-hot requester: bits 0..7 the cores, bit 8 the prefetcher. */
+  readonly id_oh = this.output(9);
+  readonly flag = this.reg(3);
+  readonly winner = this.wire(3);
+
+  constructor(ways: number) {
+    super();
+    const P = ICACHE_PORTS;
+    this.miss_valid = Array.from({ length: P }, () => this.input(1));
+    this.miss_addr = Array.from({ length: P }, () => this.input(32));
+    this.miss_way = Array.from({ length: P }, () => this.input(ways));
+    this.miss_pop = Array.from({ length: P }, () => this.output(1));
+    this.way = this.output(ways);
+
+    this.comb('select', () => {
+      let r = 0;
+      for (let k = 0; k < P; k++) r |= this.miss_valid[k]!.v << k;
+      const w = intcWinner(r, this.flag.v);
+      this.winner.v = w;
+      this.req.v = r !== 0;
+      if (r !== 0) {
+        this.addr.v = this.miss_addr[w]!.v;
+        this.way.v = this.miss_way[w]!.v;
+        this.id_oh.v = 1 << w;
+      } else {
+        this.addr.v = 0;
+        this.way.v = 0;
+        this.id_oh.v = 1 << 8;
+      }
+    });
+    this.comb('grant', () => {
+      const take = this.req.v & this.gnt.v;
+      const w = this.winner.v;
+      for (let k = 0; k < P; k++) this.miss_pop[k]!.v = take && k === w;
+    });
+    this.seq('flag', () => {
+      if (this.req.v && this.gnt.v) this.flag.next = (this.flag.v + 1) & 7;
+    });
+  }
+}

@@ -1,0 +1,153 @@
+// The request side of one TCDM bank (cluster_interconnect pulp-v1.0, RequestBlock2CH with its two
+// ArbitrationTrees, MUX2_REQ and TestAndSet; GNT_BASED_FC variant). Everything is decided in the request cycle:
+//  - inside a channel the binary tree of FanInPrimitive_Req nodes, whose node at subtree size 2^s follows bit
+//    s-1 of the channel's priority counter, picks the requester r with the smallest (r XOR counter);
+//  - priority_Flag_Req moves the counter only when the channel's winner is granted: round robin wraps it at
+//    N-1 (11 for the 12 masters of CH0, not 15), last-win loads the winner's index;
+//  - MUX2_REQ lets a lone channel through and otherwise follows its flag, which toggles whenever the bank is
+//    granted, whichever channel it served;
+//  - TestAndSet: a granted load with the test-and-set bit puts the block in SET_STORE for the next cycle, where
+//    it writes all ones under the load's byte enables to the same row and grants nobody (no counter, flag or
+//    response moves).
+import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
+
+const clog2 = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
+
+/** Winner of a FanInPrimitive_Req tree: the requesting leaf r with the smallest r XOR prio; -1 if none. */
+export function treeWinner(reqMask: number, leaves: number, prio: number): number {
+  let best = -1;
+  let bestKey = 0;
+  for (let r = 0; r < leaves; r++) {
+    if (((reqMask >>> r) & 1) === 0) continue;
+    const key = r ^ prio;
+    if (best < 0 || key < bestKey) {
+      best = r;
+      bestKey = key;
+    }
+  }
+  return best;
+}
+
+export class TcdmRequestBlock extends Module {
+  /** Requests of this bank's masters, CH-local index = bit. */
+  req_ch0: Input;
+  req_ch1: Input;
+  /** Which of those requests are loads with the test-and-set bit. */
+  tas_ch0: Input;
+  tas_ch1: Input;
+  /** TCDM_arb_policy_i: bit 0 CH0 tree, bit 1 CH1 tree (0 round robin, 1 last win). */
+  policy = this.input(2);
+  /** The winner's row and byte enables (muxed by the parent from `win_id`); sampled for the set write. */
+  win_row: Input;
+  win_be = this.input(4);
+
+  /** A master is granted this cycle (never in a set cycle). */
+  gnt = this.output(1);
+  /** Global master index of the winner (0 when none). */
+  win_id: Output;
+  /** The bank performs the test-and-set write this cycle. */
+  ts_set = this.output(1);
+  /** Master whose access the bank performs (winner, or the test-and-set master in a set cycle). */
+  bank_id: Output;
+  /** Row and byte enables of the set write. */
+  ts_row: Output;
+  ts_be = this.output(4);
+
+  prio_ch0: Reg;
+  prio_ch1: Reg;
+  rr_flag = this.reg(1, 0);
+  /** TestAndSet state: 0 LOAD_STORE, 1 SET_STORE. */
+  ts_cs = this.reg(1, 0);
+  ts_add_s: Reg;
+  ts_be_s = this.reg(4, 0);
+  ts_id_s: Reg;
+
+  constructor(n0: number, n1: number, rowBits: number) {
+    super();
+    const idBits = Math.max(1, clog2(n0 + n1));
+    const w0 = Math.max(1, clog2(n0));
+    const w1 = Math.max(1, clog2(n1));
+    const max0 = n0 - 1;
+    const max1 = n1 - 1;
+    this.req_ch0 = this.input(n0);
+    this.req_ch1 = this.input(n1);
+    this.tas_ch0 = this.input(n0);
+    this.tas_ch1 = this.input(n1);
+    this.win_row = this.input(rowBits);
+    this.win_id = this.output(idBits);
+    this.bank_id = this.output(idBits);
+    this.ts_row = this.output(rowBits);
+    this.prio_ch0 = this.reg(w0, 0);
+    this.prio_ch1 = this.reg(w1, 0);
+    this.ts_add_s = this.reg(rowBits, 0);
+    this.ts_id_s = this.reg(idBits, 0);
+    // Leaves of a tree: the channel's masters padded to a power of two (padding never requests).
+    const leaves0 = 1 << w0;
+    const leaves1 = 1 << w1;
+
+    this.comb('arbitrate', () => {
+      const r0 = this.req_ch0.v;
+      const r1 = this.req_ch1.v;
+      const p0 = this.prio_ch0.v;
+      const p1 = this.prio_ch1.v;
+      const rr = this.rr_flag.v;
+      const set = this.ts_cs.v;
+      const idS = this.ts_id_s.v;
+      const addS = this.ts_add_s.v;
+      const beS = this.ts_be_s.v;
+      const w0i = treeWinner(r0, leaves0, p0);
+      const w1i = treeWinner(r1, leaves1, p1);
+      // MUX2_REQ: SEL = ~req_ch0 | (RR_FLAG & req_ch1).
+      const sel1 = r0 === 0 || (rr === 1 && r1 !== 0);
+      const any = r0 !== 0 || r1 !== 0;
+      const win = !any ? 0 : sel1 ? n0 + w1i : w0i;
+      this.win_id.v = win;
+      this.gnt.v = any && set === 0;
+      this.ts_set.v = set;
+      this.bank_id.v = set ? idS : win;
+      this.ts_row.v = addS;
+      this.ts_be.v = beS;
+    });
+
+    this.seq('state', () => {
+      const r0 = this.req_ch0.v;
+      const r1 = this.req_ch1.v;
+      const t0 = this.tas_ch0.v;
+      const t1 = this.tas_ch1.v;
+      const pol = this.policy.v;
+      const p0 = this.prio_ch0.v;
+      const p1 = this.prio_ch1.v;
+      const rr = this.rr_flag.v;
+      const set = this.ts_cs.v;
+      const row = this.win_row.v;
+      const be = this.win_be.v;
+      if (set) {
+        // SET_STORE: the bank grant is tied to 1, so the set write completes in one cycle.
+        this.ts_cs.next = 0;
+        return;
+      }
+      if (r0 === 0 && r1 === 0) return;
+      const sel1 = r0 === 0 || (rr === 1 && r1 !== 0);
+      this.rr_flag.next = rr ^ 1;
+      let win: number;
+      let isTas: number;
+      if (sel1) {
+        const w = treeWinner(r1, leaves1, p1);
+        this.prio_ch1.next = pol & 2 ? w : p1 < max1 ? p1 + 1 : 0;
+        win = n0 + w;
+        isTas = (t1 >>> w) & 1;
+      } else {
+        const w = treeWinner(r0, leaves0, p0);
+        this.prio_ch0.next = pol & 1 ? w : p0 < max0 ? p0 + 1 : 0;
+        win = w;
+        isTas = (t0 >>> w) & 1;
+      }
+      if (isTas) {
+        this.ts_cs.next = 1;
+        this.ts_add_s.next = row;
+        this.ts_be_s.next = be;
+        this.ts_id_s.next = win;
+      }
+    });
+  }
+}
