@@ -331,7 +331,7 @@ class StreamingVcdWriter implements VcdWriter {
       if (same) return;
     }
     if (prev.length < n) prev = this.probeShown[k] = new Uint8Array(2 * n);
-    prev.set(enc.subarray(0, n));
+    for (let j = 0; j < n; j++) prev[j] = enc[j];
     this.probeShownLen[k] = n;
     if (!force) this.writeTimeOnce();
     const sink = this.sink;
