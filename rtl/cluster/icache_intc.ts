@@ -74,7 +74,7 @@ export class IcacheIntc extends Module {
       const w = this.winner.v;
       for (let k = 0; k < P; k++) this.miss_pop[k]!.v = take && k === w;
     });
-    this.seq('flag', () => {
+    this.seq('count', () => {
       if (this.req.v && this.gnt.v) this.flag.next = (this.flag.v + 1) & 7;
     });
   }

@@ -3,7 +3,7 @@
 // central controller, way choice (highest invalid way, else the per-core 8-bit LFSR) and the bypass handshake.
 // Reproduces the RTL's hazards: WAIT_EMPTY_FIFOS ignores the miss buffer (a bypass fetch still queued there is later
 // served as a refill whose notification nobody waits for), and WAIT_NOTIFICATION ignores bypass responses.
-import { Module, defineEnum, type Input, type Output, type Reg } from '../../sim/index.ts';
+import { Module, defineEnum, type Input, type Output, type Reg, type Wire } from '../../sim/index.ts';
 import { GenericFifo } from './icache_fifo.ts';
 import { LINE_WORDS, type IcacheGeometry } from './icache_geometry.ts';
 
@@ -76,7 +76,7 @@ export class IcachePrivateCtrl extends Module {
   readonly clearPipe = this.wire(1);
   readonly savePipe = this.wire(1);
   readonly updateLfsr = this.wire(1);
-  readonly wayValid: Output;
+  readonly wayValid: Wire;
   readonly hit = this.wire(1);
 
   constructor(readonly g: IcacheGeometry) {

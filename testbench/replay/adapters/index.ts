@@ -1,8 +1,9 @@
 // The blocks `pulpsim replay --module` knows: one line per adapter in `registerBuiltinAdapters`.
 import { registerAdapter, type ReplayAdapter } from '../adapter.ts';
+import { icacheAdapter } from '../icache.ts';
 import { tcdmInterconnectAdapter } from './tcdm_interconnect.ts';
 
-const builtins: readonly ReplayAdapter[] = [tcdmInterconnectAdapter];
+const builtins: readonly ReplayAdapter[] = [tcdmInterconnectAdapter, icacheAdapter];
 
 let done = false;
 
