@@ -4,6 +4,7 @@ import { ElaborationError } from './errors.ts';
 import { flatten } from './flatten.ts';
 import { learn } from './learn.ts';
 import type { Module } from './module.ts';
+import type { SignalImpl } from './signal.ts';
 import {
   DRV_INPUT,
   DRV_NONE,
@@ -92,6 +93,8 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
   // Processes, in hierarchy order.
   const procs: ProcInfo[] = [];
   const declaredReads: number[][] = [];
+  const declaredDrives: (number[] | null)[] = [];
+  const declared: boolean[] = [];
   for (const m of flat.modules) {
     for (const p of m.__decl.procs) {
       procs.push({
@@ -105,19 +108,35 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
         writes: [],
         memWrites: [],
       });
-      declaredReads.push(
-        p.reads.map((s) => {
+      const slotsOf = (list: readonly SignalImpl[], what: string): number[] =>
+        list.map((s) => {
           const slot = flat.slotOf.get(s);
-          if (slot === undefined) throw new ElaborationError(`process '${m.path}.${p.name}' declares a read of '${s.label()}', which is not part of the design`);
+          if (slot === undefined) throw new ElaborationError(`process '${m.path}.${p.name}' declares ${what} '${s.label()}', which is not part of the design`);
           return slot;
-        }),
-      );
+        });
+      declaredReads.push(slotsOf(p.reads, 'a read of'));
+      declaredDrives.push(p.drives === null ? null : slotsOf(p.drives, 'that it drives'));
+      declared.push(p.declared);
     }
   }
 
-  const learned = learn({ flat, isReg, procs, trials: options.learnTrials ?? 128, seed: options.seed ?? 1 });
+  const learned = learn({
+    flat,
+    isReg,
+    procs: procs.map((p, k) => ({ kind: p.kind, path: p.path, fn: p.fn, declared: declared[k]! })),
+    trials: options.learnTrials ?? 128,
+    seed: options.seed ?? 1,
+  });
   procs.forEach((p, k) => {
     const l = learned[k]!;
+    const dd = declaredDrives[k]!;
+    if (dd !== null) {
+      for (const slot of dd) {
+        if (p.kind === 'comb' && isReg[slot]) throw new ElaborationError(`comb process '${p.path}' declares that it drives register '${nameOf(slot)}': registers are assigned only in seq processes`);
+        if (p.kind === 'seq' && !isReg[slot]) throw new ElaborationError(`seq process '${p.path}' declares that it assigns '${nameOf(slot)}', which is not a register`);
+        l.writes.add(slot);
+      }
+    }
     if (l.violation !== null) throw new ElaborationError(l.violation);
     for (const r of declaredReads[k]!) l.reads.add(r);
     p.reads = [...l.reads].sort((a, b) => a - b);

@@ -16,9 +16,9 @@
 //    settled hooks, memory addresses out of range, more memory writes per cycle than write ports.
 import { SimulationError } from './errors.ts';
 import type { Backend } from './backend.ts';
-import type { MemoryImpl } from './memory.ts';
+import { MemoryImpl } from './memory.ts';
 import { DRV_INPUT, DRV_REG, DRV_TIE, type Netlist, type ProcInfo } from './netlist.ts';
-import type { Access, SignalImpl, Value } from './signal.ts';
+import { SignalImpl, type Access, type Value } from './signal.ts';
 
 const IDLE = 0;
 const COMB = 1;
@@ -75,8 +75,14 @@ export class Interp implements Access, Backend {
     this.memDomain = new Map();
     nl.memories.forEach((m, k) => this.memDomain.set(m, nl.memDomain[k]!));
     this.enabled = new Uint8Array(nl.domains.length);
-    for (const s of nl.signals) s.acc = this;
-    for (const m of nl.memories) m.acc = this;
+    for (const s of nl.signals) {
+      Object.setPrototypeOf(s, SignalImpl.prototype);
+      s.acc = this;
+    }
+    for (const m of nl.memories) {
+      Object.setPrototypeOf(m, MemoryImpl.prototype);
+      m.acc = this;
+    }
   }
 
   private name(slot: number): string {

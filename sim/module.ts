@@ -47,6 +47,10 @@ export type Width = number | EnumInfo;
 export interface ProcOptions {
   /** Signals read on paths the learning phase might not reach (it explores random input values). */
   reads?: readonly Signal[];
+  /** Everything the process drives (comb) or assigns (seq: registers). With both `reads` and `drives`
+   *  given, the process is not run during learning: the declaration is the schedule's source, and the
+   *  interpreter checks it at run time. */
+  drives?: readonly Signal[];
 }
 
 export interface ProcDecl {
@@ -55,6 +59,9 @@ export interface ProcDecl {
   readonly fn: () => void;
   readonly module: Module;
   readonly reads: readonly SignalImpl[];
+  readonly drives: readonly SignalImpl[] | null;
+  /** Both reads and drives declared: not run during learning. */
+  readonly declared: boolean;
 }
 export interface ConnectDecl {
   readonly a: SignalImpl;
@@ -218,7 +225,15 @@ export abstract class Module {
       name = `${kind}${d.procs.filter((p) => p.kind === kind).length}`;
     }
     if (d.procs.some((p) => p.name === name)) throw new Error(`process '${name}' is declared twice in one module`);
-    d.procs.push({ kind, name, fn, module: this, reads: (opts?.reads ?? []).map(impl) });
+    d.procs.push({
+      kind,
+      name,
+      fn,
+      module: this,
+      reads: (opts?.reads ?? []).map(impl),
+      drives: opts?.drives === undefined ? null : opts.drives.map(impl),
+      declared: opts?.reads !== undefined && opts.drives !== undefined,
+    });
   }
 
   /** Makes two signals (or two bundles, field by field) one net. Widths must match. */
