@@ -225,6 +225,50 @@ describe('elaboration errors', () => {
   });
 });
 
+describe('declared accesses', () => {
+  it('a process declaring its reads and drives is not run while learning, and the interpreter holds it to them', () => {
+    let calls = 0;
+    class T extends Module {
+      a = this.input(8);
+      b = this.input(8);
+      o = this.output(8);
+      extra = this.wire(8);
+      constructor() {
+        super();
+        this.comb('declared', () => {
+          calls++;
+          this.o.v = this.a.v;
+          if (this.b.v === 7) this.extra.v = 1;
+        }, { reads: [this.a, this.b], drives: [this.o] });
+      }
+    }
+    for (const backend of ['interp', 'codegen'] as const) {
+      calls = 0;
+      const top = new T();
+      const sim = elab(top, backend);
+      expect(calls).toBe(0);
+      sim.poke(top.a, 5);
+      expect(sim.peek(top.o)).toBe(5);
+      if (backend === 'interp') {
+        sim.poke(top.b, 7);
+        expect(() => sim.step()).toThrow("comb process 'top.declared' drives 'top.extra', which the schedule does not know it drives");
+      }
+    }
+  });
+
+  it('declared drives must respect the process kind', () => {
+    class T extends Module {
+      r = this.reg(4);
+      w = this.wire(4);
+      constructor() {
+        super();
+        this.comb('c', () => {}, { reads: [], drives: [this.r] });
+      }
+    }
+    expect(() => elab(new T())).toThrow("comb process 'top.c' declares that it drives register 'top.r'");
+  });
+});
+
 describe('interpreter run-time checks', () => {
   it('a value wider than its signal names the signal and the process', () => {
     class T extends Module {

@@ -23,6 +23,7 @@
 //    drives the request that consumer depends on (valid) forms a loop; split it in two.
 //  - A read guarded by a condition on a wide value that random values rarely meet (e.g. one 32-bit
 //    constant) may escape learning: guard with narrow/enum signals, or declare it (`{ reads: [...] }`).
+//    A process declaring both `reads` and `drives` is not run while learning at all.
 //  - Fields are scanned recursively into arrays and plain objects (names `field_index`, `field_key`);
 //    signals kept only in locals or `#private` fields get generated names.
 import type { BundleDef, BundlePorts, BundleSpec } from './bundle.ts';
