@@ -43,10 +43,11 @@ export interface GtkwGroup {
 export interface GtkwOptions {
   vcdPath: string;
   groups: readonly GtkwGroup[];
-  /** What the VCD declares: `vars` of the VcdWriter that wrote it ... */
+  /** What the VCD declares: `vars` of the VcdWriter that wrote it, or else computed from `source`
+   *  and the `strings`/`scopes` options the VCD was written with. */
   vars?: readonly VcdVar[];
-  /** ... or the trace source plus the `strings`/`scopes` options the VCD was written with. Signals
-   *  the VCD leaves out (scope filter, probes with strings off) are left out of the view. */
+  /** The design's signals: group entries must name one of them (else the entries must be in
+   *  `vars`). Signals the VCD leaves out (scope filter, probes with strings off) are not shown. */
   source?: TraceSource;
   strings?: boolean;
   scopes?: string[];
@@ -71,18 +72,15 @@ function quoteCheck(what: string, s: string): string {
 /** Writes a GTKWave save file showing `groups` of the VCD at `vcdPath`. */
 export function writeGtkw(path: string, opts: GtkwOptions): void {
   if (typeof opts.vcdPath !== 'string' || opts.vcdPath.length === 0) throw new Error(`gtkw '${path}': vcdPath must be a non-empty string`);
-  let known: ReadonlySet<string>;
   let vars: readonly VcdVar[];
-  if (opts.vars !== undefined) {
-    if (opts.source !== undefined) throw new Error(`gtkw '${path}': give either vars or source, not both`);
-    vars = opts.vars;
-    known = new Set(vars.map((v) => v.path));
-  } else if (opts.source !== undefined) {
-    vars = selectVcdVars(opts.source, resolveVcdOptions({ strings: opts.strings, scopes: opts.scopes }));
-    known = new Set([...opts.source.signals.map((s) => s.path), ...(opts.source.strings ?? []).map((s) => s.path)]);
-  } else {
-    throw new Error(`gtkw '${path}': needs vars (from the VCD writer) or a trace source to know signal widths`);
-  }
+  if (opts.vars !== undefined) vars = opts.vars;
+  else if (opts.source !== undefined) vars = selectVcdVars(opts.source, resolveVcdOptions({ strings: opts.strings, scopes: opts.scopes }));
+  else throw new Error(`gtkw '${path}': needs vars (from the VCD writer) or a trace source to know signal widths`);
+  // A name in a group must exist in the design; it is shown only if the VCD holds it.
+  const known: ReadonlySet<string> =
+    opts.source !== undefined
+      ? new Set([...opts.source.signals.map((s) => s.path), ...(opts.source.strings ?? []).map((s) => s.path)])
+      : new Set(vars.map((v) => v.path));
   const byPath = new Map(vars.map((v) => [v.path, v] as const));
   const period = opts.period ?? 10;
   if (!Number.isSafeInteger(period) || period <= 0) throw new Error(`gtkw '${path}': period must be a positive integer, got ${period}`);

@@ -286,7 +286,7 @@ class StreamingVcdWriter implements VcdWriter {
       sink.put(CH_0 + v);
     } else if (mode === MODE_VECTOR) {
       // Leading zeros are dropped: §18.2.3.5 left-extends a vector whose leftmost given bit is 0 or 1 with 0.
-      sink.reserve(40);
+      sink.reserve(48);
       sink.put(CH_B);
       for (let b = 31 - Math.clz32(v | 1); b >= 0; b--) sink.put(CH_0 + ((v >>> b) & 1));
       sink.put(CH_SPACE);

@@ -108,6 +108,9 @@ function checkSignal(s: TraceSignal, values: Uint32Array): void {
     if (s.enumNames.length > 2 ** s.width) {
       throw new Error(`${what} has ${s.enumNames.length} enum names but only ${s.width} bits`);
     }
+    s.enumNames.forEach((n, i) => {
+      if (typeof n !== 'string' || n.length > 256) throw new Error(`${what} has an enum name #${i} that is not a string of at most 256 characters`);
+    });
   }
 }
 
