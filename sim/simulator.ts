@@ -7,13 +7,16 @@
 //
 // Process access mechanism — why the generated code can be much faster than the interpreter without
 // parsing process source: processes are plain closures that read `sig.v` and assign `sig.v` / `reg.next`.
-// Every signal is created as a SignalImpl, whose accessors delegate each access to an `Access` object: the
-// learner during elaboration (learn.ts: discovers each process's reads and writes), then the checker with
-// the interpreter (interp.ts: validates schedule, drivers, widths and process kinds on every access). The
-// generated-code back-end instead re-parents its design's signals to FastSignal, whose accessors are just
-// `S[slot]` (slot fixed at elaboration): no branch, monomorphic, inlined by V8 into each process; and the
-// per-cycle driver is straight-line code with slot literals and unrolled commits (codegen.ts). The generated
-// code therefore never goes through the checking accessors. A design instance belongs to one simulator.
+// All signals are objects of one class family whose accessors are chosen per phase by re-parenting the
+// design's signals (Object.setPrototypeOf, once per phase, never per cycle):
+//  - LearnSignal during elaboration (learn.ts): logs each process's reads and writes;
+//  - SignalImpl with the interpreter: delegates every access to the checker (interp.ts), which validates
+//    schedule, read sets, drivers, widths, process kinds and comb purity;
+//  - FastSignal with generated code: the accessor is just `S[slot]` (slot fixed at elaboration), so V8
+//    inlines it into each process, and the per-cycle driver is straight-line code with slot literals and
+//    unrolled commits (codegen.ts). The generated code never goes through the checking accessors.
+// Source-to-source compilation of process bodies was rejected: closures capture variables (helpers, enum
+// constants, loop indices) that `new Function` cannot see. A design instance belongs to one simulator.
 //
 // No allocation happens per cycle in either back-end (typed arrays, preallocated queues, hook arrays that
 // are only replaced when hooks are added or removed).
