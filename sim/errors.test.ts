@@ -206,6 +206,19 @@ describe('elaboration errors', () => {
     expect(() => elab(new T())).toThrow("signal 'top.w' is read by comb process 'top.use' but nothing drives it");
   });
 
+  it('a design instance used by a second simulator', () => {
+    const top = new LoopA();
+    const m = new (class extends Module {
+      u = top;
+      constructor() {
+        super();
+        this.tie(this.u.i, 0);
+      }
+    })();
+    elab(m);
+    expect(() => elab(top)).toThrow("module 'top.u' is already part of a simulator; build a fresh instance");
+  });
+
   it('a register assigned from another clock domain', () => {
     class Inner extends Module {
       r = this.reg(4);
