@@ -48,18 +48,26 @@ const CH_S = 0x73;
 /**
  * GTKWave's `s<text>` values are one whitespace-free token, and GTKWave decodes C escapes in them
  * (fstUtilityEscToBin in its VCD loaders). So: whitespace and controls become '_' (as Amaranth
- * does), a backslash is escaped as '\\', and characters beyond ASCII become '?'.
+ * does), a backslash is escaped as '\\', and characters beyond ASCII become '?'. Writes into
+ * `out` (room for 2 * text.length bytes) and returns the length.
  */
-function encodeStringValue(text: string): Uint8Array {
-  const out: number[] = [];
+function encodeStringValueInto(text: string, out: Uint8Array): number {
+  let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c <= CH_SPACE || c === 0x7f) out.push(CH_UNDERSCORE);
-    else if (c === CH_BACKSLASH) out.push(CH_BACKSLASH, CH_BACKSLASH);
-    else if (c > 0x7e) out.push(CH_QUESTION);
-    else out.push(c);
+    if (c <= CH_SPACE || c === 0x7f) out[n++] = CH_UNDERSCORE;
+    else if (c === CH_BACKSLASH) {
+      out[n++] = CH_BACKSLASH;
+      out[n++] = CH_BACKSLASH;
+    } else if (c > 0x7e) out[n++] = CH_QUESTION;
+    else out[n++] = c;
   }
-  return Uint8Array.from(out);
+  return n;
+}
+
+function encodeStringValue(text: string): Uint8Array {
+  const out = new Uint8Array(2 * text.length);
+  return out.slice(0, encodeStringValueInto(text, out));
 }
 
 interface ScopeNode {
@@ -309,16 +317,7 @@ class StreamingVcdWriter implements VcdWriter {
   private writeProbe(k: number, s: string, force: boolean): void {
     let enc = this.scratch;
     if (enc.length < 2 * s.length) enc = this.scratch = new Uint8Array(4 * s.length);
-    let n = 0;
-    for (let j = 0; j < s.length; j++) {
-      const c = s.charCodeAt(j);
-      if (c <= CH_SPACE || c === 0x7f) enc[n++] = CH_UNDERSCORE;
-      else if (c === CH_BACKSLASH) {
-        enc[n++] = CH_BACKSLASH;
-        enc[n++] = CH_BACKSLASH;
-      } else if (c > 0x7e) enc[n++] = CH_QUESTION;
-      else enc[n++] = c;
-    }
+    const n = encodeStringValueInto(s, enc);
     let prev = this.probeShown[k];
     if (!force && n === this.probeShownLen[k]) {
       let same = true;
