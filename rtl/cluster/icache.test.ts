@@ -236,6 +236,37 @@ describe('icache timing (README "Resulting timing")', () => {
   });
 });
 
+describe('icache hazards reproduced (README "Selective flush", "Hazard 1")', () => {
+  it('selective flush with the cache enabled: the write is granted, never answered, and nothing is invalidated', () => {
+    const A = 0x1c00_0400;
+    const b = new Bench(5).write(0x00, 1).write(0x0c, A, 120).startAt(0, 70).fetch(0, A).run(130);
+    let gnts = 0;
+    b.sim.onSettled(() => (gnts += b.sim.peek(b.sys.ic.ctl_gnt)));
+    b.fetch(0, A).run(300);
+    expect(b.ctlResponses).toEqual([4]);
+    expect(gnts).toBe(0);
+    const again = b.fetches[1]!;
+    expect(again.rvalid - again.gnt).toBe(1);
+  });
+
+  it('a bypass fetch still queued when ENABLE is written is served as a refill with way mask 0 and never answered', () => {
+    const A = 0x1c00_0520;
+    const writes: number[][] = [];
+    const b = new Bench(5).write(0x00, 1, 10).startAt(2, 5).fetch(2, A).startAt(3, 150).fetch(3, A);
+    const c = b.sys.ic.central;
+    b.sim.onSettled((t) => {
+      if (t >= 64 && b.sim.peek(c.tag_we)) writes.push([b.sim.peek(c.tag_row), b.sim.peek(c.tag_ways), b.sim.peek(c.tag_wdata)]);
+    });
+    b.run(200);
+    expect(b.fetches.map((f) => [f.core, f.gnt, f.rvalid])).toEqual([[2, 5, -1], [3, 150, 150 + 5 + 8]]);
+    // bank A[6:4] = 2, set A[9:7] = 2 -> row 2 * 8 + 2; {valid, tag A[17:10]}. A bypass fetch carries way mask 0
+    // (icache_bank_mp_128 DISABLED_ICACHE: fetch_way_int = '0), so its refill enables no way: nothing is cached and
+    // core 3's later fetch misses; its own refill picks the highest invalid way (3).
+    const tagA = 0x100 | ((A >>> 10) & 0xff);
+    expect(writes).toEqual([[18, 0, tagA], [18, 0b1000, tagA]]);
+  });
+});
+
 describe('icache refill memory', () => {
   // Closed loop: the stimulus' fetch/control side drives the cache, our memory answers its ARs; the memory's outputs
   // must be what the RTL harness recorded as stimulus, and the cache's outputs what the RTL answered.
