@@ -51,7 +51,10 @@ describe('pulpsim replay', () => {
     expect(cli(['replay', '--module', 'tcdm_interconnect', corrupted().file, '--json']).status).toBe(1);
     const unk = cli(['replay', '--module', 'nope', TCDM]);
     expect(unk.status).toBe(2);
-    expect(unk.stderr).toMatch(/unknown module 'nope' \(valid: .*tcdm_interconnect/);
+    expect(unk.stderr).toMatch(/unknown module 'nope' \(valid: .*event_unit.*tcdm_interconnect/);
+    const eu = cli(['replay', '--module', 'event_unit', 'testbench/fixtures/timing/cluster/event_unit/barrier8_same_cycle.json', '--json']);
+    expect(eu.status).toBe(0);
+    expect(JSON.parse(eu.stdout)).toEqual({ cycles: 34, checked: 34 * 91, mismatches: 0, first: null });
     expect(cli(['replay', '--module', 'tcdm_interconnect', TCDM, '--backend', 'fast']).status).toBe(2);
     const bad = cli(['replay', '--module', 'tcdm_interconnect', 'testbench/fixtures/timing/cluster/tcdm_interconnect/README.md']);
     expect(bad.status).toBe(3);

@@ -1,9 +1,10 @@
 // The blocks `pulpsim replay --module` knows: one line per adapter in `registerBuiltinAdapters`.
 import { registerAdapter, type ReplayAdapter } from '../adapter.ts';
 import { icacheAdapter } from '../icache.ts';
+import { eventUnitAdapter } from './event_unit.ts';
 import { tcdmInterconnectAdapter } from './tcdm_interconnect.ts';
 
-const builtins: readonly ReplayAdapter[] = [tcdmInterconnectAdapter, icacheAdapter];
+const builtins: readonly ReplayAdapter[] = [tcdmInterconnectAdapter, eventUnitAdapter, icacheAdapter];
 
 let done = false;
 

@@ -1,0 +1,243 @@
+// The cluster event unit (event_unit_flex pulp-v1.0 `event_unit_top` with its `event_unit_interface_mux`, as
+// pulp_cluster 9fd9c3e instantiates it): per-core units, hardware barriers, one hardware mutex, the dispatch FIFO,
+// and pulp_cluster's `cluster_event_map` of the event lines. Ports: each core's demux port (`eu_direct_link`),
+// `core_busy`, the clock enable, the IRQ lines and the external event inputs. The peripheral-interconnect slave
+// port and the SoC event FIFO input are tied idle in the cluster's use of these registers and left out.
+//
+// Interface mux (per core): offsets with bit 9 clear, and the barriers' TRIGGER_WAIT(_CLEAR) (+0x18/+0x1C), go to
+// the core's own unit; the other barrier offsets go to barrier add[8:5], which always grants. A response is given
+// in the cycle after a request cycle; which unit answers is registered when a request starts, ends or is granted.
+import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
+import { gap8Cluster, validateCluster, type ClusterConfig } from '../config/index.ts';
+import { EventUnitCore } from './event_unit_core.ts';
+import { HwBarrierUnit } from './event_unit_barrier.ts';
+import { HwDispatch } from './event_unit_dispatch.ts';
+import { HwMutexUnit } from './event_unit_mutex.ts';
+
+/** cluster_event_map (pulp_cluster 9fd9c3e): where each source sits in a core's 32 event lines. */
+export const EventLine = {
+  SW: 0, // 8 lines
+  DMA: 8, // 2
+  TIMER: 10, // 2
+  ACC: 12, // 4
+  BARRIER: 16,
+  MUTEX: 17,
+  DISPATCH: 18,
+  CLUSTER: 22, // cluster_events[1:0]
+  SOC_FIFO: 27,
+} as const;
+
+/** The core's own unit answers this demux address (else a barrier unit does). */
+export function addIsCore(add: number): boolean {
+  const sel = (((add >>> 9) & 1) << 3) | ((add >>> 2) & 7);
+  return ((add >>> 9) & 1) === 0 || sel === 0b1_110 || sel === 0b1_111;
+}
+
+export class EventUnit extends Module {
+  readonly nbCores: number;
+  readonly nbBarr: number;
+
+  // Per core.
+  req: Input[] = [];
+  add: Input[] = [];
+  wen: Input[] = [];
+  wdata: Input[] = [];
+  /** Byte enables of the demux port: ignored by the event unit. */
+  be: Input[] = [];
+  gnt: Output[] = [];
+  r_valid: Output[] = [];
+  r_rdata: Output[] = [];
+  core_busy: Input[] = [];
+  clock_en: Output[] = [];
+  irq_req: Output[] = [];
+  irq_id: Output[] = [];
+  irq_ack: Input[] = [];
+  irq_ack_id: Input[] = [];
+  acc_events: Input[] = [];
+  dma_events: Input[] = [];
+  timer_events: Input[] = [];
+  cluster_events: Input[] = [];
+
+  /** Interface mux registers: a request was up in the previous cycle; the unit that answers it. */
+  demux_req_del: Reg[] = [];
+  demux_ip_sel: Reg[] = [];
+
+  cores: EventUnitCore[] = [];
+  barriers: HwBarrierUnit[] = [];
+  mutex: HwMutexUnit;
+  dispatch: HwDispatch;
+
+  constructor(readonly config: ClusterConfig = gap8Cluster) {
+    super();
+    validateCluster(config);
+    const n = config.cores;
+    const nb = config.eventUnit.barriers;
+    const nsw = config.eventUnit.swEvents;
+    this.nbCores = n;
+    this.nbBarr = nb;
+    for (let k = 0; k < n; k++) {
+      this.req.push(this.input(1));
+      this.add.push(this.input(32));
+      this.wen.push(this.input(1));
+      this.wdata.push(this.input(32));
+      this.be.push(this.input(4));
+      this.gnt.push(this.output(1));
+      this.r_valid.push(this.output(1));
+      this.r_rdata.push(this.output(32));
+      this.core_busy.push(this.input(1));
+      this.clock_en.push(this.output(1));
+      this.irq_req.push(this.output(1));
+      this.irq_id.push(this.output(5));
+      this.irq_ack.push(this.input(1));
+      this.irq_ack_id.push(this.input(5));
+      this.acc_events.push(this.input(4));
+      this.dma_events.push(this.input(2));
+      this.timer_events.push(this.input(2));
+      this.cluster_events.push(this.input(32));
+      this.demux_req_del.push(this.reg(1, 0));
+      this.demux_ip_sel.push(this.reg(5, 0));
+      const c = new EventUnitCore(n, nsw, nb);
+      this.cores.push(c);
+      this.connect(c.add, this.add[k]!);
+      this.connect(c.wen, this.wen[k]!);
+      this.connect(c.wdata, this.wdata[k]!);
+      this.connect(c.core_busy, this.core_busy[k]!);
+      this.connect(c.irq_ack, this.irq_ack[k]!);
+      this.connect(c.irq_ack_id, this.irq_ack_id[k]!);
+      this.connect(c.core_clock_en, this.clock_en[k]!);
+      this.connect(c.irq_req, this.irq_req[k]!);
+      this.connect(c.irq_id, this.irq_id[k]!);
+    }
+    for (let b = 0; b < nb; b++) {
+      const u = new HwBarrierUnit(n);
+      this.barriers.push(u);
+      for (let k = 0; k < n; k++) {
+        this.connect(u.add[k]!, this.add[k]!);
+        this.connect(u.wen[k]!, this.wen[k]!);
+        this.connect(u.wdata[k]!, this.wdata[k]!);
+      }
+    }
+    this.mutex = new HwMutexUnit(n);
+    this.dispatch = new HwDispatch(n, config.eventUnit.dispatchDepth);
+    for (let k = 0; k < n; k++) {
+      this.connect(this.dispatch.w_data[k]!, this.cores[k]!.dispatch_w_data);
+      this.connect(this.dispatch.reg_sel[k]!, this.cores[k]!.dispatch_reg_sel);
+      this.connect(this.cores[k]!.dispatch_value, this.dispatch.dispatch_value[k]!);
+      this.connect(this.cores[k]!.mutex_msg_rdata, this.mutex.mutex_msg_rdata);
+    }
+
+    // Scratch arrays of the processes (rewritten every evaluation; no allocation per cycle).
+    const trig = new Uint32Array(nb);
+    const swEv = new Uint32Array(n);
+    const swMask = new Uint32Array(n);
+    const bev = new Uint32Array(nb);
+
+    // Requests to the units.
+    this.comb('demux_req', () => {
+      for (let k = 0; k < n; k++) {
+        const req = this.req[k]!.v;
+        const add = this.add[k]!.v;
+        const core = addIsCore(add);
+        this.cores[k]!.req.v = req === 1 && core;
+        const b = (add >>> 5) & 15;
+        for (let j = 0; j < nb; j++) this.barriers[j]!.req[k]!.v = req === 1 && !core && b === j;
+      }
+    });
+
+    // Grants and responses back to the cores.
+    this.comb('demux_resp', () => {
+      for (let k = 0; k < n; k++) {
+        const req = this.req[k]!.v;
+        const add = this.add[k]!.v;
+        const c = this.cores[k]!;
+        const cg = c.gnt.v;
+        const cv = c.r_valid.v;
+        const cd = c.r_rdata.v;
+        const del = this.demux_req_del[k]!.v;
+        const sel = this.demux_ip_sel[k]!.v;
+        this.gnt[k]!.v = req === 1 && (addIsCore(add) ? cg === 1 : true);
+        if (del === 0) {
+          this.r_valid[k]!.v = 0;
+          this.r_rdata[k]!.v = 0;
+        } else if ((sel & 16) === 0) {
+          this.r_valid[k]!.v = cv;
+          this.r_rdata[k]!.v = cd;
+        } else {
+          const j = sel & 15;
+          this.r_valid[k]!.v = 1;
+          this.r_rdata[k]!.v = j < nb ? this.barriers[j]!.r_rdata[k]!.v : 0;
+        }
+      }
+    }, { reads: this.barriers.flatMap((u) => u.r_rdata) });
+
+    this.seq('demux_regs', () => {
+      for (let k = 0; k < n; k++) {
+        const req = this.req[k]!.v;
+        const add = this.add[k]!.v;
+        const gnt = this.gnt[k]!.v;
+        const del = this.demux_req_del[k]!.v;
+        this.demux_req_del[k]!.next = req;
+        if ((req === 1 && del === 0) || (req === 0 && del === 1) || (req === 1 && gnt === 1)) {
+          this.demux_ip_sel[k]!.next = addIsCore(add) ? 0 : 16 | ((add >>> 5) & 15);
+        }
+      }
+    });
+
+    // The cores' side effects gathered for the shared units.
+    this.comb('gather', () => {
+      let lock = 0;
+      let unlock = 0;
+      let msg = 0;
+      let pop = 0;
+      let ack = 0;
+      let wreq = 0;
+      trig.fill(0);
+      for (let k = 0; k < n; k++) {
+        const c = this.cores[k]!;
+        lock |= c.mutex_rd_req.v << k;
+        unlock |= c.mutex_wr_req.v << k;
+        msg |= c.mutex_msg_wdata.v;
+        pop |= c.dispatch_pop_req.v << k;
+        ack |= c.dispatch_pop_ack.v << k;
+        wreq |= c.dispatch_w_req.v << k;
+        const barr = c.hw_barr_id.v;
+        for (let j = 0; j < nb; j++) trig[j] = trig[j]! | (((barr >>> j) & 1) << k);
+      }
+      this.mutex.lock_req.v = lock;
+      this.mutex.unlock_req.v = unlock;
+      this.mutex.mutex_msg_wdata.v = msg;
+      this.dispatch.pop_req.v = pop;
+      this.dispatch.pop_ack.v = ack;
+      this.dispatch.w_req.v = wreq;
+      for (let j = 0; j < nb; j++) this.barriers[j]!.barrier_trigger_core.v = trig[j]!;
+    });
+
+    // cluster_event_map: every core's 32 event lines.
+    this.comb('event_map', () => {
+      for (let k = 0; k < n; k++) {
+        swEv[k] = this.cores[k]!.core_sw_events.v;
+        swMask[k] = this.cores[k]!.core_sw_events_mask.v;
+      }
+      for (let j = 0; j < nb; j++) bev[j] = this.barriers[j]!.barrier_events.v;
+      const mev = this.mutex.mutex_event.v;
+      const dev = this.dispatch.dispatch_event.v;
+      for (let i = 0; i < n; i++) {
+        // SW event j reaches core i when a core triggering j has i in its mask.
+        let sw = 0;
+        for (let k = 0; k < n; k++) if ((swMask[k]! >>> i) & 1) sw |= swEv[k]!;
+        let barr = 0;
+        for (let j = 0; j < nb; j++) barr |= (bev[j]! >>> i) & 1;
+        this.cores[i]!.master_event_lines.v =
+          ((sw & 0xff) |
+            ((this.dma_events[i]!.v & 3) << EventLine.DMA) |
+            ((this.timer_events[i]!.v & 3) << EventLine.TIMER) |
+            ((this.acc_events[i]!.v & 15) << EventLine.ACC) |
+            (barr << EventLine.BARRIER) |
+            (((mev >>> i) & 1) << EventLine.MUTEX) |
+            (((dev >>> i) & 1) << EventLine.DISPATCH) |
+            ((this.cluster_events[i]!.v & 3) << EventLine.CLUSTER)) >>>
+          0;
+      }
+    });
+  }
+}

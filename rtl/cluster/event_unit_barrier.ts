@@ -1,0 +1,88 @@
+// One hardware barrier (event_unit_flex pulp-v1.0 `hw_barrier_unit`), as seen from the cores' demux ports.
+// STATUS accumulates arrivals (TRIGGER writes of any core, and TRIGGER_WAIT(_CLEAR) reads reported by the cores'
+// units); it is compared with TRIGGER_MASK from the registers, so an arrival is seen one cycle after it is
+// applied; in the matched cycle the barrier event goes to the TARGET_MASK cores and STATUS is cleared
+// unconditionally (an arrival applied in that cycle is lost). Offsets: +0x00 TRIGGER_MASK, +0x04 STATUS,
+// +0x0C TARGET_MASK, +0x10 TRIGGER; +0x08 and +0x14 are not decoded. `gnt` is always 1 and a response always
+// follows (the interface mux answers for it); reads return the register selected one cycle earlier.
+import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
+
+export class HwBarrierUnit extends Module {
+  /** Per core: a demux access addressed to this barrier (other than TRIGGER_WAIT(_CLEAR)). */
+  req: Input[] = [];
+  add: Input[] = [];
+  wen: Input[] = [];
+  wdata: Input[] = [];
+  r_rdata: Output[] = [];
+  /** Arrivals reported by the cores' units (sleep reads of TRIGGER_WAIT(_CLEAR)). */
+  barrier_trigger_core: Input;
+  /** Cores the barrier event goes to this cycle. */
+  barrier_events: Output;
+
+  trigger_mask: Reg;
+  target_mask: Reg;
+  trigger_status: Reg;
+  /** Per core: which register its last read selected (1 TRIGGER_MASK, 2 STATUS, 3 TARGET_MASK, 0 none). */
+  read_sel: Reg[] = [];
+
+  constructor(nbCores: number) {
+    super();
+    const mask = nbCores === 32 ? 0xffffffff : (1 << nbCores) - 1;
+    for (let k = 0; k < nbCores; k++) {
+      this.req.push(this.input(1));
+      this.add.push(this.input(32));
+      this.wen.push(this.input(1));
+      this.wdata.push(this.input(32));
+      this.r_rdata.push(this.output(32));
+      this.read_sel.push(this.reg(2, 0));
+    }
+    this.barrier_trigger_core = this.input(nbCores);
+    this.barrier_events = this.output(nbCores);
+    this.trigger_mask = this.reg(nbCores, 0);
+    this.target_mask = this.reg(nbCores, 0);
+    this.trigger_status = this.reg(nbCores, 0);
+
+    this.comb('outputs', () => {
+      const tm = this.trigger_mask.v;
+      const st = this.trigger_status.v;
+      const tg = this.target_mask.v;
+      this.barrier_events.v = tm !== 0 && st === tm ? tg : 0;
+      for (let k = 0; k < nbCores; k++) {
+        const sel = this.read_sel[k]!.v;
+        this.r_rdata[k]!.v = sel === 1 ? tm : sel === 2 ? st : sel === 3 ? tg : 0;
+      }
+    });
+
+    const sels = new Uint8Array(nbCores);
+    this.seq('regs', () => {
+      const tm = this.trigger_mask.v;
+      const st = this.trigger_status.v;
+      let trig = this.barrier_trigger_core.v;
+      let anyReq = false;
+      let newTm = -1;
+      let newTg = -1;
+      for (let k = 0; k < nbCores; k++) {
+        const req = this.req[k]!.v;
+        const a = (this.add[k]!.v >>> 2) & 7;
+        const wen = this.wen[k]!.v;
+        const wd = this.wdata[k]!.v & mask;
+        let sel = 0;
+        if (req) {
+          anyReq = true;
+          if (wen) sel = a === 0 ? 1 : a === 1 ? 2 : a === 3 ? 3 : 0;
+          else if (a === 0) newTm = (newTm < 0 ? 0 : newTm) | wd;
+          else if (a === 3) newTg = (newTg < 0 ? 0 : newTg) | wd;
+          else if (a === 4) trig |= wd;
+        }
+        sels[k] = sel;
+      }
+      // Several cores writing a mask in one cycle: the RTL ORs their data.
+      if (newTm >= 0) this.trigger_mask.next = newTm;
+      if (newTg >= 0) this.target_mask.next = newTg;
+      const matched = tm !== 0 && st === tm;
+      if (matched) this.trigger_status.next = 0;
+      else if (trig !== 0) this.trigger_status.next = st | trig;
+      if (anyReq) for (let k = 0; k < nbCores; k++) this.read_sel[k]!.next = sels[k]!;
+    });
+  }
+}
