@@ -4,6 +4,7 @@ import { registerAsm } from './asm.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
 import { registerReplay } from './replay.ts';
+import { registerRun } from './run.ts';
 import { registerStart } from './start.ts';
 
 export function buildCli(): Command {
@@ -17,6 +18,7 @@ export function buildCli(): Command {
   registerDisasm(program);
   registerAsm(program);
   registerReplay(program);
+  registerRun(program);
   registerStart(program);
   return program;
 }

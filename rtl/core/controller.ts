@@ -1,0 +1,399 @@
+// Controller (riscv_controller.sv at pulpissimo-v3.4.0; fact sheet §1.3): the main FSM (boot, decode, flushes
+// for traps, mret, fence.i, wfi, CSRs with side effects and p.elw), jumps taken in ID, taken branches from EX,
+// the load-use and jalr hazards, and the stall cause shown in the waves.
+import { Module, defineEnum } from '../../sim/index.ts';
+import { JUMP_JAL, JUMP_JALR } from './decode_info.ts';
+import { PcMux } from './if_stage.ts';
+import type { CoreLinks } from './links.ts';
+import type { CoreRules } from './version.ts';
+
+export const CtrlState = defineEnum('CtrlState', [
+  'RESET',
+  'BOOT_SET',
+  'SLEEP',
+  'WAIT_SLEEP',
+  'FIRST_FETCH',
+  'DECODE',
+  'IRQ_TAKEN_ID',
+  'IRQ_TAKEN_IF',
+  'IRQ_FLUSH',
+  'IRQ_FLUSH_ELW',
+  'ELW_EXE',
+  'FLUSH_EX',
+  'FLUSH_WB',
+  'XRET_JUMP',
+  'DBG_TAKEN_ID',
+  'DBG_TAKEN_IF',
+  'DBG_FLUSH',
+  'DBG_WAIT_BRANCH',
+]);
+
+export const StallCause = defineEnum('StallCause', [
+  'NONE',
+  'LOAD_USE',
+  'JALR',
+  'MULH',
+  'DIV',
+  'DATA_GNT',
+  'MISALIGNED',
+  'FETCH',
+  'ELW',
+  'CSR_FLUSH',
+  'WB_RVALID',
+]);
+
+/** mcause codes. */
+export const EXC_ILLEGAL = 2;
+export const EXC_BREAKPOINT = 3;
+export const EXC_ECALL_M = 11;
+
+const S = CtrlState;
+
+/** What the FSM decides in one cycle (scratch, not state). */
+interface Decision {
+  isDecoding: number;
+  instrReq: number;
+  pcSet: number;
+  pcMux: number;
+  haltIf: number;
+  haltId: number;
+  saveId: number;
+  saveCause: number;
+  cause: number;
+  restoreMret: number;
+  pipeStall: number;
+  hwloopMask: number;
+  jumpDone: number;
+  illegalN: number;
+  ns: number;
+  excCause: number;
+}
+
+export class Controller extends Module {
+  l!: CoreLinks;
+
+  ctrl_fsm_cs = this.reg(CtrlState, S.RESET);
+  jump_done_q = this.reg(1, 0);
+  illegal_insn_q = this.reg(1, 0);
+
+  is_decoding = this.output(1);
+  instr_req = this.output(1);
+  pc_set = this.output(1);
+  pc_mux = this.output(PcMux);
+  exc_pc = this.output(32);
+  halt_if = this.output(1);
+  halt_id = this.output(1);
+  csr_save_id = this.output(1);
+  csr_save_cause = this.output(1);
+  csr_cause = this.output(6);
+  csr_restore_mret = this.output(1);
+  perf_pipeline_stall = this.output(1);
+  hwloop_mask = this.output(1);
+  jr_stall = this.output(1);
+  load_stall = this.output(1);
+  deassert_we = this.output(1);
+  stall_cause = this.output(StallCause);
+
+  private readonly d: Decision = {
+    isDecoding: 0,
+    instrReq: 0,
+    pcSet: 0,
+    pcMux: 0,
+    haltIf: 0,
+    haltId: 0,
+    saveId: 0,
+    saveCause: 0,
+    cause: 0,
+    restoreMret: 0,
+    pipeStall: 0,
+    hwloopMask: 0,
+    jumpDone: 0,
+    illegalN: 0,
+    ns: 0,
+    excCause: 0,
+  };
+
+  constructor(private readonly rules: CoreRules) {
+    super();
+  }
+
+  bind(l: CoreLinks): void {
+    this.l = l;
+    const id = l.id;
+    const decodeReads = [
+      id.raddr_a_id,
+      id.raddr_b_id,
+      id.raddr_c_id,
+      id.alu_we_dec,
+      id.alu_waddr_dec,
+      id.alu_waddr_field_id,
+      id.illegal_id,
+      id.ebrk_id,
+      id.ecall_id,
+      id.mret_id,
+      id.uret_id,
+      id.wfi_id,
+      id.fencei_id,
+      id.csr_status_id,
+      id.elw_id,
+      id.jump_in_dec,
+    ];
+    // jalr hazard: no forwarding to the jump target (riscv_controller.sv l.1011-1020).
+    this.comb('jr_stall_p', () => {
+      const ex = this.l.ex;
+      const ra = id.raddr_a_id.v;
+      let st = 0;
+      if (id.jump_in_dec.v === JUMP_JALR && ra !== 0) {
+        if (ex.regfile_we_wb.v && ex.regfile_waddr_wb.v === ra) st = 1;
+        if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) st = 1;
+        if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) st = 1;
+      }
+      this.jr_stall.v = st;
+    }, { reads: decodeReads });
+    this.comb('fsm', () => {
+      const d = this.decide(false);
+      this.is_decoding.v = d.isDecoding;
+      this.instr_req.v = d.instrReq;
+      this.pc_set.v = d.pcSet;
+      this.pc_mux.v = d.pcMux;
+      this.halt_if.v = d.haltIf;
+      this.halt_id.v = d.haltId;
+      this.csr_save_id.v = d.saveId;
+      this.csr_save_cause.v = d.saveCause;
+      this.csr_cause.v = d.cause;
+      this.csr_restore_mret.v = d.restoreMret;
+      this.perf_pipeline_stall.v = d.pipeStall;
+      this.hwloop_mask.v = d.hwloopMask;
+      const off =
+        d.excCause === EXC_ILLEGAL
+          ? this.rules.trapOffset.illegal
+          : d.excCause === EXC_ECALL_M
+            ? this.rules.trapOffset.ecall
+            : this.rules.trapOffset.ebreak;
+      this.exc_pc.v = (this.l.cs.trap_base.v + off) >>> 0;
+    }, { reads: [...decodeReads, l.ex.branch_taken_ex, this.jr_stall, l.cs.trap_base] });
+    // load-use hazard (riscv_controller.sv l.987-1009): the load in EX with its request, or in WB waiting for
+    // rvalid, writes a register ID reads (or ID's port-B destination: WAW).
+    this.comb('load_stall_p', () => {
+      const ex = this.l.ex;
+      const waddrEx = ex.regfile_waddr_ex.v;
+      const loadPending = (ex.data_req_ex.v & ex.regfile_we_ex.v) | ((this.l.lsu.lsu_ready_wb.v ^ 1) & ex.regfile_we_wb.v);
+      let st = 0;
+      if (loadPending) {
+        const ra = id.raddr_a_id.v;
+        const rb = id.raddr_b_id.v;
+        const rc = id.raddr_c_id.v;
+        if ((ra !== 0 && ra === waddrEx) || (rb !== 0 && rb === waddrEx) || (rc !== 0 && rc === waddrEx)) st = 1;
+        if (this.rules.falseLoadStall) {
+          if (waddrEx === id.alu_waddr_field_id.v) st = 1;
+        } else if (this.is_decoding.v && id.alu_we_dec.v && waddrEx === id.alu_waddr_dec.v) st = 1;
+      }
+      this.load_stall.v = st;
+      this.deassert_we.v = (this.is_decoding.v ^ 1) | id.illegal_id.v | st | this.jr_stall.v;
+    }, { reads: [...decodeReads, this.is_decoding, l.lsu.lsu_ready_wb] });
+    this.comb('stall_cause_p', () => {
+      const ex = this.l.ex;
+      let c = StallCause.NONE;
+      const st = this.ctrl_fsm_cs.v;
+      if (st === S.FLUSH_EX || st === S.FLUSH_WB || st === S.XRET_JUMP) c = StallCause.CSR_FLUSH;
+      else if (st === S.ELW_EXE || st === S.IRQ_FLUSH_ELW) c = StallCause.ELW;
+      else if (this.load_stall.v) c = StallCause.LOAD_USE;
+      else if (this.jr_stall.v) c = StallCause.JALR;
+      else if (this.l.lsu.data_misaligned.v) c = StallCause.MISALIGNED;
+      else if (ex.mult_ready.v === 0) c = StallCause.MULH;
+      else if (ex.alu_ready.v === 0) c = StallCause.DIV;
+      else if (this.l.lsu.lsu_ready_ex.v === 0) c = StallCause.DATA_GNT;
+      else if (this.l.lsu.lsu_ready_wb.v === 0) c = StallCause.WB_RVALID;
+      else if (st === S.DECODE && this.l.ifs.instr_valid_id.v === 0) c = StallCause.FETCH;
+      this.stall_cause.v = c;
+    }, {
+      reads: [this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb],
+    });
+    this.seq('fsm_q', () => {
+      const d = this.decide(true);
+      this.ctrl_fsm_cs.next = d.ns;
+      this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
+      this.illegal_insn_q.next = d.illegalN;
+    });
+  }
+
+  /** The FSM of riscv_controller.sv; `withNext` also computes the next state (which reads id_ready/ex_valid). */
+  private decide(withNext: boolean): Decision {
+    const d = this.d;
+    const id = this.l.id;
+    const st = this.ctrl_fsm_cs.v;
+    d.isDecoding = 0;
+    d.instrReq = 1;
+    d.pcSet = 0;
+    d.pcMux = PcMux.BOOT;
+    d.haltIf = 0;
+    d.haltId = 0;
+    d.saveId = 0;
+    d.saveCause = 0;
+    d.cause = 0;
+    d.restoreMret = 0;
+    d.pipeStall = 0;
+    d.hwloopMask = 0;
+    d.jumpDone = this.jump_done_q.v;
+    d.illegalN = this.illegal_insn_q.v;
+    d.ns = st;
+    d.excCause = 0;
+    const idReady = withNext ? this.l.id.id_ready.v : 0;
+    switch (st) {
+      case S.RESET:
+        d.instrReq = 0;
+        d.ns = S.BOOT_SET;
+        break;
+      case S.BOOT_SET:
+        d.pcMux = PcMux.BOOT;
+        d.pcSet = 1;
+        d.ns = S.FIRST_FETCH;
+        break;
+      case S.WAIT_SLEEP:
+        d.instrReq = 0;
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.ns = S.SLEEP;
+        break;
+      case S.SLEEP:
+        d.instrReq = 0;
+        d.haltIf = 1;
+        d.haltId = 1;
+        break;
+      case S.FIRST_FETCH:
+        if (idReady) d.ns = S.DECODE;
+        break;
+      case S.DECODE:
+        if (this.l.ex.branch_taken_ex.v) {
+          d.pcMux = PcMux.BRANCH;
+          d.pcSet = 1;
+        } else if (this.l.ifs.instr_valid_id.v) {
+          d.isDecoding = 1;
+          if (id.illegal_id.v) {
+            d.haltIf = 1;
+            d.haltId = 1;
+            d.saveId = 1;
+            d.saveCause = 1;
+            d.cause = EXC_ILLEGAL;
+            d.ns = S.FLUSH_EX;
+            d.illegalN = 1;
+          } else if (id.jump_in_dec.v === JUMP_JAL || id.jump_in_dec.v === JUMP_JALR) {
+            d.pcMux = PcMux.JUMP;
+            if (!this.jr_stall.v && !this.jump_done_q.v) {
+              d.pcSet = 1;
+              d.jumpDone = 1;
+            }
+          } else if (id.ebrk_id.v) {
+            d.haltIf = 1;
+            d.haltId = 1;
+            if (this.rules.ebreakTraps) {
+              d.saveId = 1;
+              d.saveCause = 1;
+              d.cause = EXC_BREAKPOINT;
+            }
+            d.ns = S.FLUSH_EX;
+          } else if (id.wfi_id.v) {
+            d.haltIf = 1;
+            d.haltId = 1;
+            d.ns = S.FLUSH_EX;
+          } else if (id.ecall_id.v) {
+            d.haltIf = 1;
+            d.haltId = 1;
+            d.saveId = 1;
+            d.saveCause = 1;
+            d.cause = EXC_ECALL_M;
+            d.ns = S.FLUSH_EX;
+          } else if (id.fencei_id.v) {
+            d.haltIf = 1;
+            d.haltId = 1;
+            d.ns = S.FLUSH_EX;
+          } else if (id.mret_id.v || id.uret_id.v) {
+            d.haltIf = 1;
+            d.haltId = 1;
+            d.ns = S.FLUSH_EX;
+          } else if (id.csr_status_id.v) {
+            d.haltIf = 1;
+            d.ns = idReady ? S.FLUSH_EX : S.DECODE;
+          } else if (id.elw_id.v) {
+            d.haltIf = 1;
+            d.ns = idReady ? S.ELW_EXE : S.DECODE;
+          }
+        } else {
+          d.pipeStall = id.elw_id.v;
+        }
+        break;
+      case S.FLUSH_EX:
+        d.haltIf = 1;
+        d.haltId = 1;
+        if (withNext && this.l.ex.ex_valid.v) d.ns = S.FLUSH_WB;
+        break;
+      case S.IRQ_FLUSH_ELW:
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.pipeStall = id.elw_id.v;
+        d.ns = S.DECODE;
+        break;
+      case S.ELW_EXE:
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.ns = idReady ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
+        d.pipeStall = id.elw_id.v;
+        break;
+      case S.FLUSH_WB:
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.ns = S.DECODE;
+        if (this.illegal_insn_q.v) {
+          d.pcMux = PcMux.EXCEPTION;
+          d.pcSet = 1;
+          d.excCause = EXC_ILLEGAL;
+          d.illegalN = 0;
+        } else if (id.ebrk_id.v) {
+          if (this.rules.ebreakTraps) {
+            d.pcMux = PcMux.EXCEPTION;
+            d.pcSet = 1;
+            d.excCause = EXC_BREAKPOINT;
+          }
+        } else if (id.ecall_id.v) {
+          d.pcMux = PcMux.EXCEPTION;
+          d.pcSet = 1;
+          d.excCause = EXC_ECALL_M;
+        } else if (id.mret_id.v) {
+          d.restoreMret = 1;
+          if (this.rules.xretJump) d.ns = S.XRET_JUMP;
+          else {
+            d.pcMux = PcMux.MRET;
+            d.pcSet = 1;
+          }
+        } else if (id.uret_id.v) {
+          if (this.rules.xretJump) d.ns = S.XRET_JUMP;
+          else {
+            d.pcMux = PcMux.URET;
+            d.pcSet = 1;
+          }
+        } else if (id.csr_status_id.v) {
+          // back to DECODE: the instruction after the CSR access is still in the fetch FIFO
+        } else if (id.wfi_id.v) {
+          d.ns = S.WAIT_SLEEP;
+        } else if (id.fencei_id.v) {
+          d.pcMux = PcMux.FENCEI;
+          d.pcSet = 1;
+        }
+        break;
+      case S.XRET_JUMP:
+        d.ns = S.DECODE;
+        if (id.mret_id.v) {
+          d.pcMux = PcMux.MRET;
+          d.pcSet = 1;
+        } else if (id.uret_id.v) {
+          d.pcMux = PcMux.URET;
+          d.pcSet = 1;
+        }
+        break;
+      default:
+        d.instrReq = 0;
+        d.ns = S.RESET;
+    }
+    return d;
+  }
+}

@@ -1,0 +1,116 @@
+// The core top (riscv_core.sv): IF, ID, EX with the LSU, controller, CSRs and hardware-loop registers, with an
+// OBI instruction port and an OBI data port. One model for RI5CY v3.4.0, RI5CY v1.0 and CV32E40P: the
+// differences are the version switches of version.ts.
+import { Module, defineBundle, inp, out } from '../../sim/index.ts';
+import type { CoreConfig } from '../config/index.ts';
+import { disassemble } from '../isa/disasm.ts';
+import { Controller } from './controller.ts';
+import { CsRegisters } from './cs_registers.ts';
+import { DecodeCache } from './decode_info.ts';
+import { ExStage } from './ex_stage.ts';
+import { HwloopRegs } from './hwloop_regs.ts';
+import { IdStage } from './id_stage.ts';
+import { IfStage } from './if_stage.ts';
+import type { CoreLinks } from './links.ts';
+import { LoadStoreUnit } from './load_store_unit.ts';
+import { type CoreRules, coreRules } from './version.ts';
+
+/** An OBI-style port as the core (initiator) drives it. */
+export const Obi = defineBundle('obi', {
+  req: out(1),
+  addr: out(32),
+  we: out(1),
+  be: out(4),
+  wdata: out(32),
+  gnt: inp(1),
+  rvalid: inp(1),
+  rdata: inp(32),
+});
+
+class LinkSet {}
+
+export interface CoreParams {
+  core: CoreConfig;
+  /** boot_addr_i: RI5CY v3.4.0 and CV32E40P start here; RI5CY v1.0 at boot[31:8] + 0x80. */
+  bootAddr: number;
+  /** mhartid as read by the core ({cluster_id[10:5], 0, core_id[3:0]} on RI5CY). */
+  hartId?: number;
+}
+
+export class Core extends Module {
+  readonly rules: CoreRules;
+  readonly dec: DecodeCache;
+
+  instr = this.port(Obi, 'instr');
+  data = this.port(Obi, 'data');
+
+  if_stage: IfStage;
+  id_stage: IdStage;
+  controller: Controller;
+  ex_stage: ExStage;
+  load_store_unit: LoadStoreUnit;
+  cs_registers: CsRegisters;
+  hwloop_regs: HwloopRegs;
+
+  constructor(p: CoreParams) {
+    super();
+    this.rules = coreRules(p.core);
+    this.dec = new DecodeCache(this.rules);
+    const resetPc = this.rules.resetPc(p.bootAddr);
+    this.if_stage = new IfStage(resetPc);
+    this.id_stage = new IdStage(this.dec);
+    this.controller = new Controller(this.rules);
+    this.ex_stage = new ExStage(this.dec);
+    this.load_store_unit = new LoadStoreUnit();
+    this.cs_registers = new CsRegisters(this.rules, p.bootAddr >>> 0, (p.hartId ?? 0) >>> 0);
+    this.hwloop_regs = new HwloopRegs();
+    // A class instance, not a plain object: the elaborator must not take the neighbours for children.
+    const links: CoreLinks = Object.assign(new LinkSet(), {
+      ifs: this.if_stage,
+      id: this.id_stage,
+      ctrl: this.controller,
+      ex: this.ex_stage,
+      lsu: this.load_store_unit,
+      cs: this.cs_registers,
+      hwlp: this.hwloop_regs,
+      instr: this.instr,
+      data: this.data,
+    });
+    for (const b of [this.if_stage, this.id_stage, this.controller, this.ex_stage, this.load_store_unit, this.cs_registers, this.hwloop_regs]) {
+      b.l = links;
+    }
+    this.if_stage.bind(links);
+    this.controller.bind(links);
+    this.id_stage.bind(links);
+    this.ex_stage.bind(links);
+    this.load_store_unit.bind(links);
+    this.cs_registers.bind(links);
+    this.hwloop_regs.bind(links);
+
+    const f = this.if_stage;
+    this.connect(f.instr_req, this.instr.req);
+    this.connect(f.instr_addr, this.instr.addr);
+    this.connect(f.instr_gnt, this.instr.gnt);
+    this.connect(f.instr_rvalid, this.instr.rvalid);
+    this.connect(f.instr_rdata, this.instr.rdata);
+    this.tie(this.instr.we, 0);
+    this.tie(this.instr.be, 0xf);
+    this.tie(this.instr.wdata, 0);
+    const u = this.load_store_unit;
+    this.connect(u.data_req, this.data.req);
+    this.connect(u.data_addr, this.data.addr);
+    this.connect(u.data_we, this.data.we);
+    this.connect(u.data_be, this.data.be);
+    this.connect(u.data_wdata, this.data.wdata);
+    this.connect(u.data_gnt, this.data.gnt);
+    this.connect(u.data_rvalid, this.data.rvalid);
+    this.connect(u.data_rdata, this.data.rdata);
+
+    const fl = this.rules.flavour;
+    const show = (valid: number, word: number, pc: number): string => (valid ? disassemble(word, pc, fl) : '-');
+    this.probe('instr_if', () => show(f.fetch_valid.v, f.fetch_rdata.v, f.pc_if.v));
+    this.probe('instr_id_asm', () => show(f.instr_valid_id.v, f.instr_rdata_id.v, f.pc_id.v));
+    const ex = this.ex_stage;
+    this.probe('instr_ex_asm', () => show(ex.valid_ex.v, ex.instr_ex.v, ex.pc_ex.v));
+  }
+}

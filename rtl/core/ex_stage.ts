@@ -1,0 +1,304 @@
+// EX stage (riscv_ex_stage.sv, riscv_mult.sv, riscv_alu_div.sv at pulpissimo-v3.4.0; fact sheet §1.1, §1.3):
+// runs the instruction's semantics from the rtl/isa table over the operand values latched in ID (forwarded), so
+// ALU/SIMD/bit-manip/MUL results leave through write port B and are forwarded to ID in the same cycle; the
+// branch decision (taken branches redirect from EX); the LSU request; CSR accesses. Timing: the 1-cycle
+// multiplier and dot products, the 5-cycle MULH FSM (IDLE-STEP0-STEP1-STEP2-FINISH), and the serial divider
+// (IDLE, DIVIDE for S+1 cycles, FINISH: 3..35 cycles, S from the divisor's leading bits).
+import { Module, defineEnum } from '../../sim/index.ts';
+import type { Hart, Operands } from '../isa/types.ts';
+import type { DecodeCache, DecodeInfo } from './decode_info.ts';
+import type { CoreLinks } from './links.ts';
+
+export const MulhState = defineEnum('MulhState', ['IDLE', 'STEP0', 'STEP1', 'STEP2', 'FINISH']);
+export const DivState = defineEnum('DivState', ['IDLE', 'DIVIDE', 'FINISH']);
+
+export const CSR_OP_NONE = 0;
+export const CSR_OP_WRITE = 1;
+export const CSR_OP_SET = 2;
+export const CSR_OP_CLEAR = 3;
+
+/** The EX stage's view of an instruction's semantics: operands from the ID/EX register, effects to the ports. */
+class ExHart implements Hart {
+  pc = 0;
+  size: 2 | 4 = 4;
+  readonly flavour;
+  ops!: Readonly<Operands>;
+  a = 0;
+  b = 0;
+  c = 0;
+  wdata = 0;
+  written = false;
+  jumped = false;
+  target = 0;
+  lsuAddr = 0;
+  lsuType = 0;
+  lsuSign = 0;
+  lsuWdata = 0;
+  csrAddr = 0;
+  csrOp = 0;
+  csrWdata = 0;
+  readCsr: (csr: number) => number = () => 0;
+  constructor(flavour: Hart['flavour']) {
+    this.flavour = flavour;
+  }
+  x(r: number): number {
+    if (r === 0) return 0;
+    const o = this.ops;
+    if (r === o.rs1) return this.a | 0;
+    if (r === o.rs2) return this.b | 0;
+    return this.c | 0;
+  }
+  setX(_r: number, v: number): void {
+    this.wdata = v >>> 0;
+    this.written = true;
+  }
+  jump(target: number): void {
+    this.jumped = true;
+    this.target = target >>> 0;
+  }
+  load(_rd: number, addr: number, bytes: 1 | 2 | 4, signed: boolean): void {
+    this.lsuAddr = addr >>> 0;
+    this.lsuType = bytes === 4 ? 0 : bytes === 2 ? 1 : 2;
+    this.lsuSign = signed ? 1 : 0;
+  }
+  store(addr: number, bytes: 1 | 2 | 4, value: number): void {
+    this.lsuAddr = addr >>> 0;
+    this.lsuType = bytes === 4 ? 0 : bytes === 2 ? 1 : 2;
+    this.lsuWdata = value >>> 0;
+  }
+  elw(_rd: number, addr: number): void {
+    this.lsuAddr = addr >>> 0;
+    this.lsuType = 0;
+    this.lsuSign = 1;
+  }
+  csr(csr: number, _write: boolean, value: (old: number) => number): number {
+    const old = this.readCsr(csr) >>> 0;
+    this.csrAddr = csr;
+    // The raw operand of csrrw/csrrs/csrrc: the RTL applies the operation itself (riscv_cs_registers.sv).
+    if (this.csrOp === CSR_OP_CLEAR) this.csrWdata = ~value(0xffffffff) >>> 0;
+    else this.csrWdata = value(0) >>> 0;
+    return old;
+  }
+  setLoop(): void {}
+  system(): void {}
+  illegal(): void {}
+}
+
+/** Divider cycle count S (riscv_alu.sv l.1024-1061): leading zeros of the divisor (32 for 0), or for a
+ *  negative signed divisor its leading ones minus one. */
+export function divShift(divisor: number, signed: boolean): number {
+  const d = divisor | 0;
+  if (signed && d < 0) return Math.clz32(~d) - 1;
+  return Math.clz32(d >>> 0);
+}
+
+export class ExStage extends Module {
+  l!: CoreLinks;
+
+  // ID/EX pipeline register
+  instr_ex = this.reg(32, 0);
+  pc_ex = this.reg(32, 0);
+  valid_ex = this.reg(1, 0);
+  alu_operand_a_ex = this.reg(32, 0);
+  alu_operand_b_ex = this.reg(32, 0);
+  alu_operand_c_ex = this.reg(32, 0);
+  regfile_alu_we_ex = this.reg(1, 0);
+  regfile_alu_waddr_ex = this.reg(5, 0);
+  regfile_we_ex = this.reg(1, 0);
+  regfile_waddr_ex = this.reg(5, 0);
+  data_req_ex = this.reg(1, 0);
+  data_we_ex = this.reg(1, 0);
+  data_misaligned_ex = this.reg(1, 0);
+  branch_in_ex = this.reg(1, 0);
+  csr_access_ex = this.reg(1, 0);
+  csr_op_ex = this.reg(2, 0);
+  mulh_en_ex = this.reg(1, 0);
+  div_en_ex = this.reg(1, 0);
+  div_signed_ex = this.reg(1, 0);
+
+  // EX/WB register (riscv_ex_stage.sv EX_WB_Pipeline_Register)
+  regfile_we_wb = this.reg(1, 0);
+  regfile_waddr_wb = this.reg(5, 0);
+
+  mulh_cs = this.reg(MulhState, MulhState.IDLE);
+  div_cs = this.reg(DivState, DivState.IDLE);
+  div_cnt = this.reg(6, 0);
+
+  regfile_alu_wdata_fw = this.output(32);
+  branch_decision = this.wire(1);
+  branch_taken_ex = this.output(1);
+  branch_target_ex = this.output(32);
+  lsu_addr_ex = this.output(32);
+  lsu_type_ex = this.output(2);
+  lsu_sign_ex = this.output(1);
+  lsu_wdata_ex = this.output(32);
+  csr_addr_ex = this.output(12);
+  csr_wdata_ex = this.output(32);
+  alu_ready = this.output(1);
+  mult_ready = this.output(1);
+  mult_multicycle = this.wire(1);
+  ex_ready = this.output(1);
+  ex_valid = this.output(1);
+
+  private readonly hart: ExHart;
+  private lastWord = -1;
+  private lastInfo: DecodeInfo;
+
+  constructor(private readonly dec: DecodeCache) {
+    super();
+    this.hart = new ExHart(dec.flavour);
+    this.lastInfo = dec.get(0);
+  }
+
+  /** The decoded instruction in the ID/EX register. */
+  info(): DecodeInfo {
+    const w = this.instr_ex.v;
+    if (w !== this.lastWord) {
+      this.lastWord = w;
+      this.lastInfo = this.dec.get(w);
+    }
+    return this.lastInfo;
+  }
+
+  bind(l: CoreLinks): void {
+    this.l = l;
+    this.hart.readCsr = (csr) => l.cs.readCsr(csr);
+    this.comb(
+      'execute',
+      () => {
+        const h = this.hart;
+        h.written = false;
+        h.jumped = false;
+        h.wdata = 0;
+        h.lsuAddr = 0;
+        h.lsuType = 0;
+        h.lsuSign = 0;
+        h.lsuWdata = 0;
+        h.csrAddr = 0;
+        h.csrWdata = 0;
+        if (this.valid_ex.v) {
+          const i = this.info();
+          const d = i.decoded;
+          if (d !== null && !i.illegal) {
+            h.pc = this.pc_ex.v;
+            h.size = i.size;
+            h.ops = d.ops;
+            h.a = this.alu_operand_a_ex.v;
+            h.b = this.alu_operand_b_ex.v;
+            h.c = this.alu_operand_c_ex.v;
+            h.csrOp = this.csr_op_ex.v;
+            d.def.exec!(h, d.ops);
+          }
+        }
+        this.regfile_alu_wdata_fw.v = h.wdata;
+        this.branch_decision.v = h.jumped;
+        this.branch_taken_ex.v = this.branch_in_ex.v & (h.jumped ? 1 : 0);
+        this.branch_target_ex.v = h.target;
+        this.lsu_addr_ex.v = h.lsuAddr;
+        this.lsu_type_ex.v = h.lsuType;
+        this.lsu_sign_ex.v = h.lsuSign;
+        this.lsu_wdata_ex.v = h.lsuWdata;
+        this.csr_addr_ex.v = h.csrAddr;
+        this.csr_wdata_ex.v = h.csrWdata;
+      },
+      { reads: l.cs.csrSignals() },
+    );
+    this.comb('unit_ready', () => {
+      const m = this.mulh_cs.v;
+      this.mult_ready.v = m === MulhState.FINISH || (m === MulhState.IDLE && !this.mulh_en_ex.v) ? 1 : 0;
+      this.mult_multicycle.v = m === MulhState.STEP0 || m === MulhState.STEP1 || m === MulhState.STEP2 ? 1 : 0;
+      const dv = this.div_cs.v;
+      this.alu_ready.v = dv === DivState.FINISH || (dv === DivState.IDLE && !this.div_en_ex.v) ? 1 : 0;
+    });
+    this.comb('ex_ready_p', () => {
+      const lsu = this.l.lsu;
+      const units = this.alu_ready.v & this.mult_ready.v & lsu.lsu_ready_ex.v & lsu.lsu_ready_wb.v;
+      this.ex_ready.v = units | this.branch_in_ex.v;
+      this.ex_valid.v = units;
+    });
+    this.seq('units', () => {
+      const exReady = this.ex_ready.v;
+      const m = this.mulh_cs.v;
+      if (m === MulhState.IDLE) {
+        if (this.mulh_en_ex.v) this.mulh_cs.next = MulhState.STEP0;
+      } else if (m === MulhState.FINISH) {
+        if (exReady) this.mulh_cs.next = MulhState.IDLE;
+      } else this.mulh_cs.next = m + 1;
+      const dv = this.div_cs.v;
+      if (dv === DivState.IDLE) {
+        if (this.div_en_ex.v) {
+          this.div_cs.next = DivState.DIVIDE;
+          this.div_cnt.next = divShift(this.alu_operand_b_ex.v, this.div_signed_ex.v === 1);
+        }
+      } else if (dv === DivState.DIVIDE) {
+        if (this.div_cnt.v === 0) this.div_cs.next = DivState.FINISH;
+        else this.div_cnt.next = this.div_cnt.v - 1;
+      } else if (exReady) this.div_cs.next = DivState.IDLE;
+    });
+    this.seq('id_ex', () => this.idExSeq());
+    this.seq('ex_wb', () => {
+      if (this.ex_valid.v) {
+        this.regfile_we_wb.next = this.regfile_we_ex.v;
+        if (this.regfile_we_ex.v) this.regfile_waddr_wb.next = this.regfile_waddr_ex.v;
+      } else if (this.l.lsu.lsu_ready_wb.v) {
+        this.regfile_we_wb.next = 0;
+      }
+    });
+  }
+
+  /** riscv_id_stage.sv ID_EX_PIPE_REGISTERS. */
+  private idExSeq(): void {
+    const l = this.l;
+    const exReady = this.ex_ready.v;
+    if (l.lsu.data_misaligned.v) {
+      // second access of a misaligned load/store: address + 4, no second pointer update
+      if (exReady) {
+        this.data_misaligned_ex.next = 1;
+        this.regfile_alu_we_ex.next = 0;
+      }
+      return;
+    }
+    if (this.mult_multicycle.v) return;
+    if (l.id.id_valid.v) {
+      const i = l.id.info();
+      const deassert = l.ctrl.deassert_we.v === 1;
+      const branchTaken = this.branch_taken_ex.v === 1;
+      this.instr_ex.next = l.ifs.instr_rdata_id.v;
+      this.pc_ex.next = l.ifs.pc_id.v;
+      this.valid_ex.next = deassert ? 0 : 1;
+      this.alu_operand_a_ex.next = l.id.operand_a_fw_id.v;
+      this.alu_operand_b_ex.next = l.id.operand_b_fw_id.v;
+      this.alu_operand_c_ex.next = l.id.operand_c_fw_id.v;
+      const aluWe = !deassert && i.aluWe;
+      this.regfile_alu_we_ex.next = aluWe ? 1 : 0;
+      if (aluWe) this.regfile_alu_waddr_ex.next = i.aluWaddr;
+      const memWe = !deassert && i.memWe;
+      this.regfile_we_ex.next = memWe ? 1 : 0;
+      if (memWe) this.regfile_waddr_ex.next = i.memWaddr;
+      const req = !deassert && i.dataReq;
+      this.data_req_ex.next = req ? 1 : 0;
+      if (req) this.data_we_ex.next = i.dataWe ? 1 : 0;
+      this.data_misaligned_ex.next = 0;
+      this.branch_in_ex.next = !deassert && i.branch ? 1 : 0;
+      this.csr_access_ex.next = i.csr && !i.illegal ? 1 : 0;
+      this.csr_op_ex.next = !deassert && i.csr ? i.csrOp : CSR_OP_NONE;
+      this.mulh_en_ex.next = !deassert && i.mulh ? 1 : 0;
+      // The divider starts from alu_en, which deassert_we does not clear (only a taken branch does).
+      this.div_en_ex.next = i.div && !branchTaken ? 1 : 0;
+      this.div_signed_ex.next = i.div && i.decoded !== null && !i.decoded.def.id.endsWith('u') ? 1 : 0;
+    } else if (exReady) {
+      this.valid_ex.next = 0;
+      this.regfile_we_ex.next = 0;
+      this.regfile_alu_we_ex.next = 0;
+      this.csr_op_ex.next = CSR_OP_NONE;
+      this.data_req_ex.next = 0;
+      this.data_misaligned_ex.next = 0;
+      this.branch_in_ex.next = 0;
+      this.mulh_en_ex.next = 0;
+      this.div_en_ex.next = 0;
+      this.csr_access_ex.next = 0;
+    } else if (this.csr_access_ex.v) {
+      this.regfile_alu_we_ex.next = 0;
+    }
+  }
+}

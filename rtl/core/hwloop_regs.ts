@@ -1,0 +1,69 @@
+// Hardware-loop registers (riscv_hwloop_regs.sv; fact sheet §4.10): start, end and count of two loops, written by
+// lp.* in ID (priority) or by CSR instructions in EX; a loop's count is decremented when the loop-start
+// instruction fetched by the back-jump leaves ID (hwlp_dec_cnt travels with it through IF/ID).
+import { Module, type Signal } from '../../sim/index.ts';
+import type { CoreLinks } from './links.ts';
+
+export class HwloopRegs extends Module {
+  l!: CoreLinks;
+
+  hwlp_start0 = this.reg(32, 0);
+  hwlp_start1 = this.reg(32, 0);
+  hwlp_end0 = this.reg(32, 0);
+  hwlp_end1 = this.reg(32, 0);
+  hwlp_counter0 = this.reg(32, 0);
+  hwlp_counter1 = this.reg(32, 0);
+
+  loopSignals(): Signal[] {
+    return [this.hwlp_start0, this.hwlp_start1, this.hwlp_end0, this.hwlp_end1, this.hwlp_counter0, this.hwlp_counter1];
+  }
+
+  /** Register `idx` = loop * 3 + {0 start, 1 end, 2 count}. */
+  read(idx: number): number {
+    switch (idx) {
+      case 0:
+        return this.hwlp_start0.v;
+      case 1:
+        return this.hwlp_end0.v;
+      case 2:
+        return this.hwlp_counter0.v;
+      case 3:
+        return this.hwlp_start1.v;
+      case 4:
+        return this.hwlp_end1.v;
+      case 5:
+        return this.hwlp_counter1.v;
+      default:
+        return 0;
+    }
+  }
+
+  bind(l: CoreLinks): void {
+    this.l = l;
+    this.seq('hwlp_q', () => {
+      const id = this.l.id;
+      const ifs = this.l.ifs;
+      const cs = this.l.cs;
+      let we = id.hwlp_we_id.v;
+      let regid = id.hwlp_regid_id.v;
+      let start = id.hwlp_start_id.v;
+      let end = id.hwlp_end_id.v;
+      let cnt = id.hwlp_cnt_id.v;
+      if (we === 0 && cs.hwlp_csr_we.v) {
+        const idx = cs.hwlp_csr_idx.v;
+        regid = idx >= 3 ? 1 : 0;
+        we = 1 << idx % 3;
+        start = end = cnt = cs.hwlp_csr_data.v;
+      }
+      if (we & 1) (regid ? this.hwlp_start1 : this.hwlp_start0).next = start;
+      if (we & 2) (regid ? this.hwlp_end1 : this.hwlp_end0).next = end;
+      const valid = ifs.instr_valid_id.v & id.clear_instr_valid.v & ifs.is_hwlp_id.v;
+      const dec = ifs.hwlp_dec_cnt_id.v;
+      for (let i = 0; i < 2; i++) {
+        const c = i === 0 ? this.hwlp_counter0 : this.hwlp_counter1;
+        if (we & 4 && regid === i) c.next = cnt;
+        else if ((dec >>> i) & 1 && valid) c.next = (c.v - 1) >>> 0;
+      }
+    });
+  }
+}

@@ -1,0 +1,234 @@
+// ID stage (riscv_id_stage.sv at pulpissimo-v3.4.0; fact sheet §1.1-§1.3): the decoder derived from rtl/isa, the
+// register file with 3 read ports (a, b, c) and 2 write ports (A = LSU from WB, B = ALU/MUL/CSR from EX; B wins
+// when both write one register), the operand forwarding muxes (EX over WB), the jump target (jalr reads the
+// register file without forwarding), the hardware-loop set-up instructions (written in ID), and the ID/EX
+// pipeline register. The instruction's semantics run in EX over the operand values latched here.
+import { Module } from '../../sim/index.ts';
+import type { Hart, Operands } from '../isa/types.ts';
+import { type DecodeCache, type DecodeInfo, JUMP_NONE } from './decode_info.ts';
+import type { CoreLinks } from './links.ts';
+
+/** Semantics hooks of the ID stage: jump targets and hardware-loop set-up run the table's exec in ID. */
+class IdHart implements Hart {
+  pc = 0;
+  size: 2 | 4 = 4;
+  readonly flavour;
+  ops!: Readonly<Operands>;
+  a = 0;
+  b = 0;
+  c = 0;
+  rawA = 0;
+  /** Register reads come from the raw register file (jump target) or the forwarded operands (loops). */
+  raw = false;
+  target = 0;
+  jumped = false;
+  loopWe = 0;
+  loopL = 0;
+  loopStart = 0;
+  loopEnd = 0;
+  loopCount = 0;
+  constructor(flavour: Hart['flavour']) {
+    this.flavour = flavour;
+  }
+  x(r: number): number {
+    if (r === 0) return 0;
+    if (this.raw) return this.rawA | 0;
+    const o = this.ops;
+    if (r === o.rs1) return this.a | 0;
+    if (r === o.rs2) return this.b | 0;
+    return this.c | 0;
+  }
+  setX(): void {}
+  jump(target: number): void {
+    this.target = target >>> 0;
+    this.jumped = true;
+  }
+  load(): void {}
+  store(): void {}
+  elw(): void {}
+  csr(): number {
+    return 0;
+  }
+  setLoop(L: number, what: 'start' | 'end' | 'count', value: number): void {
+    this.loopL = L & 1;
+    if (what === 'start') {
+      this.loopWe |= 1;
+      this.loopStart = value >>> 0;
+    } else if (what === 'end') {
+      this.loopWe |= 2;
+      this.loopEnd = value >>> 0;
+    } else {
+      this.loopWe |= 4;
+      this.loopCount = value >>> 0;
+    }
+  }
+  system(): void {}
+  illegal(): void {}
+}
+
+export class IdStage extends Module {
+  l!: CoreLinks;
+
+  /** Register file: 32 words, x0 never written; two write ports (A then B, so B wins). */
+  rf = this.memory(32, 32, { writePorts: 2 });
+
+  // decoder outputs
+  raddr_a_id = this.wire(5);
+  raddr_b_id = this.wire(5);
+  raddr_c_id = this.wire(5);
+  alu_we_dec = this.wire(1);
+  alu_waddr_dec = this.wire(5);
+  alu_waddr_field_id = this.wire(5);
+  mem_we_dec = this.wire(1);
+  illegal_id = this.wire(1);
+  ebrk_id = this.wire(1);
+  ecall_id = this.wire(1);
+  mret_id = this.wire(1);
+  uret_id = this.wire(1);
+  wfi_id = this.wire(1);
+  fencei_id = this.wire(1);
+  csr_status_id = this.wire(1);
+  elw_id = this.wire(1);
+  jump_in_dec = this.wire(2);
+  branch_in_id = this.wire(1);
+
+  // operands after the forwarding muxes
+  operand_a_fw_id = this.wire(32);
+  operand_b_fw_id = this.wire(32);
+  operand_c_fw_id = this.wire(32);
+  jump_target_id = this.wire(32);
+
+  id_ready = this.output(1);
+  id_valid = this.output(1);
+  clear_instr_valid = this.output(1);
+
+  // hardware-loop register write (lp.* in ID)
+  hwlp_we_id = this.wire(3);
+  hwlp_regid_id = this.wire(1);
+  hwlp_start_id = this.wire(32);
+  hwlp_end_id = this.wire(32);
+  hwlp_cnt_id = this.wire(32);
+
+  private lastWord = -1;
+  private lastInfo: DecodeInfo;
+  private readonly hart: IdHart;
+
+  constructor(private readonly dec: DecodeCache) {
+    super();
+    this.lastInfo = dec.get(0);
+    this.hart = new IdHart(dec.flavour);
+  }
+
+  bind(l: CoreLinks): void {
+    this.l = l;
+    this.comb('decoder', () => {
+      const i = this.info();
+      this.raddr_a_id.v = i.raddrA;
+      this.raddr_b_id.v = i.raddrB;
+      this.raddr_c_id.v = i.raddrC;
+      this.alu_we_dec.v = i.aluWe;
+      this.alu_waddr_dec.v = i.aluWaddr;
+      this.alu_waddr_field_id.v = i.aluWaddrField;
+      this.mem_we_dec.v = i.memWe;
+      this.illegal_id.v = i.illegal;
+      this.ebrk_id.v = i.ebreak;
+      this.ecall_id.v = i.ecall;
+      this.mret_id.v = i.mret;
+      this.uret_id.v = i.uret;
+      this.wfi_id.v = i.wfi;
+      this.fencei_id.v = i.fencei;
+      this.csr_status_id.v = i.csrStatus;
+      this.elw_id.v = i.elw;
+      this.jump_in_dec.v = i.jump;
+      this.branch_in_id.v = i.branch;
+    });
+    // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read.
+    this.comb('operands', () => {
+      const ex = this.l.ex;
+      const weWb = ex.regfile_we_wb.v;
+      const waddrWb = ex.regfile_waddr_wb.v;
+      const weFw = ex.regfile_alu_we_ex.v;
+      const waddrFw = ex.regfile_alu_waddr_ex.v;
+      const ra = this.raddr_a_id.v;
+      const rb = this.raddr_b_id.v;
+      const rc = this.raddr_c_id.v;
+      this.operand_a_fw_id.v = this.fw(ra, weWb, waddrWb, weFw, waddrFw);
+      this.operand_b_fw_id.v = this.fw(rb, weWb, waddrWb, weFw, waddrFw);
+      this.operand_c_fw_id.v = this.fw(rc, weWb, waddrWb, weFw, waddrFw);
+    }, { reads: [l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata] });
+    this.comb('jump_target', () => {
+      const i = this.info();
+      let t = 0;
+      if (i.jump !== JUMP_NONE && i.decoded) {
+        const h = this.hart;
+        h.pc = this.l.ifs.pc_id.v;
+        h.size = i.size;
+        h.ops = i.decoded.ops;
+        h.raw = true;
+        h.rawA = this.rf.read(i.raddrA);
+        h.jumped = false;
+        i.decoded.def.exec!(h, i.decoded.ops);
+        h.raw = false;
+        t = h.target;
+      }
+      this.jump_target_id.v = t;
+    });
+    this.comb('id_ready_p', () => {
+      const c = this.l.ctrl;
+      const ready = (this.l.lsu.data_misaligned.v ^ 1) & (c.jr_stall.v ^ 1) & (c.load_stall.v ^ 1) & this.l.ex.ex_ready.v;
+      this.id_ready.v = ready;
+      this.id_valid.v = ready & (c.halt_id.v ^ 1);
+      this.clear_instr_valid.v = ready | c.halt_id.v | this.l.ex.branch_taken_ex.v;
+    });
+    // lp.* instructions write the loop registers when they leave ID (riscv_id_stage.sv hwloop_we_masked).
+    this.comb('hwloop_setup', () => {
+      const i = this.info();
+      let we = 0;
+      const h = this.hart;
+      if (i.hwloop && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v && !this.l.ctrl.hwloop_mask.v) {
+        h.pc = this.l.ifs.pc_id.v;
+        h.size = i.size;
+        h.ops = i.decoded.ops;
+        h.a = this.operand_a_fw_id.v;
+        h.loopWe = 0;
+        i.decoded.def.exec!(h, i.decoded.ops);
+        we = h.loopWe;
+      }
+      this.hwlp_we_id.v = we;
+      this.hwlp_regid_id.v = we ? h.loopL : 0;
+      this.hwlp_start_id.v = we & 1 ? h.loopStart : 0;
+      this.hwlp_end_id.v = we & 2 ? h.loopEnd : 0;
+      this.hwlp_cnt_id.v = we & 4 ? h.loopCount : 0;
+    }, { reads: [this.operand_a_fw_id, l.ctrl.deassert_we, this.id_ready, l.ctrl.hwloop_mask] });
+    // register file writes: port A (WB, load data in its rvalid cycle) then port B (EX), so B wins.
+    this.seq('regfile', () => {
+      const ex = this.l.ex;
+      const lsu = this.l.lsu;
+      if (ex.regfile_we_wb.v && lsu.data_rvalid.v) {
+        const a = ex.regfile_waddr_wb.v;
+        if (a !== 0) this.rf.write(a, lsu.wb_rdata.v);
+      }
+      if (ex.regfile_alu_we_ex.v) {
+        const b = ex.regfile_alu_waddr_ex.v;
+        if (b !== 0) this.rf.write(b, ex.regfile_alu_wdata_fw.v);
+      }
+    });
+  }
+
+  /** The decoded instruction in the IF/ID register. */
+  info(): DecodeInfo {
+    const w = this.l.ifs.instr_rdata_id.v;
+    if (w !== this.lastWord) {
+      this.lastWord = w;
+      this.lastInfo = this.dec.get(w);
+    }
+    return this.lastInfo;
+  }
+
+  private fw(r: number, weWb: number, waddrWb: number, weFw: number, waddrFw: number): number {
+    if (r === 0) return 0;
+    if (weFw && waddrFw === r) return this.l.ex.regfile_alu_wdata_fw.v;
+    if (weWb && waddrWb === r) return this.l.lsu.wb_rdata.v;
+    return this.rf.read(r);
+  }
+}
