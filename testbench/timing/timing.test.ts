@@ -5,7 +5,7 @@ import type { CoreVersion } from '../../rtl/config/index.ts';
 import { runCli } from '../cli/run.ts';
 import { timingVectors } from './vectors.ts';
 
-const CORES: CoreVersion[] = ['ri5cy'];
+const CORES: CoreVersion[] = ['ri5cy', 'ri5cy_v1'];
 
 describe.each(CORES)('timing vectors %s', (core) => {
   const vectors = timingVectors(core);
