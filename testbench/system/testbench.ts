@@ -88,6 +88,11 @@ export class Testbench {
     });
   }
 
+  /** The program has stored to tohost. */
+  get ended(): boolean {
+    return this.endCycle >= 0;
+  }
+
   /** Cycles simulated so far. */
   get cycle(): number {
     return this.sim.cycle;
