@@ -181,3 +181,39 @@ export function icacheConfig(over: Partial<IcacheConfig> = {}): IcacheConfig {
   if (typeof c.ideal !== 'boolean') throw new TypeError(`icache.ideal: must be a boolean`);
   return c;
 }
+
+/**
+ * The GAP-8 cluster's address map as its cores see it (fact sheet pulp-cluster.md §1 "Cluster memory map";
+ * testbench/fixtures/timing/cluster/system/README.md "Map used"): L2 (program image), TCDM, and the cluster
+ * peripherals the programs and the runtime use. The TCDM aliases (test-and-set at bit `tcdm.testSetBit`, the
+ * local-cluster alias at 0x0000_0000) follow from the `tcdm` region and the cluster config.
+ */
+export const gap8ClusterMemory: MemRegion[] = [
+  { name: 'tcdm', base: 0x1000_0000, size: 64 * 1024, kind: 'ram' },
+  { name: 'cluster_ctrl', base: 0x1020_0000, size: 0x400, kind: 'periph' },
+  { name: 'icache_ctrl', base: 0x1020_1400, size: 0x400, kind: 'periph' },
+  { name: 'event_unit', base: 0x1020_4000, size: 0x400, kind: 'periph' },
+  { name: 'l2', base: 0x1c00_0000, size: 512 * 1024, kind: 'ram' },
+];
+
+/** A whole cluster: the cores' config, the cluster's address map (`memory`) and its blocks. */
+export interface ClusterSystemConfig extends SystemConfig {
+  cluster: ClusterConfig;
+  /** Reset value of every core's boot address (cluster_ctrl BOOT_ADDR; pulp_cluster BOOT_ADDR 0x1C000000). */
+  bootAddr: number;
+  /** Word whose store by core 0 ends a run (cluster/system/README.md: TCDM 0x1000_FFF0). */
+  tohost: number;
+}
+
+/** GAP-8: 8 RI5CY v1.0 cores (pulpissimo-v1.0, XpulpV2), the map above, `gap8Cluster`. */
+export function gap8ClusterSystem(): ClusterSystemConfig {
+  return structuredClone({
+    core: { version: 'ri5cy_v1', flavour: 'xpulpv2', rvc: true },
+    memory: gap8ClusterMemory,
+    imem: defaultPort,
+    dmem: defaultPort,
+    cluster: gap8Cluster,
+    bootAddr: 0x1c00_0000,
+    tohost: 0x1000_fff0,
+  } satisfies ClusterSystemConfig);
+}

@@ -11,6 +11,17 @@ export class IssError extends Error {
   }
 }
 
+/**
+ * Not an error: thrown by a memory system when an access has to wait (a sleeping p.elw, a blocked load of an
+ * event-unit wait register). The ISS abandons the instruction without effects; it is executed again later.
+ */
+export class IssStall extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'IssStall';
+  }
+}
+
 export type AccessKind = 'fetch' | 'load' | 'store';
 
 /** An access outside every region of the memory map. RI5CY's test system has no bus errors, so this is a model error. */

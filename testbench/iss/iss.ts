@@ -11,9 +11,9 @@ import type { Flavour, Hart } from '../../rtl/isa/types.ts';
 import { type Elf, symbol } from '../../kernels/toolchain/elf.ts';
 import { loadElf } from '../../kernels/toolchain/loader.ts';
 import { type CsrOp, CsrFile } from './csr.ts';
-import { IssError, hex } from './errors.ts';
+import { IssError, IssStall, hex } from './errors.ts';
 import { HwLoops } from './hwloop.ts';
-import { IssMemory } from './memory.ts';
+import { type IssBus, IssMemory } from './memory.ts';
 import type { InstrEvents } from './perf.ts';
 import { type TrapCause, type VersionRules, mcauseOf, versionRules } from './versions.ts';
 
@@ -27,6 +27,8 @@ export interface IssOptions {
    * 'nop' continues with the next instruction.
    */
   wfi?: 'error' | 'nop';
+  /** Memory system shared with other harts (the cluster); default a private IssMemory of `config.memory`. */
+  memory?: IssBus;
 }
 
 export interface MemAccess {
@@ -58,6 +60,8 @@ export interface Retire {
   mem: MemAccess[];
   /** Set when the instruction trapped instead of retiring. */
   trap?: { cause: number; target: number };
+  /** Set when a memory access had to wait (IssStall): nothing happened, the pc is unchanged. */
+  stalled?: true;
   /** The pc of the next instruction. */
   next: number;
 }
@@ -84,7 +88,7 @@ export class Iss implements Hart {
   readonly version: CoreVersion;
   readonly flavour: Flavour;
   readonly rules: VersionRules;
-  readonly memory: IssMemory;
+  readonly memory: IssBus;
   readonly loops: HwLoops;
   readonly csrs: CsrFile;
   readonly regs = new Int32Array(32);
@@ -121,7 +125,7 @@ export class Iss implements Hart {
     this.version = config.core.version;
     this.flavour = config.core.flavour;
     this.rules = versionRules[this.version];
-    this.memory = new IssMemory(config.memory);
+    this.memory = opts.memory ?? new IssMemory(config.memory);
     this.loops = new HwLoops(this.rules.loopEnd);
     this.maxInstructions = opts.maxInstructions ?? DEFAULT_MAX;
     this.wfiMode = opts.wfi ?? 'error';
@@ -173,11 +177,13 @@ export class Iss implements Hart {
     }
     const raw = this.memory.read(addr!, bytes!, this.pc_, 'load');
     const s = 32 - bytes! * 8;
-    const value = signed ? (raw << s) >> s : raw | 0;
-    const access: MemAccess = { kind: 'load', addr: addr! >>> 0, bytes: bytes!, value };
+    this.loaded(a, addr!, bytes!, signed ? (raw << s) >> s : raw | 0);
+  }
+  private loaded(rd: number, addr: number, bytes: 1 | 2 | 4, value: number): void {
+    const access: MemAccess = { kind: 'load', addr: addr >>> 0, bytes, value };
     this.mem.push(access);
-    this.ev.loads += crossesWord(addr!, bytes!) ? 2 : 1;
-    this.pendingLoads.push({ rd: a, value, access });
+    this.ev.loads += crossesWord(addr, bytes) ? 2 : 1;
+    this.pendingLoads.push({ rd, value, access });
   }
   store(addr: number, bytes: 1 | 2 | 4, value: number): void {
     const a = addr >>> 0;
@@ -193,7 +199,8 @@ export class Iss implements Hart {
   }
   elw(rd: number, addr: number): void {
     // No event unit in the single-core system: the event load is a plain word load.
-    this.load(rd, addr, 4, true);
+    if (!this.memory.readEvent) this.load(rd, addr, 4, true);
+    else this.loaded(rd, addr, 4, this.memory.readEvent(addr >>> 0, this.pc_) | 0);
   }
   csr(csr: number, write: boolean, value: (old: number) => number): number {
     const f3 = (this.word_ >>> 12) & 3;
@@ -208,7 +215,7 @@ export class Iss implements Hart {
   setLoop(L: number, what: 'start' | 'end' | 'count', value: number): void {
     this.loops.set(L, what, value);
   }
-  system(kind: 'ecall' | 'ebreak' | 'mret' | 'uret' | 'wfi' | 'fence' | 'fencei'): void {
+  system(kind: 'ecall' | 'ebreak' | 'mret' | 'uret' | 'dret' | 'wfi' | 'fence' | 'fencei'): void {
     switch (kind) {
       case 'ecall':
         if (this.x(17) === 93) {
@@ -228,6 +235,12 @@ export class Iss implements Hart {
         return;
       case 'uret':
         if (this.rules.uretIllegal) this.trapCause ??= 'illegal';
+        return;
+      case 'dret':
+        // Debug mode is not modelled, so the core is never in it; with M-mode only, the restore of dcsr.prv
+        // changes nothing.
+        if (this.rules.dretIllegal) this.trapCause ??= 'illegal';
+        else this.next = this.csrs.dpc >>> 0;
         return;
       case 'wfi':
         if (this.wfiMode === 'error') {
@@ -294,7 +307,15 @@ export class Iss implements Hart {
       const ops = this.fixOperands(d);
       const exec = d.def.exec;
       if (!exec) throw new IssError(`instruction '${d.def.id}' at pc ${hex(pc)} has no semantics in the table`);
-      exec(this, ops);
+      try {
+        exec(this, ops);
+      } catch (e) {
+        if (!(e instanceof IssStall)) throw e;
+        // The access waits: undo the instruction's register writes and leave the pc where it is.
+        for (let i = this.undo.length - 1; i >= 0; i--) this.regs[this.undo[i]![0]] = this.undo[i]![1];
+        this.next = undefined;
+        return { pc, word, size, id, writes: [], rd: undefined, rdValue: undefined, mem: [], next: pc, stalled: true };
+      }
       for (const l of this.pendingLoads) this.setX(l.rd, l.value);
       const t = d.def.timing;
       this.ev.counted = !this.rules.uncounted.has(t);

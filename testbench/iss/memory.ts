@@ -5,13 +5,28 @@ import type { MemRegion } from '../../rtl/config/index.ts';
 import { describeMap } from '../../kernels/toolchain/loader.ts';
 import { type AccessKind, UnmappedAccessError } from './errors.ts';
 
+/**
+ * What the ISS reads and writes through: its own IssMemory by default, or a shared memory system (the cluster's,
+ * testbench/iss/cluster_memory.ts) whose per-core port routes peripherals. A read may throw IssStall when the
+ * access cannot complete yet (the core waits, e.g. on the event unit).
+ */
+export interface IssBus {
+  read(addr: number, bytes: number, pc: number, access?: AccessKind): number;
+  write(addr: number, bytes: number, value: number, pc: number): void;
+  writeBytes(addr: number, data: Uint8Array): void;
+  readBytes(addr: number, length: number): Uint8Array;
+  mapped(addr: number, bytes?: number): boolean;
+  /** p.elw (word): present when the system has an event unit; without it an event load is a plain load. */
+  readEvent?(addr: number, pc: number): number;
+}
+
 interface Bank {
   base: number;
   end: number;
   bytes: Uint8Array;
 }
 
-export class IssMemory {
+export class IssMemory implements IssBus {
   private readonly banks: Bank[];
   private readonly mapText: string;
 
