@@ -323,15 +323,18 @@ export class CsRegisters extends Module {
       return;
     }
     // RI5CY PCCR: increment by last cycle's events, a CSR write to the counter overrides it.
-    const n = this.pccr.length;
     const inc = this.pccr_inc_q.v;
-    const sat = (this.pcmr_q.v & 2) !== 0;
-    for (let i = 0; i < n; i++) {
-      const c = this.pccr[i]!;
-      let v = c.v;
-      if ((inc >>> i) & 1 && (v !== 0xffffffff || !sat)) v = (v + 1) >>> 0;
-      if (we && (pccrAll || pccrWritten === i)) v = this.perfOp(op, w, c.v);
-      c.next = v;
+    if (inc !== 0 || pccrWritten >= 0) {
+      const sat = (this.pcmr_q.v & 2) !== 0;
+      const n = this.pccr.length;
+      for (let i = 0; i < n; i++) {
+        const written = pccrAll || pccrWritten === i;
+        if (!written && ((inc >>> i) & 1) === 0) continue;
+        const c = this.pccr[i]!;
+        const v = c.v;
+        if (written) c.next = this.perfOp(op, w, v);
+        else if (v !== 0xffffffff || !sat) c.next = (v + 1) >>> 0;
+      }
     }
     const en = this.pcmr_q.v & 1 ? this.pcer_q.v : 0;
     this.pccr_inc_q.next = (this.pccr_in.v & en) >>> 0;

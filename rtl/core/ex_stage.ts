@@ -191,7 +191,7 @@ export class ExStage extends Module {
           }
         }
         this.regfile_alu_wdata_fw.v = h.wdata;
-        this.branch_decision.v = h.jumped;
+        this.branch_decision.v = h.jumped ? 1 : 0;
         this.branch_taken_ex.v = this.branch_in_ex.v & (h.jumped ? 1 : 0);
         this.branch_target_ex.v = h.target;
         this.lsu_addr_ex.v = h.lsuAddr;

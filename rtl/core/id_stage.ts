@@ -126,21 +126,21 @@ export class IdStage extends Module {
       this.raddr_a_id.v = i.raddrA;
       this.raddr_b_id.v = i.raddrB;
       this.raddr_c_id.v = i.raddrC;
-      this.alu_we_dec.v = i.aluWe;
+      this.alu_we_dec.v = i.aluWe ? 1 : 0;
       this.alu_waddr_dec.v = i.aluWaddr;
       this.alu_waddr_field_id.v = i.aluWaddrField;
-      this.mem_we_dec.v = i.memWe;
-      this.illegal_id.v = i.illegal;
-      this.ebrk_id.v = i.ebreak;
-      this.ecall_id.v = i.ecall;
-      this.mret_id.v = i.mret;
-      this.uret_id.v = i.uret;
-      this.wfi_id.v = i.wfi;
-      this.fencei_id.v = i.fencei;
-      this.csr_status_id.v = i.csrStatus;
-      this.elw_id.v = i.elw;
+      this.mem_we_dec.v = i.memWe ? 1 : 0;
+      this.illegal_id.v = i.illegal ? 1 : 0;
+      this.ebrk_id.v = i.ebreak ? 1 : 0;
+      this.ecall_id.v = i.ecall ? 1 : 0;
+      this.mret_id.v = i.mret ? 1 : 0;
+      this.uret_id.v = i.uret ? 1 : 0;
+      this.wfi_id.v = i.wfi ? 1 : 0;
+      this.fencei_id.v = i.fencei ? 1 : 0;
+      this.csr_status_id.v = i.csrStatus ? 1 : 0;
+      this.elw_id.v = i.elw ? 1 : 0;
       this.jump_in_dec.v = i.jump;
-      this.branch_in_id.v = i.branch;
+      this.branch_in_id.v = i.branch ? 1 : 0;
     });
     // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read.
     this.comb('operands', () => {

@@ -409,9 +409,8 @@ export class IfStage extends Module {
   private fifoSeq(): void {
     const h = this.hwlp_cs.v;
     const ready = this.fetch_ready.v;
-    const branch = this.branch_req.v;
     const rvalid = this.instr_rvalid.v;
-    let clear = false;
+    let clear = this.branch_req.v === 1;
     switch (h) {
       case H_NONE:
         if (this.hwlp_jump.v && ready) clear = true;
@@ -431,82 +430,85 @@ export class IfStage extends Module {
       default:
         break;
     }
-    if (branch) clear = true;
     if (clear) {
       this.fifo_valid_q.next = 0;
       this.fifo_hwlp_q.next = 0;
       return;
     }
-    const addr = [this.fifo_addr0.v, this.fifo_addr1.v, this.fifo_addr2.v, this.fifo_addr3.v];
-    const rdata = [this.fifo_rdata0.v, this.fifo_rdata1.v, this.fifo_rdata2.v, this.fifo_rdata3.v];
-    const vq = this.fifo_valid_q.v;
-    const valid = [vq & 1, (vq >>> 1) & 1, (vq >>> 2) & 1, (vq >>> 3) & 1];
+    let a0 = this.fifo_addr0.v;
+    let a1 = this.fifo_addr1.v;
+    let a2 = this.fifo_addr2.v;
+    let a3 = this.fifo_addr3.v;
+    let d0 = this.fifo_rdata0.v;
+    let d1 = this.fifo_rdata1.v;
+    let d2 = this.fifo_rdata2.v;
+    let d3 = this.fifo_rdata3.v;
+    let vq = this.fifo_valid_q.v;
     let hw0 = this.fifo_hwlp_q.v & 1;
     let hw1 = (this.fifo_hwlp_q.v >>> 1) & 1;
-    const inValid = this.fifo_in_valid.v;
-    const inAddr = this.instr_addr_q.v;
-    const inRdata = this.instr_rdata.v;
-    const inHwlp = h === H_FETCHING ? 1 : 0;
-    if (inValid) {
-      for (let j = 0; j < 4; j++) {
-        if (!valid[j]) {
-          addr[j] = inAddr;
-          rdata[j] = inRdata;
-          valid[j] = 1;
-          break;
-        }
+    if (this.fifo_in_valid.v) {
+      const inAddr = this.instr_addr_q.v;
+      const inRdata = this.instr_rdata.v;
+      // first free entry takes the response
+      if (!(vq & 1)) {
+        a0 = inAddr;
+        d0 = inRdata;
+        vq |= 1;
+      } else if (!(vq & 2)) {
+        a1 = inAddr;
+        d1 = inRdata;
+        vq |= 2;
+      } else if (!(vq & 4)) {
+        a2 = inAddr;
+        d2 = inRdata;
+        vq |= 4;
+      } else if (!(vq & 8)) {
+        a3 = inAddr;
+        d3 = inRdata;
+        vq |= 8;
       }
-      if (inHwlp) {
-        if (vq & 1) {
-          addr[1] = inAddr;
-          rdata[0] = this.fetch_rdata.v;
-          rdata[1] = inRdata;
-          valid[1] = 1;
-          valid[2] = 0;
-          valid[3] = 0;
-          hw1 = inHwlp;
+      if (h === H_FETCHING) {
+        // in_replace2: the hardware-loop target replaces everything after the current instruction
+        if (this.fifo_valid_q.v & 1) {
+          a1 = inAddr;
+          d0 = this.fetch_rdata.v;
+          d1 = inRdata;
+          vq = (vq & 1) | 2;
+          hw1 = 1;
         } else {
-          hw0 = inHwlp;
+          hw0 = 1;
         }
       }
     }
     if (ready && this.fetch_valid.v) {
-      const shift = (): void => {
-        rdata[0] = rdata[1]!;
-        rdata[1] = rdata[2]!;
-        rdata[2] = rdata[3]!;
-        rdata[3] = 0;
-        valid[0] = valid[1]!;
-        valid[1] = valid[2]!;
-        valid[2] = valid[3]!;
-        valid[3] = 0;
-      };
-      const nextWord = ((((addr[0]! >>> 2) << 2) + 4) >>> 0) & ~3;
+      const nextWord = (((a0 >>> 2) << 2) + 4) >>> 0;
       const wasHw1 = hw1;
       hw0 = hw1;
       hw1 = 0;
-      if (wasHw1) {
-        addr[0] = addr[1]!;
-        shift();
-      } else if (addr[0]! & 2) {
-        addr[0] = this.unaligned_is_compressed.v ? nextWord : (nextWord | 2) >>> 0;
-        shift();
-      } else if ((this.fifo_head.v & 3) !== 3) {
-        addr[0] = ((addr[0]! & ~3) | 2) >>> 0;
-      } else {
-        addr[0] = nextWord;
-        shift();
+      let shift = true;
+      if (wasHw1) a0 = a1;
+      else if (a0 & 2) a0 = this.unaligned_is_compressed.v ? nextWord : (nextWord | 2) >>> 0;
+      else if ((this.fifo_head.v & 3) !== 3) {
+        a0 = ((a0 & ~3) | 2) >>> 0;
+        shift = false;
+      } else a0 = nextWord;
+      if (shift) {
+        d0 = d1;
+        d1 = d2;
+        d2 = d3;
+        d3 = 0;
+        vq = vq >>> 1;
       }
     }
-    this.fifo_addr0.next = addr[0]!;
-    this.fifo_addr1.next = addr[1]!;
-    this.fifo_addr2.next = addr[2]!;
-    this.fifo_addr3.next = addr[3]!;
-    this.fifo_rdata0.next = rdata[0]!;
-    this.fifo_rdata1.next = rdata[1]!;
-    this.fifo_rdata2.next = rdata[2]!;
-    this.fifo_rdata3.next = rdata[3]!;
-    this.fifo_valid_q.next = valid[0]! | (valid[1]! << 1) | (valid[2]! << 2) | (valid[3]! << 3);
+    this.fifo_addr0.next = a0;
+    this.fifo_addr1.next = a1;
+    this.fifo_addr2.next = a2;
+    this.fifo_addr3.next = a3;
+    this.fifo_rdata0.next = d0;
+    this.fifo_rdata1.next = d1;
+    this.fifo_rdata2.next = d2;
+    this.fifo_rdata3.next = d3;
+    this.fifo_valid_q.next = vq;
     this.fifo_hwlp_q.next = hw0 | (hw1 << 1);
   }
 }

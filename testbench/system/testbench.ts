@@ -11,15 +11,49 @@ import { SystemMemory } from './memory.ts';
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(8, '0');
 
+/** What the harness watches: retire events and the end of the program (the granted store to tohost). */
+export interface HarnessState {
+  tohostWord: number;
+  endCycle: number;
+  tohostValue: number;
+  instretAtEnd: number;
+  cycle: number;
+}
+
 export class SingleCoreSystem extends Module {
   core: Core;
   mem: SystemMemory;
+  /** Retire events (id_valid & is_decoding & not illegal/ecall/ebreak), as the CV32E40P harness counts them. */
+  retired = this.reg(32, 0);
+  readonly harness: HarnessState = { tohostWord: -1, endCycle: -1, tohostValue: 0, instretAtEnd: 0, cycle: 0 };
+
   constructor(config: SystemConfig, bootAddr: number, hartId = 0) {
     super();
     this.core = new Core({ core: config.core, bootAddr, hartId });
     this.mem = new SystemMemory(config.memory, config.imem, config.dmem);
     this.connect(this.core.instr, this.mem.instr);
     this.connect(this.core.data, this.mem.data);
+    const c = this.core;
+    const id = c.id_stage;
+    const ctrl = c.controller;
+    const d = c.data;
+    const cs = c.cs_registers;
+    const cv = config.core.version === 'cv32e40p';
+    const h = this.harness;
+    // The harness's monitor, evaluated at the clock edge from the settled signals (a seq process keeps the
+    // per-cycle cost to plain slot reads; it only writes the harness record and its own counter).
+    this.seq('monitor', () => {
+      const ev = id.id_valid.v & ctrl.is_decoding.v & (id.illegal_id.v ^ 1) & (id.ecall_id.v ^ 1) & (id.ebrk_id.v ^ 1);
+      const retired = (this.retired.v + ev) >>> 0;
+      this.retired.next = retired;
+      if (h.endCycle < 0 && d.req.v && d.gnt.v && d.we.v && d.addr.v >>> 2 === h.tohostWord) {
+        h.endCycle = h.cycle;
+        h.tohostValue = d.wdata.v >>> 0;
+        // RI5CY: PCCR1 as the harness reads it at the store, with the increment already in PCCR_inc_q.
+        h.instretAtEnd = cv ? retired : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
+      }
+      h.cycle++;
+    });
   }
 }
 
@@ -49,10 +83,6 @@ export class Testbench {
   readonly elf: Elf;
   readonly entry: number;
   readonly tohostAddr: number | undefined;
-  private endCycle = -1;
-  private tohostValue = 0;
-  private retired = 0;
-  private instretAtEnd = 0;
 
   /** Builds the system for `config` booting the ELF (bytes or parsed) at its entry. */
   constructor(
@@ -71,26 +101,15 @@ export class Testbench {
     this.entry = r.entry >>> 0;
     const t = symbol(this.elf, 'tohost');
     this.tohostAddr = t ? t.value >>> 0 : undefined;
-    const c = this.top.core;
-    const d = c.data;
-    const id = c.id_stage;
-    const ctrl = c.controller;
-    this.sim.onSettled((cycle) => {
-      if (id.id_valid.v && ctrl.is_decoding.v && !id.illegal_id.v && !id.ecall_id.v && !id.ebrk_id.v) this.retired++;
-      if (this.endCycle < 0 && this.tohostAddr !== undefined && d.req.v && d.gnt.v && d.we.v && d.addr.v >>> 2 === this.tohostAddr >>> 2) {
-        this.endCycle = cycle;
-        this.tohostValue = d.wdata.v >>> 0;
-        // RI5CY: PCCR1 as the harness reads it at the store, with the increment already in PCCR_inc_q.
-        const cs = c.cs_registers;
-        this.instretAtEnd =
-          config.core.version === 'cv32e40p' ? this.retired : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
-      }
-    });
+    const h = this.top.harness;
+    h.cycle = 0;
+    h.endCycle = -1;
+    h.tohostWord = this.tohostAddr === undefined ? -1 : this.tohostAddr >>> 2;
   }
 
   /** The program has stored to tohost. */
   get ended(): boolean {
-    return this.endCycle >= 0;
+    return this.top.harness.endCycle >= 0;
   }
 
   /** Cycles simulated so far. */
@@ -103,14 +122,15 @@ export class Testbench {
     const sim = this.sim;
     const mem = this.top.mem;
     const chunk = 1024;
-    while (this.endCycle < 0 && mem.fault === null && sim.cycle < maxCycles) {
+    const h = this.top.harness;
+    while (h.endCycle < 0 && mem.fault === null && sim.cycle < maxCycles) {
       const n = Math.min(chunk, maxCycles - sim.cycle);
-      for (let k = 0; k < n && this.endCycle < 0; k++) sim.step();
+      for (let k = 0; k < n && h.endCycle < 0; k++) sim.step();
     }
     if (mem.fault !== null) return this.result('error', sim.cycle, `model error: ${mem.describeFault()}`);
-    if (this.endCycle >= 0) {
-      const v = this.tohostValue;
-      return this.result('tohost', this.endCycle, `store of ${v} to tohost (${hex(this.tohostAddr!)}) in cycle ${this.endCycle}`);
+    if (h.endCycle >= 0) {
+      const v = h.tohostValue;
+      return this.result('tohost', h.endCycle, `store of ${v} to tohost (${hex(this.tohostAddr!)}) in cycle ${h.endCycle}`);
     }
     return this.result('limit', sim.cycle, `cycle limit of ${maxCycles} reached without a store to tohost`);
   }
@@ -119,8 +139,8 @@ export class Testbench {
     return {
       exit,
       cycles,
-      tohost: exit === 'tohost' ? this.tohostValue : 0,
-      instret: exit === 'tohost' ? this.instretAtEnd : this.retired,
+      tohost: exit === 'tohost' ? this.top.harness.tohostValue : 0,
+      instret: exit === 'tohost' ? this.top.harness.instretAtEnd : this.top.retired.v,
       results: this.results(),
       message,
     };

@@ -1,0 +1,113 @@
+// Single-core speed entry of the bench: the signal-level RI5CY in the single-core test system running a long
+// MatMul-like loop (nested hardware loops, post-increment word loads, 4-way 8-bit dot products, stores), waves
+// off, generated-code back-end. Reports simulated cycles per wall-clock second.
+import { preset, type CoreVersion } from '../../rtl/config/index.ts';
+import type { BackendKind } from '../../sim/index.ts';
+import { assemble } from '../../kernels/toolchain/asm/assembler.ts';
+import { readElf } from '../../kernels/toolchain/elf.ts';
+import { link, linkedElf } from '../../kernels/toolchain/linker.ts';
+import { Testbench } from '../system/testbench.ts';
+
+export interface CoreBenchOptions {
+  /** Outer iterations of the kernel (each is about 1200 cycles). */
+  iterations?: number;
+  backend?: BackendKind;
+  version?: Extract<CoreVersion, 'ri5cy' | 'ri5cy_v1'>;
+}
+
+export interface CoreBenchResult {
+  name: string;
+  backend: BackendKind;
+  cycles: number;
+  instructions: number;
+  seconds: number;
+  cyclesPerSecond: number;
+  /** Seconds spent elaborating and loading (not included in the rate). */
+  buildSeconds: number;
+}
+
+/** The kernel: C[i] = sum_k A[i][k] * B[k] over 8-bit lanes, 16 rows x 64 bytes, repeated `iter` times. */
+export function matmulSource(iter: number): string {
+  return `
+  .text
+  .globl _start
+trap_vector:
+  j fail
+  .org 0x80
+_start:
+  li s0, ${iter}
+outer:
+  la a0, mat_a
+  la a2, mat_c
+  lp.setupi 1, 16, row_end
+  la a1, vec_b
+  li a3, 0
+  li a4, 0
+  lp.setupi 0, 8, dot_end
+  p.lw t0, 4(a0!)
+  p.lw t1, 4(a1!)
+  p.lw t2, 4(a0!)
+  p.lw t3, 4(a1!)
+  pv.sdotusp.b a3, t0, t1
+dot_end:
+  pv.sdotusp.b a4, t2, t3
+  add a5, a3, a4
+  p.clipu a5, a5, 9
+row_end:
+  p.sw a5, 4(a2!)
+  addi s0, s0, -1
+  bnez s0, outer
+  li t6, 1
+  la t5, tohost
+  sw t6, 0(t5)
+1: j 1b
+fail:
+  li t6, 3
+  la t5, tohost
+  sw t6, 0(t5)
+2: j 2b
+  .balign 64
+  .globl tohost
+tohost: .word 0
+  .balign 16
+mat_a:
+  .fill 256, 4, 0x01fe03fc
+vec_b:
+  .fill 16, 4, 0x7f80017f
+mat_c:
+  .space 64
+`;
+}
+
+export function runCoreBench(opts: CoreBenchOptions = {}): CoreBenchResult {
+  const iterations = opts.iterations ?? 1500;
+  const backend = opts.backend ?? 'codegen';
+  const cfg = preset(opts.version ?? 'ri5cy');
+  const t0 = performance.now();
+  const { object } = assemble(matmulSource(iterations), 'core_bench.S', { flavour: cfg.core.flavour, rvc: false });
+  const elf = readElf(linkedElf(link([object], { textBase: 0, memory: cfg.memory })), 'core_bench.elf');
+  const tb = new Testbench(cfg, elf, { backend });
+  const t1 = performance.now();
+  const r = tb.run(1_000_000_000);
+  const t2 = performance.now();
+  if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`core bench program failed: ${r.message}`);
+  const seconds = (t2 - t1) / 1000;
+  return {
+    name: `single core ${cfg.core.version} matmul (hwloops, p.lw!, pv.sdotusp.b)`,
+    backend,
+    cycles: r.cycles,
+    instructions: tb.sim.cycle > 0 ? tb.counters().pccr1 ?? 0 : 0,
+    seconds,
+    cyclesPerSecond: r.cycles / seconds,
+    buildSeconds: (t1 - t0) / 1000,
+  };
+}
+
+const isEntry = process.argv[1] !== undefined && /testbench[\\/]bench[\\/]core_bench\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  const backend = (process.argv[2] as BackendKind | undefined) ?? 'codegen';
+  const r = runCoreBench({ backend, iterations: backend === 'interp' ? 50 : 1500 });
+  process.stdout.write(
+    `${r.name} [${r.backend}]: ${r.cycles} cycles in ${r.seconds.toFixed(2)} s = ${(r.cyclesPerSecond / 1e6).toFixed(3)} M cycles/s (build ${r.buildSeconds.toFixed(2)} s)\n`,
+  );
+}
