@@ -8,15 +8,21 @@ export function both(e: Encoding): Partial<Record<Flavour, Encoding>> {
   return { xpulpv2: e, corev: e };
 }
 
-/** A base-ISA table entry with one encoding shared by both flavours. */
+/**
+ * A base-ISA table entry with one encoding shared by both flavours. `pulpAlias` names the `p.*` spelling PULP
+ * GCC's assembler also accepts for it (same syntax, xpulpv2 flavour only).
+ */
 export function base(
   id: string,
   ext: Ext,
   timing: TimingClass,
   e: Encoding,
   exec: (h: Hart, o: Operands) => void,
+  pulpAlias?: string,
 ): InstrDef {
-  return { id, ext, timing, enc: both(e), exec };
+  const enc = both(e);
+  if (pulpAlias) enc.xpulpv2 = { ...e, aliases: [...(e.aliases ?? []), { mnemonic: pulpAlias, syntax: e.syntax }] };
+  return { id, ext, timing, enc, exec };
 }
 
 const OP = 0x33;
@@ -45,16 +51,16 @@ function sh(id: string, f3: number, f7: number, op: Bin): InstrDef {
   });
 }
 
+// PULP binutils also accept `p.lb ... p.sw` with the plain `imm(rs1)` operand (no `!`) for the RV32I
+// loads/stores (fact sheet ri5cy-isa-timing.md §2.3, omitted aliases).
 function ld(id: string, f3: number, bytes: 1 | 2 | 4, signed: boolean): InstrDef {
-  return base(id, 'I', 'load', enc32(id, 'rd, imm(rs1)', I(LOAD, f3)), (h, o) => {
-    h.load(o.rd, (h.x(o.rs1) + o.imm) >>> 0, bytes, signed);
-  });
+  const e = enc32(id, 'rd, imm(rs1)', I(LOAD, f3));
+  return base(id, 'I', 'load', e, (h, o) => h.load(o.rd, (h.x(o.rs1) + o.imm) >>> 0, bytes, signed), `p.${id}`);
 }
 
 function st(id: string, f3: number, bytes: 1 | 2 | 4): InstrDef {
-  return base(id, 'I', 'store', enc32(id, 'rs2, imm(rs1)', S(STORE, f3)), (h, o) => {
-    h.store((h.x(o.rs1) + o.imm) >>> 0, bytes, h.x(o.rs2));
-  });
+  const e = enc32(id, 'rs2, imm(rs1)', S(STORE, f3));
+  return base(id, 'I', 'store', e, (h, o) => h.store((h.x(o.rs1) + o.imm) >>> 0, bytes, h.x(o.rs2)), `p.${id}`);
 }
 
 function br(id: string, f3: number, taken: (a: number, b: number) => boolean): InstrDef {

@@ -49,10 +49,11 @@ export function remu(a: number, b: number): number {
   return (a >>> 0) % (b >>> 0) | 0;
 }
 
+// PULP binutils' `p.mul`, `p.mulh*`, `p.div*`, `p.rem*` (group Xpulpslim, part of XpulpV2) are these encodings
+// under another name (fact sheet ri5cy-isa-timing.md §2.3, omitted aliases).
 function m(id: string, f3: number, timing: TimingClass, op: (a: number, b: number) => number): InstrDef {
-  return base(id, 'M', timing, enc32(id, 'rd, rs1, rs2', R(0x33, f3, 0x01)), (h, o) => {
-    h.setX(o.rd, op(h.x(o.rs1) | 0, h.x(o.rs2) | 0));
-  });
+  const e = enc32(id, 'rd, rs1, rs2', R(0x33, f3, 0x01));
+  return base(id, 'M', timing, e, (h, o) => h.setX(o.rd, op(h.x(o.rs1) | 0, h.x(o.rs2) | 0)), `p.${id}`);
 }
 
 export const rv32mInstrs: InstrDef[] = [

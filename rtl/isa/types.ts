@@ -161,8 +161,12 @@ export interface Hart {
   csr(csr: number, write: boolean, value: (old: number) => number): number;
   /** Hardware-loop registers of loop L. */
   setLoop(L: number, what: 'start' | 'end' | 'count', value: number): void;
-  /** System instructions that the core handles in its controller. */
-  system(kind: 'ecall' | 'ebreak' | 'mret' | 'uret' | 'wfi' | 'fence' | 'fencei'): void;
+  /**
+   * System instructions that the core handles in its controller. `dret` (return from debug mode) is legal only
+   * in debug mode on CV32E40P and always illegal on RI5CY v1.0; RI5CY v3.4.0 decodes it in any mode and jumps to
+   * dpc. Implementations written before it existed may ignore it.
+   */
+  system(kind: 'ecall' | 'ebreak' | 'mret' | 'uret' | 'dret' | 'wfi' | 'fence' | 'fencei'): void;
   /** Raise an illegal-instruction trap (e.g. a reserved operand combination). */
   illegal(): void;
 }

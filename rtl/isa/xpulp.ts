@@ -1,5 +1,6 @@
 // The XpulpV2 / CORE-V v2 part of the instruction table: every PULP extension entry, each with its RI5CY
 // (`p.*`, `pv.*`, `lp.*`) and/or CORE-V (`cv.*`) encoding.
+import { corevCplxInstrs } from './corev_cplx.ts';
 import type { InstrDef } from './types.ts';
 import { xpulpAluInstrs } from './xpulp_alu.ts';
 import { xpulpBitmanInstrs } from './xpulp_bitman.ts';
@@ -15,4 +16,5 @@ export const xpulpInstrs: InstrDef[] = [
   ...xpulpAluInstrs,
   ...xpulpMacInstrs,
   ...xpulpSimdInstrs,
+  ...corevCplxInstrs,
 ];

@@ -30,6 +30,12 @@ export interface VersionRules {
   /** `uret` is an illegal instruction (CV32E40P with PULP_SECURE=0); RI5CY decodes it as a no-op. */
   uretIllegal: boolean;
   /**
+   * `dret` outside debug mode (the only mode modelled): illegal on CV32E40P (decoder `illegal_insn_o =
+   * !debug_mode_i`); RI5CY v3.4.0 decodes it in any mode and jumps to dpc (controller XRET_JUMP, PC_DRET).
+   * RI5CY v1.0's decoder has no dret (listed in `excluded`).
+   */
+  dretIllegal: boolean;
+  /**
    * Timing classes whose instructions the "instructions" performance event does not count. RI5CY's PCCR1
    * (id_valid & is_decoding) misses the instructions the controller retires through a flush: measured with the
    * ri5cy vectors `fence` (3 fences: 3 fewer), `ebreak_trap` and `minimal_trap` (one mret each: 1 fewer).
@@ -46,6 +52,7 @@ const RI5CY_COMMON = {
   mepcClearsBit0: true,
   dotupSciSigned: false,
   uretIllegal: false,
+  dretIllegal: false,
   uncounted: new Set(['fence', 'fencei', 'mret']),
 } as const;
 
@@ -53,8 +60,9 @@ export const versionRules: Record<CoreVersion, VersionRules> = {
   ri5cy: { ...RI5CY_COMMON, excluded: [], hwloopCsrBase: 0x7c0 },
   ri5cy_v1: {
     ...RI5CY_COMMON,
-    // v1.0 decoder: no MISC-MEM opcode, no p.bitrev (ri5cy_v1/README.md rules 5 and "p.bitrev").
-    excluded: ['fence', 'fence.i', 'p.bitrev'],
+    // v1.0 decoder: no MISC-MEM opcode, no p.bitrev (ri5cy_v1/README.md rules 5 and "p.bitrev"), no dret
+    // (pulpissimo-v1.0 `riscv_decoder.sv`: SYSTEM funct12 0x7b2 falls to the illegal default).
+    excluded: ['fence', 'fence.i', 'p.bitrev', 'dret'],
     // v1.0: illegal -> base + 0x84, ecall -> base + 0x88 (LSU error -> 0x8C has no cause in this system).
     trapOffset: { illegal: 0x84, ebreak: 0x84, ecall: 0x88 },
     ebreakTraps: false,
@@ -76,6 +84,7 @@ export const versionRules: Record<CoreVersion, VersionRules> = {
     mepcClearsBit0: true,
     dotupSciSigned: false,
     uretIllegal: true,
+    dretIllegal: true,
     uncounted: new Set(),
   },
 };
