@@ -5,7 +5,8 @@
  *
  * - Post-increment memory access: `p.lw rd, 4(rs1!)` vs `cv.lw rd, (rs1), 4` (the access uses the old base).
  * - Hardware loops: RI5CY's end label is the LAST instruction of the body (inclusive), CORE-V's the first
- *   instruction after it (exclusive) (testbench/iss/hwloop.ts).
+ *   instruction after it (exclusive) (testbench/iss/hwloop.ts). Both get `<label>_start` on the first body
+ *   instruction and `<label>_end` just after the body, so tools find a loop the same way in either flavour.
  * - SIMD and bit-manipulation prefixes: `pv.`/`p.` vs `cv.`.
  */
 import type { Flavour } from '../../rtl/isa/types.ts';
@@ -84,6 +85,7 @@ const xpulpv2: FlavourOps = {
     return [
       ...loopPrologue(),
       `lp.setup ${level}, ${count}, ${label}_last`,
+      `${label}_start:`,
       ...body.slice(0, -1),
       `${label}_last:`,
       body[body.length - 1]!,
@@ -110,7 +112,7 @@ const corev: FlavourOps = {
   hwloop(level, count, label, body) {
     checkBody(label, body);
     // Exclusive end: the label is the first instruction after the body.
-    return [...loopPrologue(), `cv.setup ${level}, ${count}, ${label}_end`, ...body, `${label}_end:`, '.option pop'];
+    return [...loopPrologue(), `cv.setup ${level}, ${count}, ${label}_end`, `${label}_start:`, ...body, `${label}_end:`, '.option pop'];
   },
 };
 

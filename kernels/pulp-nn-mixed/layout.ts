@@ -119,7 +119,7 @@ export function layerImage(layer: Layer, opts: PlacementOptions): LayerImage {
   const x = packChannels(layer.x, spec.ifmap.c, spec.ifmap.bits);
   const w = packChannels(layer.w, spec.weights.kh * spec.weights.kw * spec.ifmap.c, spec.weights.bits, true);
   let qa: Uint8Array;
-  let qb = new Uint8Array(0);
+  let qb: Uint8Array = new Uint8Array(0);
   if (spec.ofmap.bits === 8) {
     qa = int32Bytes(layer.kappa!);
     qb = int32Bytes(layer.lambda!);
