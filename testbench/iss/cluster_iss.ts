@@ -24,11 +24,13 @@ import { describeMap } from '../../kernels/toolchain/loader.ts';
 import { ClusterMemory } from './cluster_memory.ts';
 import type { ClusterEventUnit } from './cluster_event_unit.ts';
 import { IssError, hex } from './errors.ts';
-import { Iss } from './iss.ts';
+import { Iss, type Retire } from './iss.ts';
 
 export interface ClusterIssOptions {
   /** Stop after this many executed instructions summed over all cores (default 50 000 000). */
   maxInstructions?: number;
+  /** Called after every executed instruction (not for a read that has to wait), e.g. for a trace. */
+  onRetire?: (core: number, r: Retire) => void;
 }
 
 export interface HartReport {
@@ -78,6 +80,7 @@ export class ClusterIss {
   readonly eventUnit: ClusterEventUnit;
   readonly harts: Iss[];
   readonly maxInstructions: number;
+  private readonly onRetire: ((core: number, r: Retire) => void) | undefined;
   private readonly awake: boolean[];
   private tohost: number;
   rounds = 0;
@@ -89,6 +92,7 @@ export class ClusterIss {
     this.memory = new ClusterMemory(config);
     this.eventUnit = this.memory.eventUnit;
     this.maxInstructions = opts.maxInstructions ?? DEFAULT_MAX;
+    this.onRetire = opts.onRetire;
     this.tohost = config.tohost >>> 0;
     const n = config.cluster.cores;
     this.harts = Array.from(
@@ -175,6 +179,7 @@ export class ClusterIss {
         awake[k] = false;
         continue;
       }
+      if (this.onRetire) this.onRetire(k, r);
       if (h.exited) {
         this.rounds++;
         return this.finish(k);

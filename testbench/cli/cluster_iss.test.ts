@@ -1,0 +1,44 @@
+// `pulpsim cluster-iss` on the cluster/system fixture ELFs: the pass case, the JSON summary, the trace, and a
+// failure by instruction limit (the command's function, without spawning a process).
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerClusterIss, runClusterIssCli } from './cluster_iss.ts';
+
+const ELF = 'testbench/fixtures/timing/cluster/system/psum8.elf';
+const base = { cores: 8, maxInstructions: 1_000_000, json: false, trace: false };
+
+describe('pulpsim cluster-iss', () => {
+  it('passes psum8 with tohost 1 and one instruction count per core', () => {
+    const out = runClusterIssCli(ELF, base);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^tohost=1 exit=tohost core=0 rounds=\d+ instructions=(\d+,){7}\d+\n$/);
+  });
+
+  it('--json gives the run result', () => {
+    const out = runClusterIssCli(ELF, { ...base, json: true });
+    const j = JSON.parse(out.stdout) as { tohost: number; steps: number[]; cores: number };
+    expect(j.tohost).toBe(1);
+    expect(j.cores).toBe(8);
+    expect(j.steps).toHaveLength(8);
+  });
+
+  it('--trace prefixes every instruction with its core; the first round is cores 0..7 at 0x1c000080', () => {
+    const out = runClusterIssCli(ELF, { ...base, trace: true });
+    const first = out.stderr.split('\n').slice(0, 8);
+    expect(first.map((l) => l.slice(0, 13))).toEqual([...Array(8).keys()].map((k) => `[${k}] 1c000080:`));
+  });
+
+  it('fails with code 1 and every core\'s pc at the instruction limit', () => {
+    const out = runClusterIssCli(ELF, { ...base, maxInstructions: 100 });
+    expect(out.code).toBe(1);
+    expect(out.stdout).toBe('');
+    expect(out.stderr).toMatch(/FAIL: instruction limit of 100[\s\S]*core 7: pc 0x1c/);
+  });
+
+  it('registers the subcommand with its options', () => {
+    const p = new Command();
+    registerClusterIss(p);
+    const cmd = p.commands.find((c) => c.name() === 'cluster-iss');
+    expect(cmd?.options.map((o) => o.long)).toEqual(['--cores', '--max-instructions', '--json', '--trace']);
+  });
+});
