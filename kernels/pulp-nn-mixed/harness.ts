@@ -133,35 +133,40 @@ export interface Mismatch {
   want: number;
 }
 
-export interface Comparison {
-  run: KernelRun;
+export interface Comparison<R = KernelRun> {
+  run: R;
   expected: Uint8Array;
   mismatches: number;
   first?: Mismatch;
 }
 
-/** Runs the kernel and compares every output with convGolden. */
-export function compareWithGolden(layer: Layer, opts: RunOptions = {}): Comparison {
+/** Compares a kernel's unpacked output with the golden output of the layer. */
+export function compareOutputs(layer: Layer, output: Uint8Array): { expected: Uint8Array; mismatches: number; first?: Mismatch } {
   const expected = convGolden(layer);
-  const run = runLayer(layer, opts);
   const o = outputShape(layer.spec);
   let mismatches = 0;
   let first: Mismatch | undefined;
   for (let i = 0; i < expected.length; i++) {
-    if (run.output[i] !== expected[i]) {
+    if (output[i] !== expected[i]) {
       mismatches++;
       if (!first) {
         const c = i % o.c;
         const px = Math.floor(i / o.c);
-        first = { y: Math.floor(px / o.wo), x: px % o.wo, c, got: run.output[i]!, want: expected[i]! };
+        first = { y: Math.floor(px / o.wo), x: px % o.wo, c, got: output[i]!, want: expected[i]! };
       }
     }
   }
-  return { run, expected, mismatches, ...(first ? { first } : {}) };
+  return { expected, mismatches, ...(first ? { first } : {}) };
+}
+
+/** Runs the kernel on the single-core ISS and compares every output with convGolden. */
+export function compareWithGolden(layer: Layer, opts: RunOptions = {}): Comparison {
+  const run = runLayer(layer, opts);
+  return { run, ...compareOutputs(layer, run.output) };
 }
 
 /** A one-line description of a comparison's first mismatch (for test messages). */
-export function describeMismatch(c: Comparison): string {
+export function describeMismatch(c: { mismatches: number; first?: Mismatch }): string {
   if (!c.first) return 'bit-exact';
   const f = c.first;
   return `${c.mismatches} mismatching outputs; first at y=${f.y} x=${f.x} c=${f.c}: kernel ${f.got}, golden ${f.want}`;
