@@ -84,6 +84,8 @@ export class ClusterIss {
   private readonly awake: boolean[];
   private tohost: number;
   rounds = 0;
+  /** Executed instructions summed over the cores. */
+  steps = 0;
   private ended: ClusterRunResult | undefined;
 
   constructor(config: ClusterSystemConfig = gap8ClusterSystem(), opts: ClusterIssOptions = {}) {
@@ -151,13 +153,6 @@ export class ClusterIss {
     }));
   }
 
-  /** Executed instructions summed over the cores. */
-  get steps(): number {
-    let s = 0;
-    for (const h of this.harts) s += h.steps;
-    return s;
-  }
-
   /** One round (see the header). Returns the result once the run has ended. */
   round(): ClusterRunResult | undefined {
     if (this.ended) return this.ended;
@@ -179,6 +174,7 @@ export class ClusterIss {
         awake[k] = false;
         continue;
       }
+      this.steps++;
       if (this.onRetire) this.onRetire(k, r);
       if (h.exited) {
         this.rounds++;

@@ -160,16 +160,20 @@ export class ClusterMemory {
 
   read(core: number, addr: number, bytes: number, pc: number, access: AccessKind, event: boolean): number {
     const a = addr >>> 0;
+    // Fast path without allocation: L2 and TCDM at their own addresses (every fetch, most data).
+    const rams = this.rams;
+    for (let i = 0; i < rams.length; i++) {
+      const r = rams[i]!;
+      if (a >= r.base && a + bytes <= r.end) {
+        if (event) throw new IssError(`core ${core} (pc ${hex(pc)}): p.elw to ${hex(a)}, which is memory, not an event-unit register`);
+        return readLe(r.bytes, a - r.base, bytes);
+      }
+    }
     const m = this.ram(a, bytes);
     if (m) {
       if (event) throw new IssError(`core ${core} (pc ${hex(pc)}): p.elw to ${hex(a)}, which is memory, not an event-unit register`);
-      const { r, o } = m;
-      const b = r.bytes;
-      let v: number;
-      if (bytes === 4) v = (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
-      else if (bytes === 2) v = b[o]! | (b[o + 1]! << 8);
-      else v = b[o]!;
-      if (m.tas && access === 'load') b.fill(0xff, o, o + bytes);
+      const v = readLe(m.r.bytes, m.o, bytes);
+      if (m.tas && access === 'load') m.r.bytes.fill(0xff, m.o, m.o + bytes);
       return v;
     }
     if (access === 'fetch') throw this.unmapped(core, pc, a, bytes, access);
@@ -185,6 +189,15 @@ export class ClusterMemory {
 
   write(core: number, addr: number, bytes: number, value: number, pc: number): void {
     const a = addr >>> 0;
+    const rams = this.rams;
+    for (let i = 0; i < rams.length; i++) {
+      const r = rams[i]!;
+      if (a >= r.base && a + bytes <= r.end) {
+        const o = a - r.base;
+        for (let j = 0; j < bytes; j++) r.bytes[o + j] = (value >>> (8 * j)) & 0xff;
+        return;
+      }
+    }
     const m = this.ram(a, bytes);
     if (m) {
       for (let i = 0; i < bytes; i++) m.r.bytes[m.o + i] = (value >>> (8 * i)) & 0xff;
@@ -236,6 +249,12 @@ export class ClusterMemory {
   mapped(addr: number, bytes = 1): boolean {
     return this.ram(addr >>> 0, bytes) !== undefined;
   }
+}
+
+function readLe(b: Uint8Array, o: number, bytes: number): number {
+  if (bytes === 4) return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
+  if (bytes === 2) return b[o]! | (b[o + 1]! << 8);
+  return b[o]!;
 }
 
 /** One core's port into the shared memory system. */
