@@ -26,6 +26,7 @@ export const CtrlState = defineEnum('CtrlState', [
   'DBG_TAKEN_IF',
   'DBG_FLUSH',
   'DBG_WAIT_BRANCH',
+  'DECODE_HWLOOP',
 ]);
 
 export const StallCause = defineEnum('StallCause', [
@@ -67,6 +68,10 @@ interface Decision {
   illegalN: number;
   ns: number;
   excCause: number;
+  /** CV32E40P hardware-loop outputs. */
+  hwlpEnd4: number;
+  targ: number;
+  decCnt: number;
 }
 
 export class Controller extends Module {
@@ -93,6 +98,13 @@ export class Controller extends Module {
   load_stall = this.output(1);
   deassert_we = this.output(1);
   stall_cause = this.output(StallCause);
+  /** CV32E40P: hardware loops are decided in ID (cv32e40p_controller.sv). */
+  hwlp_jump = this.output(1);
+  hwlp_targ_addr = this.output(32);
+  hwlp_dec_cnt = this.output(2);
+  hwlp_end_4_id_q = this.reg(1, 0);
+  /** CV32E40P: fetch_enable_i is registered by the sleep unit before the controller sees it. */
+  fetch_enable_q = this.reg(1, 0);
 
   private readonly d: Decision = {
     isDecoding: 0,
@@ -111,6 +123,9 @@ export class Controller extends Module {
     illegalN: 0,
     ns: 0,
     excCause: 0,
+    hwlpEnd4: 0,
+    targ: 0,
+    decCnt: 0,
   };
 
   constructor(private readonly rules: CoreRules) {
@@ -164,6 +179,9 @@ export class Controller extends Module {
       this.csr_restore_mret.v = d.restoreMret;
       this.perf_pipeline_stall.v = d.pipeStall;
       this.hwloop_mask.v = d.hwloopMask;
+      this.hwlp_jump.v = d.hwlpEnd4 & (this.hwlp_end_4_id_q.v ^ 1);
+      this.hwlp_targ_addr.v = d.targ;
+      this.hwlp_dec_cnt.v = d.decCnt;
       const off =
         d.excCause === EXC_ILLEGAL
           ? this.rules.trapOffset.illegal
@@ -186,7 +204,14 @@ export class Controller extends Module {
         if ((ra !== 0 && ra === waddrEx) || (rb !== 0 && rb === waddrEx) || (rc !== 0 && rc === waddrEx)) st = 1;
         if (this.rules.falseLoadStall) {
           if (waddrEx === id.alu_waddr_field_id.v) st = 1;
-        } else if (this.is_decoding.v && id.alu_we_dec.v && waddrEx === id.alu_waddr_dec.v) st = 1;
+        } else if (
+          this.is_decoding.v &&
+          id.alu_we_dec.v &&
+          (!this.cv || !this.l.lsu.data_misaligned.v) &&
+          waddrEx === id.alu_waddr_dec.v
+        ) {
+          st = 1;
+        }
       }
       this.load_stall.v = st;
       this.deassert_we.v = (this.is_decoding.v ^ 1) | id.illegal_id.v | st | this.jr_stall.v;
@@ -214,6 +239,8 @@ export class Controller extends Module {
       this.ctrl_fsm_cs.next = d.ns;
       this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
       this.illegal_insn_q.next = d.illegalN;
+      this.hwlp_end_4_id_q.next = d.hwlpEnd4;
+      this.fetch_enable_q.next = 1;
     });
   }
 
@@ -238,7 +265,14 @@ export class Controller extends Module {
     d.illegalN = this.illegal_insn_q.v;
     d.ns = st;
     d.excCause = 0;
+    d.hwlpEnd4 = 0;
+    d.targ = 0;
+    d.decCnt = 0;
     const idReady = withNext ? this.l.id.id_ready.v : 0;
+    if (this.cv) {
+      this.decideCv(d, st, idReady, withNext);
+      return d;
+    }
     switch (st) {
       case S.RESET:
         d.instrReq = 0;
@@ -395,5 +429,217 @@ export class Controller extends Module {
         d.ns = S.RESET;
     }
     return d;
+  }
+
+  private get cv(): boolean {
+    return this.rules.version === 'cv32e40p';
+  }
+
+  /** cv32e40p_controller.sv: traps and flushing instructions leave ID as bubbles and save the cause in FLUSH_EX;
+   *  hardware loops end at the instruction after the body and are decided in ID (DECODE_HWLOOP). */
+  private decideCv(d: Decision, st: number, idReady: number, withNext: boolean): void {
+    const id = this.l.id;
+    const h = this.l.hwlp;
+    const pc = this.l.ifs.pc_id.v;
+    const pc4 = (pc + 4) >>> 0;
+    const pc8 = (pc + 8) >>> 0;
+    const s0 = h.hwlp_start0.v;
+    const s1 = h.hwlp_start1.v;
+    const e0 = h.hwlp_end0.v;
+    const e1 = h.hwlp_end1.v;
+    const c0 = h.hwlp_counter0.v;
+    const c1 = h.hwlp_counter1.v;
+    const end0EqPc = e0 === pc4;
+    const end1EqPc = e1 === pc4;
+    const end0EqPc4 = e0 === pc8;
+    const end1EqPc4 = e1 === pc8;
+    const in0 = s0 <= pc && e0 >= pc4;
+    const in1 = s1 <= pc && e1 >= pc4;
+    const body = (in0 && c0 > 1) || (in1 && c1 > 1);
+    d.targ = in1 && !in0 ? s1 : s0;
+    const DEC = S.DECODE;
+    const DHW = S.DECODE_HWLOOP;
+    switch (st) {
+      case S.RESET:
+        d.instrReq = 0;
+        if (this.fetch_enable_q.v) d.ns = S.BOOT_SET;
+        break;
+      case S.BOOT_SET:
+        d.pcMux = PcMux.BOOT;
+        d.pcSet = 1;
+        d.ns = S.FIRST_FETCH;
+        break;
+      case S.WAIT_SLEEP:
+      case S.SLEEP:
+        d.instrReq = 0;
+        d.haltIf = 1;
+        d.haltId = 1;
+        if (st === S.WAIT_SLEEP) d.ns = S.SLEEP;
+        break;
+      case S.FIRST_FETCH:
+        d.ns = DEC;
+        break;
+      case S.DECODE:
+      case S.DECODE_HWLOOP: {
+        const here = st;
+        if (st === DEC && this.l.ex.branch_taken_ex.v) {
+          d.pcMux = PcMux.BRANCH;
+          d.pcSet = 1;
+          break;
+        }
+        if (!this.l.ifs.instr_valid_id.v) {
+          d.pipeStall = id.elw_id.v;
+          break;
+        }
+        d.isDecoding = 1;
+        if (st === DEC) d.illegalN = 0;
+        if (id.illegal_id.v) {
+          d.haltIf = 1;
+          if (st === DEC) d.ns = idReady ? S.FLUSH_EX : DEC;
+          else {
+            d.haltId = 1;
+            d.ns = S.FLUSH_EX;
+          }
+          d.illegalN = 1;
+          break;
+        }
+        const jump = id.jump_in_dec.v === JUMP_JAL || id.jump_in_dec.v === JUMP_JALR;
+        if (st === DEC && jump) {
+          d.pcMux = PcMux.JUMP;
+          if (!this.jr_stall.v && !this.jump_done_q.v) {
+            d.pcSet = 1;
+            d.jumpDone = 1;
+          }
+        } else if (id.ebrk_id.v || id.ecall_id.v || (st === DEC && (id.wfi_id.v || id.fencei_id.v || id.mret_id.v || id.uret_id.v))) {
+          d.haltIf = 1;
+          d.ns = idReady ? S.FLUSH_EX : here;
+        } else if (id.csr_status_id.v) {
+          d.haltIf = 1;
+          if (!idReady) d.ns = here;
+          else {
+            d.ns = S.FLUSH_EX;
+            d.decCnt = (end0EqPc ? 1 : 0) | (end1EqPc ? 2 : 0);
+          }
+        } else if (id.elw_id.v) {
+          d.haltIf = 1;
+          d.ns = idReady ? S.ELW_EXE : here;
+        } else if (st === DEC) {
+          if (body) {
+            d.ns = end0EqPc4 || end1EqPc4 ? DEC : DHW;
+            if (end0EqPc && c0 > 1) {
+              d.pcMux = PcMux.HWLOOP;
+              if (!this.jump_done_q.v) {
+                d.pcSet = 1;
+                d.jumpDone = 1;
+                d.decCnt |= 1;
+              }
+            }
+            if (end1EqPc && c1 > 1) {
+              d.pcMux = PcMux.HWLOOP;
+              if (!this.jump_done_q.v) {
+                d.pcSet = 1;
+                d.jumpDone = 1;
+                d.decCnt |= 2;
+              }
+            }
+          }
+          if (end0EqPc && c0 === 1) d.decCnt |= 1;
+          if (end1EqPc && c1 === 1) d.decCnt |= 2;
+        } else {
+          if (end1EqPc4) {
+            if (c1 > 1) {
+              d.hwlpEnd4 = 1;
+              d.targ = s1;
+              d.ns = DHW;
+            } else d.ns = body ? DHW : DEC;
+          }
+          if (end0EqPc4) {
+            if (c0 > 1) {
+              d.hwlpEnd4 = 1;
+              d.targ = s0;
+              d.ns = DHW;
+            } else d.ns = body ? DHW : DEC;
+          }
+          d.decCnt = (end0EqPc && c0 !== 0 ? 1 : 0) | (end1EqPc && c1 !== 0 ? 2 : 0);
+        }
+        break;
+      }
+      case S.FLUSH_EX:
+        d.haltIf = 1;
+        d.haltId = 1;
+        if (withNext && this.l.ex.ex_valid.v) d.ns = S.FLUSH_WB;
+        if (this.l.ex.ex_valid.v) {
+          if (this.illegal_insn_q.v) {
+            d.saveId = 1;
+            d.saveCause = 1;
+            d.cause = EXC_ILLEGAL;
+          } else if (id.ebrk_id.v) {
+            d.saveId = 1;
+            d.saveCause = 1;
+            d.cause = EXC_BREAKPOINT;
+          } else if (id.ecall_id.v) {
+            d.saveId = 1;
+            d.saveCause = 1;
+            d.cause = EXC_ECALL_M;
+          }
+        }
+        break;
+      case S.IRQ_FLUSH_ELW:
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.ns = DEC;
+        d.pipeStall = id.elw_id.v;
+        break;
+      case S.ELW_EXE:
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.ns = idReady ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
+        d.pipeStall = id.elw_id.v;
+        break;
+      case S.FLUSH_WB:
+        d.haltIf = 1;
+        d.haltId = 1;
+        d.ns = DEC;
+        if (this.illegal_insn_q.v) {
+          d.pcMux = PcMux.EXCEPTION;
+          d.pcSet = 1;
+          d.excCause = EXC_ILLEGAL;
+          d.illegalN = 0;
+        } else if (id.ebrk_id.v) {
+          d.pcMux = PcMux.EXCEPTION;
+          d.pcSet = 1;
+          d.excCause = EXC_BREAKPOINT;
+        } else if (id.ecall_id.v) {
+          d.pcMux = PcMux.EXCEPTION;
+          d.pcSet = 1;
+          d.excCause = EXC_ECALL_M;
+        } else if (id.mret_id.v) {
+          d.restoreMret = 1;
+          d.ns = S.XRET_JUMP;
+        } else if (id.uret_id.v) {
+          d.ns = S.XRET_JUMP;
+        } else if (id.csr_status_id.v) {
+          if ((end0EqPc && c0 !== 0) || (end1EqPc && c1 !== 0)) {
+            d.pcMux = PcMux.HWLOOP;
+            d.pcSet = 1;
+          }
+        } else if (id.wfi_id.v) {
+          d.ns = S.WAIT_SLEEP;
+        } else if (id.fencei_id.v) {
+          d.pcMux = PcMux.FENCEI;
+          d.pcSet = 1;
+        }
+        break;
+      case S.XRET_JUMP:
+        d.ns = DEC;
+        if (id.mret_id.v) {
+          d.pcMux = PcMux.MRET;
+          d.pcSet = 1;
+        }
+        break;
+      default:
+        d.instrReq = 0;
+        d.ns = S.RESET;
+    }
   }
 }

@@ -11,7 +11,8 @@ import { ExStage } from './ex_stage.ts';
 import { HwloopRegs } from './hwloop_regs.ts';
 import { IdStage } from './id_stage.ts';
 import { IfStage } from './if_stage.ts';
-import type { CoreLinks } from './links.ts';
+import { IfStageCv } from './if_stage_cv.ts';
+import type { CoreLinks, IfBlock } from './links.ts';
 import { LoadStoreUnit } from './load_store_unit.ts';
 import { type CoreRules, coreRules } from './version.ts';
 
@@ -35,6 +36,8 @@ export interface CoreParams {
   bootAddr: number;
   /** mhartid as read by the core ({cluster_id[10:5], 0, core_id[3:0]} on RI5CY). */
   hartId?: number;
+  /** Builds the IF stage instead of the 32-bit prefetch buffer's (the cluster: the 128-bit L0 variant). */
+  ifStage?: (resetPc: number) => IfBlock & Module;
 }
 
 export class Core extends Module {
@@ -44,7 +47,7 @@ export class Core extends Module {
   instr = this.port(Obi, 'instr');
   data = this.port(Obi, 'data');
 
-  if_stage: IfStage;
+  if_stage: IfBlock & Module;
   id_stage: IdStage;
   controller: Controller;
   ex_stage: ExStage;
@@ -57,13 +60,17 @@ export class Core extends Module {
     this.rules = coreRules(p.core);
     this.dec = new DecodeCache(this.rules);
     const resetPc = this.rules.resetPc(p.bootAddr);
-    this.if_stage = new IfStage(resetPc);
+    this.if_stage = p.ifStage
+      ? p.ifStage(resetPc)
+      : this.rules.version === 'cv32e40p'
+        ? new IfStageCv(resetPc)
+        : new IfStage(resetPc);
     this.id_stage = new IdStage(this.dec);
     this.controller = new Controller(this.rules);
     this.ex_stage = new ExStage(this.dec);
-    this.load_store_unit = new LoadStoreUnit();
+    this.load_store_unit = new LoadStoreUnit(this.rules.version === 'cv32e40p');
     this.cs_registers = new CsRegisters(this.rules, p.bootAddr >>> 0, (p.hartId ?? 0) >>> 0);
-    this.hwloop_regs = new HwloopRegs();
+    this.hwloop_regs = new HwloopRegs(this.rules.version === 'cv32e40p');
     // A class instance, not a plain object: the elaborator must not take the neighbours for children.
     const links: CoreLinks = Object.assign(new LinkSet(), {
       ifs: this.if_stage,

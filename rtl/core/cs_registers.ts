@@ -47,6 +47,8 @@ export class CsRegisters extends Module {
   mhpm3_hi = this.reg(32, 0);
   mhpmevent3_q = this.reg(16, 0);
   mcountinhibit_q = this.reg(32, 0xd);
+  /** CV32E40P: the minstret event is registered in ID (mhpmevent_minstret_o) before it counts. */
+  minstret_ev_q = this.reg(1, 0);
 
   constructor(
     private readonly rules: CoreRules,
@@ -240,11 +242,15 @@ export class CsRegisters extends Module {
       ev |= (l.ex.branch_in_ex.v & l.ex.branch_decision.v & idq) << 9;
       ev |= (idv & l.ifs.is_compressed_id.v) << 10;
       if (this.rules.version === 'ri5cy') ev |= l.ctrl.perf_pipeline_stall.v << 11;
+      else if (this.extPerf) ev |= this.ext_perf_counters.v << 11;
       this.pccr_in.v = ev >>> 0;
     });
     this.seq('csr_q', () => this.update());
   }
 
+  /** RI5CY ext_perf_counters_i (PCCR11.. on v1.0), read only when `extPerf` is set by the cluster that drives it. */
+  ext_perf_counters = this.wire(5);
+  extPerf = false;
   hwlp_csr_we = this.wire(1);
   hwlp_csr_idx = this.wire(3);
   hwlp_csr_data = this.wire(32);
@@ -358,7 +364,7 @@ export class CsRegisters extends Module {
         this.mie_q.next = nv;
         break;
       case 0x305:
-        this.mtvec_q.next = ((nv & ~0xff) | 1) >>> 0;
+        this.mtvec_q.next = ((nv & ~0xff) | (nv & 1)) >>> 0;
         break;
       case 0x320:
         this.mcountinhibit_q.next = nv & 0xd;
@@ -408,8 +414,9 @@ export class CsRegisters extends Module {
       if (v === 0) hi.next = (hi.v + 1) >>> 0;
     };
     step(this.mcycle_lo, this.mcycle_hi, inh & 1 ? 0 : 1, 0xb00, 0xb80);
-    const ret = this.l.id.id_valid.v & this.l.ctrl.is_decoding.v & (this.l.id.illegal_id.v ^ 1);
-    step(this.minstret_lo, this.minstret_hi, inh & 4 ? 0 : ret, 0xb02, 0xb82);
+    const id = this.l.id;
+    this.minstret_ev_q.next = id.id_valid.v & this.l.ctrl.is_decoding.v & (id.illegal_id.v ^ 1) & (id.ebrk_id.v ^ 1) & (id.ecall_id.v ^ 1);
+    step(this.minstret_lo, this.minstret_hi, inh & 4 ? 0 : this.minstret_ev_q.v, 0xb02, 0xb82);
   }
 
   private csrNew(old: number): number {

@@ -69,10 +69,12 @@ const ALU_WRITERS = new Set<TimingClass>(['alu', 'mul', 'mulh', 'div', 'csr', 'j
 export class DecodeCache {
   private readonly decode: DecodeFn;
   readonly flavour: Flavour;
+  readonly version: CoreRules['version'];
   private readonly map = new Map<number, DecodeInfo>();
 
   constructor(private readonly rules: CoreRules) {
     this.flavour = rules.flavour;
+    this.version = rules.version;
     const exclude = rules.excluded.filter((id) => findId(id) !== undefined);
     this.decode = makeDecoder(rules.flavour, { exclude, rvc: rules.rvc });
   }
@@ -183,6 +185,8 @@ export class DecodeCache {
       info.csr = true;
       info.csrAddr = o.csr;
       info.csrOp = (w >>> 12) & 3;
+      // CV32E40P: csrrs/csrrc with a zero operand is CSR_OP_READ (no write); RI5CY writes on every access
+      if (this.rules.version === 'cv32e40p' && info.csrOp !== 1 && ((w >>> 15) & 31) === 0) info.csrOp = 0;
       info.csrStatus = this.rules.csrFlush(o.csr);
       if (!this.rules.csrLegal(o.csr, writesCsr(w))) info.illegal = true;
     }

@@ -150,6 +150,18 @@ export class ExStage extends Module {
     this.lastInfo = dec.get(0);
   }
 
+  /** Register-file port B enable: RI5CY writes whenever EX has a port-B result; CV32E40P
+   *  (regfile_alu_we_fw_power) only once the multi-cycle units and the LSU are ready. */
+  portBWrite(): boolean {
+    if (!this.regfile_alu_we_ex.v) return false;
+    if (!this.cv) return true;
+    return (this.mult_ready.v & this.alu_ready.v & this.l.lsu.lsu_ready_ex.v) === 1;
+  }
+
+  private get cv(): boolean {
+    return this.dec.version === 'cv32e40p';
+  }
+
   /** The decoded instruction in the ID/EX register. */
   info(): DecodeInfo {
     const w = this.instr_ex.v;

@@ -7,6 +7,11 @@ import type { CoreLinks } from './links.ts';
 export class HwloopRegs extends Module {
   l!: CoreLinks;
 
+  /** CV32E40P: the controller decides the decrement in ID and start/end are word addresses. */
+  constructor(private readonly cv = false) {
+    super();
+  }
+
   hwlp_start0 = this.reg(32, 0);
   hwlp_start1 = this.reg(32, 0);
   hwlp_end0 = this.reg(32, 0);
@@ -55,10 +60,13 @@ export class HwloopRegs extends Module {
         we = 1 << idx % 3;
         start = end = cnt = cs.hwlp_csr_data.v;
       }
-      if (we & 1) (regid ? this.hwlp_start1 : this.hwlp_start0).next = start;
-      if (we & 2) (regid ? this.hwlp_end1 : this.hwlp_end0).next = end;
-      const valid = ifs.instr_valid_id.v & id.clear_instr_valid.v & ifs.is_hwlp_id.v;
-      const dec = ifs.hwlp_dec_cnt_id.v;
+      const wmask = this.cv ? ~3 : ~0;
+      if (we & 1) (regid ? this.hwlp_start1 : this.hwlp_start0).next = (start & wmask) >>> 0;
+      if (we & 2) (regid ? this.hwlp_end1 : this.hwlp_end0).next = (end & wmask) >>> 0;
+      const valid = this.cv
+        ? ifs.instr_valid_id.v & id.clear_instr_valid.v
+        : ifs.instr_valid_id.v & id.clear_instr_valid.v & ifs.is_hwlp_id.v;
+      const dec = this.cv ? this.l.ctrl.hwlp_dec_cnt.v : ifs.hwlp_dec_cnt_id.v;
       for (let i = 0; i < 2; i++) {
         const c = i === 0 ? this.hwlp_counter0 : this.hwlp_counter1;
         if (we & 4 && regid === i) c.next = cnt;

@@ -204,11 +204,11 @@ export class IdStage extends Module {
     this.seq('regfile', () => {
       const ex = this.l.ex;
       const lsu = this.l.lsu;
-      if (ex.regfile_we_wb.v && lsu.data_rvalid.v) {
+      if (lsu.portAWrite()) {
         const a = ex.regfile_waddr_wb.v;
         if (a !== 0) this.rf.write(a, lsu.wb_rdata.v);
       }
-      if (ex.regfile_alu_we_ex.v) {
+      if (ex.portBWrite()) {
         const b = ex.regfile_alu_waddr_ex.v;
         if (b !== 0) this.rf.write(b, ex.regfile_alu_wdata_fw.v);
       }

@@ -9,7 +9,7 @@ import type { CoreLinks } from './links.ts';
 export const PfState = defineEnum('PfState', ['IDLE', 'WAIT_GNT', 'WAIT_RVALID', 'WAIT_ABORTED', 'WAIT_JUMP']);
 export const HwlpState = defineEnum('HwlpState', ['NONE', 'IN', 'FETCHING', 'DONE', 'UNALIGNED_COMPRESSED', 'UNALIGNED']);
 export const OffsetState = defineEnum('OffsetState', ['WAIT', 'IDLE']);
-export const PcMux = defineEnum('PcMux', ['BOOT', 'JUMP', 'BRANCH', 'EXCEPTION', 'FENCEI', 'MRET', 'URET', 'DRET']);
+export const PcMux = defineEnum('PcMux', ['BOOT', 'JUMP', 'BRANCH', 'EXCEPTION', 'FENCEI', 'MRET', 'URET', 'DRET', 'HWLOOP']);
 
 const PF_IDLE = PfState.IDLE;
 const PF_WAIT_GNT = PfState.WAIT_GNT;

@@ -30,6 +30,14 @@ export class LoadStoreUnit extends Module {
   rdata_q = this.reg(32, 0);
   /** The granted access was the first half of a split load (its response is not the final value). */
   partial_q = this.reg(1, 0);
+  /** CV32E40P: outstanding OBI transactions (cv32e40p_load_store_unit.sv cnt_q, at most 2). */
+  cnt_q = this.reg(2, 0);
+  /** CV32E40P: first-half flags of the (up to two) outstanding accesses, oldest in bit 0. */
+  partial_fifo = this.reg(2, 0);
+
+  constructor(private readonly cv = false) {
+    super();
+  }
 
   data_misaligned = this.output(1);
   lsu_ready_ex = this.output(1);
@@ -57,16 +65,30 @@ export class LoadStoreUnit extends Module {
       const w = ex.lsu_wdata_ex.v;
       const sh = off * 8;
       this.data_misaligned.v = mis;
-      this.data_addr.v = addr;
+      // CV32E40P sends the second half of a split access to the word address
+      this.data_addr.v = this.cv && second ? (addr & ~3) >>> 0 : addr;
       this.data_be.v = be;
       this.data_wdata.v = sh === 0 ? w : ((w << sh) | (w >>> (32 - sh))) >>> 0;
       this.data_we.v = ex.data_we_ex.v;
+      if (this.cv) {
+        // PULP_OBI = 0, TRANS_STABLE = 1: the request is the transaction, up to two outstanding
+        this.data_req.v = reqEx && this.cnt_q.v < 2 ? 1 : 0;
+        return;
+      }
       const cs = this.lsu_cs.v;
       this.data_req.v = cs === L.IDLE ? reqEx : cs === L.WAIT_RVALID && this.data_rvalid.v ? reqEx : 0;
     }, { reads: [this.data_rvalid, l.ex.lsu_addr_ex, l.ex.lsu_type_ex, l.ex.lsu_wdata_ex] });
     this.comb('ready', () => {
-      const cs = this.lsu_cs.v;
       const reqEx = this.l.ex.data_req_ex.v;
+      if (this.cv) {
+        const cnt = this.cnt_q.v;
+        const resp = this.data_rvalid.v;
+        const tr = this.data_req.v & this.data_gnt.v;
+        this.lsu_ready_wb.v = cnt === 0 ? 1 : resp;
+        this.lsu_ready_ex.v = !reqEx ? 1 : cnt === 0 ? tr : cnt === 1 ? resp & tr : resp;
+        return;
+      }
+      const cs = this.lsu_cs.v;
       let rex = 1;
       let rwb = 1;
       if (cs === L.IDLE) {
@@ -99,6 +121,10 @@ export class LoadStoreUnit extends Module {
     });
     this.seq('lsu_q', () => {
       const ex = this.l.ex;
+      if (this.cv) {
+        this.cvSeq();
+        return;
+      }
       const cs = this.lsu_cs.v;
       const gnt = this.data_gnt.v;
       const rvalid = this.data_rvalid.v;
@@ -139,6 +165,47 @@ export class LoadStoreUnit extends Module {
     });
   }
 
+  /** Register-file port A enable: RI5CY writes in the response cycle; CV32E40P (regfile_we_wb_power) when WB is
+   *  ready and EX is not on the second half of a split access. */
+  portAWrite(): boolean {
+    const ex = this.l.ex;
+    if (!ex.regfile_we_wb.v) return false;
+    if (this.cv) return this.lsu_ready_wb.v === 1 && ex.data_misaligned_ex.v === 0;
+    return this.data_rvalid.v === 1;
+  }
+
+  /** This cycle's response belongs to the first half of a split load (not the register's final value). */
+  responseIsPartial(): boolean {
+    return (this.cv ? this.partial_fifo.v & 1 : this.partial_q.v) === 1;
+  }
+
   /** Extended load data of this cycle's response. */
   ext = this.wire(32);
+
+  /** cv32e40p_load_store_unit.sv: control registers update when EX hands the access over (ctrl_update), the
+   *  transaction counter follows requests granted and responses. */
+  private cvSeq(): void {
+    const ex = this.l.ex;
+    const issued = this.data_req.v & this.data_gnt.v;
+    const resp = this.data_rvalid.v;
+    this.cnt_q.next = this.cnt_q.v + issued - resp;
+    if (this.lsu_ready_ex.v && ex.data_req_ex.v) {
+      this.data_type_q.next = ex.lsu_type_ex.v;
+      this.rdata_offset_q.next = ex.lsu_addr_ex.v & 3;
+      this.data_sign_ext_q.next = ex.lsu_sign_ex.v;
+      this.data_we_q.next = ex.data_we_ex.v;
+    }
+    // which response is the first half of a split load (for the lockstep monitor's view of port A)
+    let pf = this.partial_fifo.v;
+    let n = this.cnt_q.v;
+    if (resp) {
+      pf >>>= 1;
+      n--;
+    }
+    if (issued) pf |= this.data_misaligned.v << n;
+    this.partial_fifo.next = pf & 3;
+    if (resp && !this.data_we_q.v) {
+      this.rdata_q.next = ex.data_misaligned_ex.v || this.data_misaligned.v ? this.data_rdata.v : this.ext.v;
+    }
+  }
 }

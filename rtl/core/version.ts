@@ -50,7 +50,7 @@ function cvFlush(csr: number): boolean {
   if ((csr >= 0xb00 && csr <= 0xb1f) || (csr >= 0xb80 && csr <= 0xb9f)) return true;
   if ((csr >= 0xc00 && csr <= 0xc1f) || (csr >= 0xc80 && csr <= 0xc9f)) return true;
   if (csr >= 0x323 && csr <= 0x33f) return true;
-  if (csr >= 0x7b0 && csr <= 0x7b3) return true;
+  if (csr === 0xc10) return true;
   return false;
 }
 function cvLegal(csr: number, write: boolean): boolean {
@@ -61,7 +61,7 @@ function cvLegal(csr: number, write: boolean): boolean {
   if ((csr >= 0xc00 && csr <= 0xc1f) || (csr >= 0xc80 && csr <= 0xc9f)) return !write;
   if (csr >= 0x320 && csr <= 0x33f) return true;
   if (csr >= 0x7a0 && csr <= 0x7a8) return true;
-  if (csr >= 0x7b0 && csr <= 0x7b3) return true;
+  // dcsr/dpc/dscratch are illegal outside debug mode (cv32e40p_decoder.sv)
   switch (csr) {
     case 0x300:
     case 0x301:
@@ -70,15 +70,15 @@ function cvLegal(csr: number, write: boolean): boolean {
     case 0x340:
     case 0x341:
     case 0x342:
+    case 0x343:
     case 0x344:
-    case 0x001:
-    case 0x002:
-    case 0x003:
       return true;
     case 0xf11:
     case 0xf12:
     case 0xf13:
     case 0xf14:
+    case 0x014:
+    case 0xc10:
       return !write;
     default:
       return false;

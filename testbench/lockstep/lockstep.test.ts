@@ -14,7 +14,7 @@ import { timingVectors } from '../timing/vectors.ts';
 import { Lockstep } from './lockstep.ts';
 import { buildProgram, programArb } from './random_program.ts';
 
-const VERSIONS: CoreVersion[] = ['ri5cy', 'ri5cy_v1'];
+const VERSIONS: CoreVersion[] = ['ri5cy', 'ri5cy_v1', 'cv32e40p'];
 /**
  * The ISS resets dcsr to 0x40000003 (xdebugver 4); the v3.4.0 RTL reads 0x00000003 (RTL trace
  * csr_flush_others, cycle 29), which the core follows: the `csrr a0, dcsr` of that vector differs.
@@ -37,7 +37,8 @@ describe.each(VERSIONS)('lockstep with the ISS on %s', (version) => {
   });
 
   const DIR = 'kernels/tests/isa';
-  const programs = readdirSync(DIR).filter((f) => f.endsWith('.S') && !f.startsWith('corev_')).sort();
+  const ownGroup = version === 'cv32e40p' ? 'xpulp_' : 'corev_';
+  const programs = readdirSync(DIR).filter((f) => f.endsWith('.S') && !f.startsWith(ownGroup)).sort();
   it.each(programs)('ISA program %s', (file) => {
     const cfg = preset(version);
     const { object } = assemble(readFileSync(join(DIR, file), 'utf8'), join(DIR, file), {
@@ -54,14 +55,14 @@ describe.each(VERSIONS)('lockstep with the ISS on %s', (version) => {
   it('random programs (ALU/mul/div chains, aligned and misaligned loads/stores, branches, nested hwloops)', () => {
     const cfg = preset(version);
     fc.assert(
-      fc.property(programArb({ hwloops: true }), (p) => {
+      fc.property(programArb({ hwloops: true, corev: version === 'cv32e40p' }), (p) => {
         const { elf, source } = buildProgram(p, cfg);
         const r = new Lockstep(new Testbench(cfg, elf)).run(50_000);
         if (r.divergence) throw new Error(`${r.divergence.report}\n--- program ---\n${source}`);
         expect(r.run.exit, r.run.message).toBe('tohost');
         expect(r.run.tohost).toBe(1);
       }),
-      { numRuns: 60, seed: version === 'ri5cy' ? 0x5eed : 0x1ee7 },
+      { numRuns: 60, seed: version === 'ri5cy' ? 0x5eed : version === 'ri5cy_v1' ? 0x1ee7 : 0xc0de },
     );
   });
 });

@@ -87,7 +87,7 @@ export class Lockstep {
       if (d.rvalid.v && this.wb.length) {
         const r = this.wb.shift()!;
         r.pending--;
-        if (ex.regfile_we_wb.v && !lsu.partial_q.v && !lsu.data_we_q.v) {
+        if (ex.regfile_we_wb.v && !lsu.responseIsPartial() && !lsu.data_we_q.v) {
           r.load = { reg: ex.regfile_waddr_wb.v, value: lsu.wb_rdata.v >>> 0 };
         }
       }
@@ -109,10 +109,12 @@ export class Lockstep {
         this.queue.push(r);
         return r;
       };
+      const traps = id.illegal_id.v === 1 || id.ecall_id.v === 1 || (id.ebrk_id.v === 1 && c.rules.ebreakTraps);
       if (id.id_valid.v && ctrl.is_decoding.v && f.instr_valid_id.v) {
-        this.nextEx = issue(false);
+        // CV32E40P hands trapping instructions to EX as bubbles; RI5CY keeps them in ID (below)
+        this.nextEx = issue(traps);
       } else if (ctrl.ctrl_fsm_cs.v === CtrlState.DECODE && ctrl.is_decoding.v && ctrl.halt_id.v && f.instr_valid_id.v) {
-        const r = issue(id.illegal_id.v === 1 || id.ecall_id.v === 1 || (id.ebrk_id.v === 1 && c.rules.ebreakTraps));
+        const r = issue(traps);
         r.leftEx = true;
       }
       this.drain();

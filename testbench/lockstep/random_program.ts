@@ -72,17 +72,23 @@ const branch: fc.Arbitrary<Op> = fc.record({
   skip: fc.array(simple, { minLength: 1, maxLength: 3 }),
 });
 
-// Loop bodies: straight-line, at least 2 instructions (RI5CY rule), no post-increment (the pointer stays in range).
+// Loop bodies: straight-line, no post-increment (the pointer stays in range); at least 2 instructions on RI5CY,
+// 3 on CV32E40P (fact sheet §4.10).
 const bodyOp = simple.filter((o) => o.k !== 'postload');
-const loop: fc.Arbitrary<Op> = fc.record(
-  {
-    k: fc.constant('loop' as const),
-    count: fc.integer({ min: 1, max: 4 }),
-    body: fc.array(bodyOp, { minLength: 2, maxLength: 4 }),
-    inner: fc.record({ count: fc.integer({ min: 1, max: 3 }), body: fc.array(bodyOp, { minLength: 2, maxLength: 3 }) }),
-  },
-  { requiredKeys: ['k', 'count', 'body'] },
-);
+function loopArb(minBody: number): fc.Arbitrary<Op> {
+  return fc.record(
+    {
+      k: fc.constant('loop' as const),
+      count: fc.integer({ min: 1, max: 4 }),
+      body: fc.array(bodyOp, { minLength: minBody, maxLength: minBody + 2 }),
+      inner: fc.record({
+        count: fc.integer({ min: 1, max: 3 }),
+        body: fc.array(bodyOp, { minLength: minBody, maxLength: minBody + 1 }),
+      }),
+    },
+    { requiredKeys: ['k', 'count', 'body'] },
+  );
+}
 
 export interface ProgramSpec {
   init: number[];
@@ -90,7 +96,8 @@ export interface ProgramSpec {
   ops: Op[];
 }
 
-export function programArb(opts: { hwloops: boolean }): fc.Arbitrary<ProgramSpec> {
+export function programArb(opts: { hwloops: boolean; corev?: boolean }): fc.Arbitrary<ProgramSpec> {
+  const loop = loopArb(opts.corev ? 3 : 2);
   const op = opts.hwloops
     ? fc.oneof({ weight: 8, arbitrary: simple }, { weight: 1, arbitrary: branch }, { weight: 1, arbitrary: loop })
     : fc.oneof({ weight: 8, arbitrary: simple }, { weight: 1, arbitrary: branch });
@@ -149,8 +156,10 @@ export function programSource(p: ProgramSpec, flavour: SystemConfig['core']['fla
           out.push(`  ${setup} 0, ${o.inner.count}, ${inner}`);
           o.inner.body.slice(0, -1).forEach((s) => emit(s, true));
           if (flavour === 'corev') {
+            // CV32E40P: the outer end must be at least two instructions after the inner end
             emit(o.inner.body[o.inner.body.length - 1]!, true);
             out.push(`${inner}:`);
+            out.push('  nop');
             out.push('  nop');
             out.push(`${outer}:`);
           } else {

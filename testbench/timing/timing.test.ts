@@ -5,7 +5,7 @@ import type { CoreVersion } from '../../rtl/config/index.ts';
 import { runCli } from '../cli/run.ts';
 import { timingVectors } from './vectors.ts';
 
-const CORES: CoreVersion[] = ['ri5cy', 'ri5cy_v1'];
+const CORES: CoreVersion[] = ['ri5cy', 'ri5cy_v1', 'cv32e40p'];
 
 describe.each(CORES)('timing vectors %s', (core) => {
   const vectors = timingVectors(core);

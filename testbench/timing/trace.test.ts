@@ -7,7 +7,7 @@ import { Testbench } from '../system/testbench.ts';
 import { compareTrace, describeDivergence, readTrace } from './trace.ts';
 import { timingVectors } from './vectors.ts';
 
-const CORES: CoreVersion[] = ['ri5cy']; // ri5cy_v1 has no traces
+const CORES: CoreVersion[] = ['ri5cy', 'cv32e40p']; // ri5cy_v1 has no traces
 
 describe.each(CORES)('RTL traces %s', (core) => {
   const traced = timingVectors(core).filter((v) => v.trace !== undefined);

@@ -2,6 +2,7 @@
 // sampled in every cycle with the trace's columns (ports, IF/ID, register-file write ports, controller state),
 // and the first cycle in which a compared column differs is reported with both rows.
 import { readFileSync } from 'node:fs';
+import { CtrlState } from '../../rtl/core/controller.ts';
 import type { Testbench } from '../system/testbench.ts';
 
 export interface TraceRow {
@@ -18,10 +19,40 @@ export interface Divergence {
   modelRow: Record<string, string>;
 }
 
+/** CV32E40P traces name the register-file ports rfA_* / rfB_*. */
+const ALIASES: Record<string, string> = {
+  rfA_we: 'rf_we_a',
+  rfA_addr: 'rf_waddr_a',
+  rfA_data: 'rf_wdata_a',
+  rfB_we: 'rf_we_b',
+  rfB_addr: 'rf_waddr_b',
+  rfB_data: 'rf_wdata_b',
+};
+
+/** CV32E40P's ctrl_state_e numbering (cv32e40p_pkg), by our state names. */
+const CV_STATES = [
+  'RESET',
+  'BOOT_SET',
+  'SLEEP',
+  'WAIT_SLEEP',
+  'FIRST_FETCH',
+  'DECODE',
+  'IRQ_FLUSH_ELW',
+  'ELW_EXE',
+  'FLUSH_EX',
+  'FLUSH_WB',
+  'XRET_JUMP',
+  'DBG_TAKEN_ID',
+  'DBG_TAKEN_IF',
+  'DBG_FLUSH',
+  'DBG_WAIT_BRANCH',
+  'DECODE_HWLOOP',
+];
+
 /** Parses a trace file (comment line, header line, tab-separated rows). */
 export function readTrace(path: string): { columns: string[]; rows: TraceRow[] } {
   const lines = readFileSync(path, 'utf8').split('\n').filter((l) => l.length > 0 && !l.startsWith('#'));
-  const columns = lines[0]!.split('\t');
+  const columns = lines[0]!.split('\t').map((c) => ALIASES[c] ?? c);
   const rows = lines.slice(1).map((l, i) => {
     const f = l.split('\t');
     const values: Record<string, string> = {};
@@ -44,6 +75,7 @@ export function sampleModel(tb: Testbench): Record<string, string> {
   const lsu = c.load_store_unit;
   const i = c.instr;
   const d = c.data;
+  const cv = tb.config.core.version === 'cv32e40p';
   return {
     instr_req: String(i.req.v),
     instr_gnt: String(i.gnt.v),
@@ -52,7 +84,9 @@ export function sampleModel(tb: Testbench): Record<string, string> {
     pc_if: h8(f.pc_if.v),
     pc_id: h8(f.pc_id.v),
     instr_valid_id: String(f.instr_valid_id.v),
-    id_valid: String(id.id_valid.v & c.controller.is_decoding.v & f.instr_valid_id.v),
+    // RI5CY traces qualify id_valid (id_valid & is_decoding & instr_valid_id); CV32E40P traces give it raw
+    id_valid: String(cv ? id.id_valid.v : id.id_valid.v & c.controller.is_decoding.v & f.instr_valid_id.v),
+    is_decoding: String(c.controller.is_decoding.v),
     ex_ready: String(ex.ex_ready.v),
     data_req: String(d.req.v),
     data_gnt: String(d.gnt.v),
@@ -62,13 +96,13 @@ export function sampleModel(tb: Testbench): Record<string, string> {
     data_wdata: h8(d.wdata.v),
     data_rvalid: String(d.rvalid.v),
     data_rdata: h8(d.rdata.v),
-    rf_we_a: String(ex.regfile_we_wb.v),
+    rf_we_a: String(cv ? (lsu.portAWrite() ? 1 : 0) : ex.regfile_we_wb.v),
     rf_waddr_a: String(ex.regfile_waddr_wb.v),
     rf_wdata_a: h8(lsu.wb_rdata.v),
-    rf_we_b: String(ex.regfile_alu_we_ex.v),
+    rf_we_b: String(ex.portBWrite() ? 1 : 0),
     rf_waddr_b: String(ex.regfile_alu_waddr_ex.v),
     rf_wdata_b: h8(ex.regfile_alu_wdata_fw.v),
-    ctrl_fsm: String(c.controller.ctrl_fsm_cs.v),
+    ctrl_fsm: String(cv ? CV_STATES.indexOf(CtrlState.names[c.controller.ctrl_fsm_cs.v]!) : c.controller.ctrl_fsm_cs.v),
   };
 }
 
@@ -81,6 +115,7 @@ const CHECKS: Array<[string, (r: Record<string, string>) => boolean]> = [
   ['instr_valid_id', () => true],
   ['pc_id', (r) => r.instr_valid_id === '1'],
   ['id_valid', () => true],
+  ['is_decoding', () => true],
   ['ctrl_fsm', () => true],
   ['data_req', () => true],
   ['data_addr', (r) => r.data_req === '1'],
