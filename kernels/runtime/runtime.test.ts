@@ -479,4 +479,12 @@ describe('runtime: CORE-V flavour', () => {
     const want = partials(200, 8);
     for (let k = 0; k < 8; k++) expect(t.word('part', k)).toBe(want[k]);
   });
+
+  it('a trap goes through mtvec (set by the start-up) to the same exit code', () => {
+    const config = gap8ClusterSystem();
+    config.core = { version: 'cv32e40p', flavour: 'corev', rvc: true };
+    const t = run(`\n  .text\n  .globl main\nmain:\n  .word 0xFFFFFFFF\n`, config);
+    expect(t.run().tohost).toBe(((0x100 + 2) << 1) | 1);
+    expect(t.word('__rt_trap_info', 1)).toBe(t.sym('main'));
+  });
 });
