@@ -2,8 +2,8 @@
 // (32-bit) or quadrant and funct3 (RVC) into short candidate lists ordered most specific mask first; results are
 // cached by word. Construction rejects ambiguous tables (two encodings that both match some word while neither
 // mask contains the other), which is how table typos surface.
-import { extract, encodingsOf, findId } from './table.ts';
-import type { Encoding, Flavour, InstrDef, Operands } from './types.ts';
+import { checkExtensions, extract, encodingsOf, findId } from './table.ts';
+import type { Encoding, Ext, Flavour, InstrDef, Operands } from './types.ts';
 
 export interface Decoded {
   /** The 32-bit instruction (for an RVC word: the instruction it expands to). */
@@ -23,6 +23,11 @@ export interface DecoderOptions {
   exclude?: string[];
   /** Accept compressed instructions (default true). */
   rvc?: boolean;
+  /**
+   * Optional extensions to decode (table.ts `OPTIONAL_EXTS`, e.g. 'XpulpNN'); default none: their words are
+   * illegal, as on a core built without them.
+   */
+  extensions?: Ext[];
 }
 
 /** Decodes one instruction word (the low 16 bits when bits 1:0 != 11); null when the word is illegal. */
@@ -72,7 +77,8 @@ export function makeDecoder(flavour: Flavour, opts: DecoderOptions = {}): Decode
   for (const id of opts.exclude ?? []) {
     if (!findId(id)) throw new Error(`makeDecoder: exclude names unknown instruction id '${id}'`);
   }
-  return makeDecoderFrom(encodingsOf(flavour), flavour, opts, findId);
+  const extensions = checkExtensions(opts.extensions ?? [], 'makeDecoder');
+  return makeDecoderFrom(encodingsOf(flavour, { extensions }), flavour, opts, findId);
 }
 
 /**

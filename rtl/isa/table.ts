@@ -5,11 +5,21 @@ import { rv32iInstrs } from './rv32i.ts';
 import { rv32mInstrs } from './rv32m.ts';
 import { rvcInstrs } from './rvc.ts';
 import { systemInstrs } from './system.ts';
-import type { Encoding, Flavour, InstrDef, OperandName, Operands } from './types.ts';
+import type { Encoding, Ext, Flavour, InstrDef, OperandName, Operands } from './types.ts';
 import { xpulpInstrs } from './xpulp.ts';
+import { xpulpnnInstrs } from './xpulpnn.ts';
 import { zicsrInstrs } from './zicsr.ts';
 
-/** Every instruction of the table, base first. */
+/**
+ * Extensions that exist only where a configuration switches them on: left out of `allInstrs` and of
+ * `encodingsOf` (hence of the decoder and the assembler) unless named in `extensions`.
+ */
+export const OPTIONAL_EXTS: readonly Ext[] = ['XpulpNN'];
+
+/** The entries of the optional extensions. */
+export const optionalInstrs: InstrDef[] = [...xpulpnnInstrs];
+
+/** Every instruction of the default instruction set, base first (the optional extensions are in `optionalInstrs`). */
 export const allInstrs: InstrDef[] = [
   ...rv32iInstrs,
   ...rv32mInstrs,
@@ -20,7 +30,7 @@ export const allInstrs: InstrDef[] = [
 ];
 
 const index = new Map<string, InstrDef>();
-for (const d of allInstrs) {
+for (const d of [...allInstrs, ...optionalInstrs]) {
   if (index.has(d.id)) throw new Error(`rtl/isa: duplicate instruction id '${d.id}'`);
   index.set(d.id, d);
 }
@@ -43,18 +53,39 @@ export interface FlavourEncoding {
   enc: Encoding;
 }
 
-const byFlavour = new Map<Flavour, FlavourEncoding[]>();
+/** Which part of the table to use. */
+export interface TableOptions {
+  /** Optional extensions (`OPTIONAL_EXTS`) to include; default none. */
+  extensions?: readonly Ext[];
+}
 
-/** Every encoding a flavour has (32-bit and RVC), in table order. */
-export function encodingsOf(flavour: Flavour): FlavourEncoding[] {
-  let l = byFlavour.get(flavour);
+const byFlavour = new Map<string, FlavourEncoding[]>();
+
+/** Checks that every name is an optional extension; returns them sorted without duplicates. */
+export function checkExtensions(extensions: readonly string[], where: string): Ext[] {
+  for (const x of extensions) {
+    if (!(OPTIONAL_EXTS as readonly string[]).includes(x)) {
+      throw new Error(`${where}: '${x}' is not an optional extension (optional: ${OPTIONAL_EXTS.join(', ')})`);
+    }
+  }
+  return [...new Set(extensions as readonly Ext[])].sort();
+}
+
+/**
+ * Every encoding a flavour has (32-bit and RVC), in table order, with the optional extensions named in
+ * `opts.extensions` after the default set. Throws naming an entry of `extensions` that is not optional.
+ */
+export function encodingsOf(flavour: Flavour, opts: TableOptions = {}): FlavourEncoding[] {
+  const exts = checkExtensions(opts.extensions ?? [], 'encodingsOf');
+  const key = [flavour, ...exts].join('+');
+  let l = byFlavour.get(key);
   if (!l) {
     l = [];
-    for (const def of allInstrs) {
+    for (const def of [...allInstrs, ...optionalInstrs.filter((d) => exts.includes(d.ext))]) {
       const enc = def.enc[flavour];
       if (enc) l.push({ def, enc });
     }
-    byFlavour.set(flavour, l);
+    byFlavour.set(key, l);
   }
   return l;
 }

@@ -17,7 +17,8 @@ export type Ext =
   | 'XpulpBitman' // extract/insert/bclr/bset/ff1/fl1/clb/cnt/ror/bitrev
   | 'XpulpAlu' // abs, slet, min/max, ext*, clip*, addN/subN families, beqimm/bneimm
   | 'XpulpMac' // mac/msu and the 16x16 mul/mac with normalisation and rounding
-  | 'XpulpSimd'; // pv.* / cv.* SIMD
+  | 'XpulpSimd' // pv.* / cv.* SIMD
+  | 'XpulpNN'; // nibble/crumb SIMD dot products; optional: only where a configuration switches it on
 
 /**
  * What the core's timing depends on (the fact sheet's §1.4 classes). The core's controller keys stall and

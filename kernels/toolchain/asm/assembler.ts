@@ -4,9 +4,9 @@
 // its address from one pass to the next; forward references read the previous pass's values. That settles
 // `.org`, `.balign`, `li` of a later `.equ`, and the choice between a compressed and a full branch, without a
 // separate fix-up machinery. Diagnostics of the last pass are the ones reported.
-import type { Flavour, OperandName, Operands } from '../../../rtl/isa/types.ts';
+import type { Ext, Flavour, OperandName, Operands } from '../../../rtl/isa/types.ts';
 import { fitsField, zeroOperands } from '../../../rtl/isa/fields.ts';
-import { encode } from '../../../rtl/isa/table.ts';
+import { OPTIONAL_EXTS, checkExtensions, encode } from '../../../rtl/isa/table.ts';
 import { AsmError, AsmFailure, type Diagnostic, Diagnostics, type SourceLoc } from './diagnostics.ts';
 import {
   type InstrForm,
@@ -40,6 +40,11 @@ export interface AsmOptions {
   reader?: SourceReader;
   /** Upper bound on assembly passes (labels must settle within it). */
   maxPasses?: number;
+  /**
+   * Optional extensions enabled at the start (rtl/isa `OPTIONAL_EXTS`, e.g. 'XpulpNN'; default none);
+   * `.option xpulpnn` / `.option noxpulpnn` change it in the source.
+   */
+  extensions?: Ext[];
 }
 
 export interface AsmResult {
@@ -173,7 +178,9 @@ class Pass {
   private readonly macros = new Map<string, MacroDef>();
   private readonly conds: Cond[] = [];
   private rvc: boolean;
-  private readonly optionStack: boolean[] = [];
+  /** Optional extensions currently enabled. */
+  private exts: Set<Ext>;
+  private readonly optionStack: Array<{ rvc: boolean; exts: Set<Ext> }> = [];
   private macroCounter = 0;
   private instrOrdinal = 0;
   private readonly long: Set<number>;
@@ -189,6 +196,7 @@ class Pass {
     this.dialect = opts.dialect ?? (opts.flavour === 'corev' ? 'llvm' : 'gnu');
     this.reader = opts.reader ?? diskReader;
     this.rvc = opts.rvc;
+    this.exts = new Set(checkExtensions(opts.extensions ?? [], 'assembler option extensions'));
     this.long = new Set(prev.long);
     this.cur = this.section('.text');
     this.prevSection = this.cur;
@@ -847,12 +855,13 @@ class Pass {
         this.rvc = false;
         return;
       case 'push':
-        this.optionStack.push(this.rvc);
+        this.optionStack.push({ rvc: this.rvc, exts: new Set(this.exts) });
         return;
       case 'pop': {
         const v = this.optionStack.pop();
         if (v === undefined) throw new AsmError(loc, '.option pop without .option push');
-        this.rvc = v;
+        this.rvc = v.rvc;
+        this.exts = v.exts;
         return;
       }
       case 'relax':
@@ -863,8 +872,17 @@ class Pass {
       case 'arch':
         this.diags.warning(loc, `.option ${arg} ignored: the instruction set comes from the target configuration`);
         return;
-      default:
-        throw new AsmError(loc, `unknown .option '${what ?? ''}' (known: rvc, norvc, push, pop, relax, norelax, arch)`);
+      default: {
+        // `.option xpulpnn` / `.option noxpulpnn`: the optional extensions by their lower-case names.
+        const ext = OPTIONAL_EXTS.find((x) => what === x.toLowerCase() || what === `no${x.toLowerCase()}`);
+        if (ext) {
+          if (what === `no${ext.toLowerCase()}`) this.exts.delete(ext);
+          else this.exts.add(ext);
+          return;
+        }
+        const known = ['rvc', 'norvc', 'push', 'pop', 'relax', 'norelax', 'arch', ...OPTIONAL_EXTS.flatMap((x) => [x.toLowerCase(), `no${x.toLowerCase()}`])];
+        throw new AsmError(loc, `unknown .option '${what ?? ''}' (known: ${known.join(', ')})`);
+      }
     }
   }
 
@@ -952,6 +970,14 @@ class Pass {
         note(new MatchError(new AsmError(loc, `'${mnemonic}' needs compressed instructions enabled (.option rvc)`), 1e6));
         continue;
       }
+      if ((OPTIONAL_EXTS as readonly Ext[]).includes(form.def.ext) && !this.exts.has(form.def.ext)) {
+        const x = form.def.ext;
+        const msg =
+          `'${mnemonic}' belongs to the ${x} extension, which is off: enable it with '.option ${x.toLowerCase()}' ` +
+          `or the assembler option extensions: ['${x}'] (from a core configuration with isa.${x.toLowerCase()} set)`;
+        note(new MatchError(new AsmError(loc, msg), 1e6));
+        continue;
+      }
       let ops: ParsedOperands;
       try {
         ops = matchForm(this.stream(rest, { ...loc, col: restCol }), form.parts, this.evalCtx());
@@ -1010,6 +1036,7 @@ class Pass {
   private emitInstr(form: InstrForm, parsed: ParsedOperands, loc: SourceLoc): void {
     const ordinal = this.instrOrdinal++;
     const ops: Operands = zeroOperands();
+    if (form.fixed) Object.assign(ops, form.fixed);
     const pending: Array<{ field: OperandName; mode: FieldMode; target: LinkTarget }> = [];
     let positionDependent = false;
     let unknownYet = false;
@@ -1024,7 +1051,7 @@ class Pass {
       }
       const v = p.value;
       if (v.kind === 'fn') {
-        if (f.pcrel) throw new AsmError(at, `%${v.fn} cannot be used for the ${f.name} operand of ${form.enc.mnemonic}`);
+        if (f.pcrel) throw new AsmError(at, `%${v.fn} cannot be used for the ${f.name} operand of ${form.mnemonic}`);
         // For %pcrel_lo the argument is the auipc's address; the linker finds its %pcrel_hi there.
         pending.push({ field: f.name, mode: v.fn, target: this.linkTarget(v.arg) });
         continue;
@@ -1049,19 +1076,19 @@ class Pass {
         }
         throw new AsmError(
           at,
-          `the ${f.name} operand of ${form.enc.mnemonic} must be a constant, not ${describe(v)}` +
+          `the ${f.name} operand of ${form.mnemonic} must be a constant, not ${describe(v)}` +
             (f.name === 'imm' ? ' (use %hi/%lo or %pcrel_hi/%pcrel_lo for addresses)' : ''),
         );
       }
       ops[f.name] = this.checkedField(form, f.name, Number(v.v), at);
     }
     if (form.enc.valid && pending.length === 0 && !unknownYet && !fits(form.enc, ops)) {
-      throw new RangeFail(loc, `operands of ${form.enc.mnemonic} form a reserved encoding`);
+      throw new RangeFail(loc, `operands of ${form.mnemonic} form a reserved encoding`);
     }
 
     let chosen = form;
     let chosenOps = ops;
-    if (this.rvc && form.enc.size === 4 && pending.length === 0 && !unknownYet && !this.long.has(ordinal)) {
+    if (this.rvc && !form.alias && form.enc.size === 4 && pending.length === 0 && !unknownYet && !this.long.has(ordinal)) {
       // GNU as never turns `jal ra, target` into c.jal (binutils 2.40 relaxes only j/beqz/bnez); LLVM does.
       const skip = this.dialect === 'gnu' ? ['c.jal'] : [];
       const c = findCompressed(this.table, form, ops, skip) ?? this.compressEquivalent(form, ops);
@@ -1098,7 +1125,7 @@ class Pass {
 
   private checkedField(form: InstrForm, name: OperandName, value: number, loc: SourceLoc): number {
     const f = form.enc.fields.find((x) => x.name === name)!;
-    if (!fitsField(f, value)) throw new RangeFail(loc, rangeMessage(f, value, form.enc.mnemonic));
+    if (!fitsField(f, value)) throw new RangeFail(loc, rangeMessage(f, value, form.mnemonic));
     return value;
   }
 }

@@ -2,7 +2,7 @@
 // syntax template, and finding the compressed (RVC) encoding of an instruction by trying the RVC entries whose
 // expansion equals it. Nothing here lists instructions; everything is derived from rtl/isa.
 import { fitsField, fieldRange, zeroOperands } from '../../../rtl/isa/fields.ts';
-import { encode, encodingsOf } from '../../../rtl/isa/table.ts';
+import { OPTIONAL_EXTS, encode, encodingsOf } from '../../../rtl/isa/table.ts';
 import type { Encoding, Flavour, InstrDef, OperandField, OperandName, Operands } from '../../../rtl/isa/types.ts';
 import { AsmError } from './diagnostics.ts';
 import { type EvalContext, type Operand, TokenStream, evalOperand, parseExpr } from './expr.ts';
@@ -21,6 +21,12 @@ export interface InstrForm {
   def: InstrDef;
   enc: Encoding;
   parts: TemplatePart[];
+  /** How the source spells this form: the encoding's mnemonic, or the alias's. */
+  mnemonic: string;
+  /** For an alias (`Encoding.aliases`): the values of the operands its syntax leaves out. */
+  fixed?: Partial<Operands>;
+  /** The form is an alias spelling (GNU as never relaxes these to RVC: its opcode table lists them 32-bit only). */
+  alias?: boolean;
 }
 
 export function parseTemplate(syntax: string): TemplatePart[] {
@@ -50,12 +56,10 @@ export class InstrTable {
     /** The C extension is available (compressed mnemonics accepted, compression possible). */
     readonly allowC: boolean,
   ) {
-    for (const { def, enc } of encodingsOf(flavour)) {
-      if (def.ext === 'C' && !allowC) continue;
-      const form: InstrForm = { def, enc, parts: parseTemplate(enc.syntax) };
-      const l = this.byMnemonic.get(enc.mnemonic) ?? [];
-      l.push(form);
-      this.byMnemonic.set(enc.mnemonic, l);
+    const encs = encodingsOf(flavour, { extensions: OPTIONAL_EXTS }).filter(({ def }) => def.ext !== 'C' || allowC);
+    for (const { def, enc } of encs) {
+      const form: InstrForm = { def, enc, parts: parseTemplate(enc.syntax), mnemonic: enc.mnemonic };
+      this.add(form);
       this.byIdMap.set(def.id, form);
       if (def.expandsTo && def.expand) {
         const r = this.rvcByTarget.get(def.expandsTo) ?? [];
@@ -63,6 +67,21 @@ export class InstrTable {
         this.rvcByTarget.set(def.expandsTo, r);
       }
     }
+    // Aliases after every canonical form, so a mnemonic that is both (p.lw) tries its own forms first and keeps
+    // their diagnostics.
+    for (const { def, enc } of encs) {
+      for (const a of enc.aliases ?? []) {
+        const form: InstrForm = { def, enc, parts: parseTemplate(a.syntax), mnemonic: a.mnemonic, alias: true };
+        if (a.fixed) form.fixed = a.fixed;
+        this.add(form);
+      }
+    }
+  }
+
+  private add(form: InstrForm): void {
+    const l = this.byMnemonic.get(form.mnemonic) ?? [];
+    l.push(form);
+    this.byMnemonic.set(form.mnemonic, l);
   }
 
   forms(mnemonic: string): InstrForm[] | undefined {
@@ -78,6 +97,7 @@ export class InstrTable {
     const want = [...names].sort().join();
     return this.forms(mnemonic)?.find(
       (f) =>
+        !f.alias &&
         (f.enc.size === 4 || mnemonic.startsWith('c.')) &&
         f.enc.fields
           .map((x) => x.name)

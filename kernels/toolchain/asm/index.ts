@@ -1,6 +1,7 @@
 // One call from assembly source to an ELF executable, the way a target configuration asks for it: the preset
 // gives the flavour and whether RVC exists, the memory map bounds the link.
 import type { SystemConfig } from '../../../rtl/config/index.ts';
+import { type IsaSwitches, enabledExtensions } from '../../../rtl/isa/xpulpnn.ts';
 import { type LinkOptions, type LinkResult, link, linkedElf } from '../linker.ts';
 import { type AsmOptions, type AsmResult, assemble, assembleFile } from './assembler.ts';
 import type { Diagnostic } from './diagnostics.ts';
@@ -23,7 +24,9 @@ export interface BuildResult {
 }
 
 function asmOptions(config: SystemConfig, o: BuildOptions): AsmOptions {
-  return { flavour: config.core.flavour, rvc: config.core.rvc, ...o.asm };
+  // The core's optional ISA switches (`isa.xpulpnn`), when the configuration has them.
+  const core: SystemConfig['core'] & { isa?: IsaSwitches } = config.core;
+  return { flavour: core.flavour, rvc: core.rvc, extensions: enabledExtensions(core.isa), ...o.asm };
 }
 
 function finish(res: AsmResult, config: SystemConfig, o: BuildOptions, rvc: boolean): BuildResult {
