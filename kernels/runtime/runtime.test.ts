@@ -178,6 +178,16 @@ describe('runtime: fork/join', () => {
     expect(t.word('total')).toBe(14_950);
   });
 
+  it('a cluster of 4 cores: fork(0) means the 4 cores', () => {
+    const config = gap8ClusterSystem();
+    config.cluster.cores = 4;
+    const t = run(psum(100, 4), config);
+    expect(t.run().tohost).toBe(1);
+    const want = partials(100, 4);
+    for (let k = 0; k < 4; k++) expect(t.word('part', k)).toBe(want[k]);
+    expect(t.c.harts).toHaveLength(4);
+  });
+
   it('a team of 1 runs the entry on core 0 without dispatch', () => {
     const t = run(psum(64, 1));
     expect(t.run().tohost).toBe(1);
