@@ -217,3 +217,25 @@ export function gap8ClusterSystem(): ClusterSystemConfig {
     tohost: 0x1000_fff0,
   } satisfies ClusterSystemConfig);
 }
+
+/** The whole GAP-8-generation cluster as the signal-level model builds it (`pulpsim run --config gap8`). */
+export interface Gap8Config extends ClusterSystemConfig {
+  icache: IcacheConfig;
+  /** L2 behind the cluster's AXI port; `latency` = L of testbench/fixtures/timing/cluster/system/README.md. */
+  l2: { base: number; sizeBytes: number; latency: number };
+  /** Cycles from cycle 0 until the cluster's blocks leave reset (its rstgen and fetch-enable flops). */
+  resetCycles: number;
+  /** Per-core result areas the cluster programs store their region deltas to (core k at + 0x100·k). */
+  resultBase: number;
+}
+
+/** GAP-8 cluster preset: `gap8ClusterSystem()` plus the I$, an L2 of latency 5 and the measured reset sequence. */
+export function gap8(): Gap8Config {
+  return {
+    ...gap8ClusterSystem(),
+    icache: icacheConfig(),
+    l2: { base: 0x1c00_0000, sizeBytes: 512 * 1024, latency: 5 },
+    resetCycles: 5,
+    resultBase: 0x1000_f000,
+  };
+}
