@@ -1,6 +1,7 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
 import { Command } from 'commander';
 import { registerAsm } from './asm.ts';
+import { registerClusterIss } from './cluster_iss.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
 import { registerReplay } from './replay.ts';
@@ -15,6 +16,7 @@ export function buildCli(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerIss(program);
+  registerClusterIss(program);
   registerDisasm(program);
   registerAsm(program);
   registerReplay(program);
