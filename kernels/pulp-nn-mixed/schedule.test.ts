@@ -116,31 +116,47 @@ describe('MatMul inner loop, 4 channels x 2 pixels', () => {
   }
 });
 
-/** Every path through the threshold-search routine, as the number of compare-and-branch instructions on it. */
+/**
+ * Every path through the first threshold search of the generated code, as the number of compare-and-branch
+ * instructions on it: the 4-bit routine (entry `*_qnt_tree`, paths end at `ret`) or the first inlined 2-bit
+ * tree (from the first `lh` after a QntPack block begins, paths end at its `*_qt_done_*` label).
+ */
 function treePaths(source: string): number[] {
   const lines = source.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const entry = lines.findIndex((l) => /_qnt_tree:$/.test(l));
-  expect(entry).toBeGreaterThanOrEqual(0);
+  let entry = lines.findIndex((l) => /_qnt_tree:$/.test(l));
+  let stop: string | undefined;
+  if (entry < 0) {
+    const begin = lines.findIndex((l) => /_qnt_\d+_begin:$/.test(l));
+    expect(begin).toBeGreaterThanOrEqual(0);
+    entry = lines.findIndex((l, n) => n > begin && l.startsWith('lh ')) - 1;
+    stop = lines.find((l, n) => n > entry && /_qt_done_\d+:$/.test(l))!.slice(0, -1);
+  }
   const labelAt = new Map<string, number>();
-  for (let n = entry; n < lines.length; n++) if (lines[n]!.endsWith(':')) labelAt.set(lines[n]!.slice(0, -1), n);
+  for (let n = 0; n < lines.length; n++) if (lines[n]!.endsWith(':')) labelAt.set(lines[n]!.slice(0, -1), n);
   const paths: number[] = [];
-  const walk = (n: number, branches: number): void => {
+  const walk = (n: number, branches: number, depth: number): void => {
+    if (depth > 64) throw new Error('the search does not terminate');
     for (; n < lines.length; n++) {
       const l = lines[n]!;
+      if (stop && l === `${stop}:`) {
+        paths.push(branches);
+        return;
+      }
       if (l.endsWith(':') || l.startsWith('.')) continue;
       const i = parse(l);
       if (i.mnemonic === 'ret') {
         paths.push(branches);
         return;
       }
+      if (i.mnemonic === 'j') return walk(labelAt.get(i.ops[0]!)!, branches, depth + 1);
       if (/^b(ge|lt|eq|ne|geu|ltu|le|gt)$/.test(i.mnemonic)) {
-        walk(labelAt.get(i.ops[2]!)!, branches + 1);
+        walk(labelAt.get(i.ops[2]!)!, branches + 1, depth + 1);
         branches++;
       }
     }
-    throw new Error('a path runs off the routine');
+    throw new Error('a path runs off the code');
   };
-  walk(entry + 1, 0);
+  walk(entry + 1, 0, 0);
   return paths;
 }
 
@@ -155,29 +171,35 @@ describe('QntPack threshold search', () => {
     }
   }
 
-  it('8-bit outputs have no threshold search', () => {
-    expect(generateKernel({ inBits: 8, wBits: 8, outBits: 8, flavour: 'xpulpv2' }).source).not.toMatch(/qnt_tree/);
+  it('8-bit outputs have no threshold search and no branch in QntPack', () => {
+    const src = generateKernel({ inBits: 8, wBits: 8, outBits: 8, flavour: 'xpulpv2' }).source;
+    expect(src).not.toMatch(/qnt_tree|qt_done/);
+    const lines = src.split('\n').map((l) => l.trim());
+    const begin = lines.findIndex((l) => /_qnt_\d+_begin:$/.test(l));
+    const end = lines.findIndex((l, n) => n > begin && /_qnt_\d+_end:$/.test(l));
+    expect(end).toBeGreaterThan(begin + 10);
+    expect(lines.slice(begin, end).filter((l) => /^(b|j)[a-z]*\s/.test(l))).toEqual([]);
   });
 
-  for (const [outBits, cmp] of [[4, 4], [2, 2]] as const) {
+  for (const [outBits, cmp] of [[8, 0], [4, 4], [2, 2]] as const) {
     it(`${outBits}-bit outputs: the ISS executes ${cmp} comparisons per output`, () => {
       const spec = { inBits: 8 as const, wBits: 8 as const, outBits, h: 3, w: 3, cin: 8, cout: 8, kh: 3, kw: 3, stride: 1, padding: 1, seed: 9 };
       const program = singleCoreProgram(8, 8, outBits, 'xpulpv2');
-      const syms = program.elf.symbols.filter((s) => s.section === '.text').sort((a, b) => a.value - b.value);
-      const tree = syms.find((s) => s.name.endsWith('_qnt_tree'))!;
-      const kernelEnd = program.elf.symbols.find((s) => s.name === program.kernel.name)!;
-      const end = kernelEnd.value + kernelEnd.size;
-      let calls = 0;
+      const syms = program.elf.symbols;
+      const fn = syms.find((s) => s.name === program.kernel.name)!;
+      const regions: Array<[number, number]> = syms
+        .filter((s) => /_qnt_\d+_begin$/.test(s.name))
+        .map((s) => [s.value, syms.find((e) => e.name === s.name.replace(/_begin$/, '_end'))!.value]);
+      const tree = syms.find((s) => s.name.endsWith('_qnt_tree'));
+      if (tree) regions.push([tree.value, fn.value + fn.size]);
+      expect(regions.length).toBeGreaterThan(0);
       let branches = 0;
       runLayer(generateLayer(spec), {
         onRetire: (r) => {
-          if (r.pc === tree.value) calls++;
-          if (r.pc >= tree.value && r.pc < end && r.id !== null && /^(bge|c\.b)/.test(r.id)) branches++;
+          if (r.id !== null && /^(beq|bne|blt|bge|c\.beqz|c\.bnez|p\.beqimm|p\.bneimm)/.test(r.id) && regions.some(([a, b]) => r.pc >= a && r.pc < b)) branches++;
         },
       });
-      expect(calls).toBe(3 * 3 * 8);
-      expect(branches).toBe(cmp * calls);
-      expect(branches).toBeGreaterThan(0);
+      expect(branches).toBe(cmp * 3 * 3 * 8);
     });
   }
 });
