@@ -44,18 +44,26 @@ function ranges(layer: Layer, flavour: Flavour): { im2col: Range[]; inner: Range
 /** Runs the layer on the single-core ISS and counts retired instructions per phase. */
 export function profileLayer(layer: Layer, flavour: Flavour = 'xpulpv2'): Profile {
   const r = ranges(layer, flavour);
-  const inAny = (pc: number, rs: Range[]): boolean => rs.some(([a, b]) => pc >= a && pc < b);
-  const phases = { im2col: 0, inner: 0, qntpack: 0, other: 0 };
+  // Phase of every half-word of the code, so that each retired instruction costs one lookup.
+  const all = [...r.im2col, ...r.inner, ...r.qntpack];
+  const lo = Math.min(...all.map(([a]) => a));
+  const hi = Math.max(...all.map(([, b]) => b));
+  const phaseAt = new Uint8Array((hi - lo) >> 1); // 0 other, 1 im2col, 2 inner, 3 qntpack
+  const mark = (rs: Range[], v: number): void => {
+    for (const [a, b] of rs) phaseAt.fill(v, (a - lo) >> 1, (b - lo) >> 1);
+  };
+  mark(r.im2col, 1);
+  mark(r.qntpack, 3);
+  mark(r.inner, 2);
+  const counts = [0, 0, 0, 0];
   const run = runLayer(layer, {
     flavour,
     onRetire: (ret) => {
       const pc = ret.pc;
-      if (inAny(pc, r.inner)) phases.inner++;
-      else if (inAny(pc, r.im2col)) phases.im2col++;
-      else if (inAny(pc, r.qntpack)) phases.qntpack++;
-      else phases.other++;
+      counts[pc >= lo && pc < hi ? phaseAt[(pc - lo) >> 1]! : 0]!++;
     },
   });
+  const phases = { im2col: counts[1]!, inner: counts[2]!, qntpack: counts[3]!, other: counts[0]! };
   const o = outputShape(layer.spec);
   const { spec } = layer;
   return {
