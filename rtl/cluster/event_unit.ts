@@ -144,27 +144,30 @@ export class EventUnit extends Module {
       }
     });
 
-    // Grants and responses back to the cores.
-    this.comb('demux_resp', () => {
+    // Grants and responses back to the cores: two processes, since a core's next request may depend on the response
+    // (RI5CY's LSU requests again in the rvalid cycle) while the grant depends on the request.
+    this.comb('demux_gnt', () => {
       for (let k = 0; k < n; k++) {
         const req = this.req[k]!.v;
         const add = this.add[k]!.v;
-        const c = this.cores[k]!;
-        const cg = c.gnt.v;
-        const cv = c.r_valid.v;
-        const cd = c.r_rdata.v;
+        this.gnt[k]!.v = req === 1 && (addIsCore(add) ? this.cores[k]!.gnt.v === 1 : true);
+      }
+    });
+    this.comb('demux_rvalid', () => {
+      for (let k = 0; k < n; k++) {
         const del = this.demux_req_del[k]!.v;
         const sel = this.demux_ip_sel[k]!.v;
-        this.gnt[k]!.v = req === 1 && (addIsCore(add) ? cg === 1 : true);
-        if (del === 0) {
-          this.r_valid[k]!.v = 0;
-          this.r_rdata[k]!.v = 0;
-        } else if ((sel & 16) === 0) {
-          this.r_valid[k]!.v = cv;
-          this.r_rdata[k]!.v = cd;
-        } else {
+        this.r_valid[k]!.v = del === 0 ? 0 : (sel & 16) === 0 ? this.cores[k]!.r_valid.v : 1;
+      }
+    });
+    this.comb('demux_rdata', () => {
+      for (let k = 0; k < n; k++) {
+        const del = this.demux_req_del[k]!.v;
+        const sel = this.demux_ip_sel[k]!.v;
+        if (del === 0) this.r_rdata[k]!.v = 0;
+        else if ((sel & 16) === 0) this.r_rdata[k]!.v = this.cores[k]!.r_rdata.v;
+        else {
           const j = sel & 15;
-          this.r_valid[k]!.v = 1;
           this.r_rdata[k]!.v = j < nb ? this.barriers[j]!.r_rdata[k]!.v : 0;
         }
       }

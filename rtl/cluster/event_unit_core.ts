@@ -114,6 +114,10 @@ export class EventUnitCore extends Module {
     this.sw_events_mask = this.reg(nbCores, 0);
     this.core_clock_ns = this.wire(S);
 
+    // r_valid is the registered request alone; a process of its own so a core may request again in its cycle.
+    this.comb('r_valid_p', () => {
+      this.r_valid.v = this.p_demux_vld.v;
+    });
     this.comb('request', () => {
       const req = this.req.v;
       const add = this.add.v;
@@ -129,7 +133,6 @@ export class EventUnitCore extends Module {
       const addDel = this.p_demux_add_del.v;
       const reqDel = this.p_demux_req_del.v;
       const wenDel = this.p_demux_wen_del.v;
-      const vld = this.p_demux_vld.v;
       const mutexMsg = this.mutex_msg_rdata.v;
       const dispValue = this.dispatch_value.v;
 
@@ -205,7 +208,6 @@ export class EventUnitCore extends Module {
       this.dispatch_pop_ack.v = popAck;
       const gnt = req & fsmGnt;
       this.gnt.v = gnt;
-      this.r_valid.v = vld;
 
       // IRQ request, masked in the cycle of a new sleep request unless it was already up (irq_mask_fsm).
       const maskFsm = stop && (cs === S.ACTIVE || cs === S.WAKEUP_SLEEP || cs === S.WAKEUP_SLEEP_DEL) && irqDel === 0;

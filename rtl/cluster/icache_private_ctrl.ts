@@ -105,6 +105,27 @@ export class IcachePrivateCtrl extends Module {
       this.is_bypassed.v = st === BankState.DISABLED_ICACHE || st === BankState.WAIT_EMPTY_FIFOS || st === BankState.ENTER_BYPASS;
     });
 
+    // The response never depends on this cycle's request (a core may request again in the cycle of its rvalid):
+    // a process of its own, so the core's next request can follow it.
+    this.comb('response', () => {
+      const st = this.state.v;
+      const byp = this.bypass_req.v;
+      const tagQ = (this.addrQ.v >>> g.tagLsb) & tagMask;
+      let hitWay = -1;
+      for (let w = 0; w < W; w++) {
+        const t = this.tag[w]!.v;
+        if (t & validBit && (t & tagMask) === tagQ) hitWay = w;
+      }
+      let rvalid = 0;
+      if (st === BankState.DISABLED_ICACHE || st === BankState.WAIT_EMPTY_FIFOS) rvalid = this.byp_rvalid.v;
+      else if (st === BankState.OPERATIVE && this.reqQ.v && hitWay >= 0) rvalid = 1;
+      void byp;
+      this.fetch_rvalid.v = rvalid;
+      for (let i = 0; i < LINE_WORDS; i++) {
+        this.fetch_rdata[i]!.v = rvalid && hitWay >= 0 && st === BankState.OPERATIVE ? this.data[hitWay * LINE_WORDS + i]!.v : this.line[i]!.v;
+      }
+    });
+
     this.comb('fsm', () => {
       const st = this.state.v;
       const req = this.fetch_req.v;
@@ -215,10 +236,8 @@ export class IcachePrivateCtrl extends Module {
           ns = BankState.DISABLED_ICACHE;
       }
       this.fetch_gnt.v = gnt;
-      this.fetch_rvalid.v = rvalid;
-      for (let i = 0; i < LINE_WORDS; i++) {
-        this.fetch_rdata[i]!.v = useHitData ? this.data[hitWay * LINE_WORDS + i]!.v : this.line[i]!.v;
-      }
+      void rvalid;
+      void useHitData;
       this.missFifo.valid_i.v = push;
       this.missFifo.data_i[0]!.v = pushAddr;
       this.missFifo.data_i[1]!.v = pushWay;

@@ -1,0 +1,161 @@
+// A core's data-port demux (pulp_cluster 9fd9c3e rtl/core_demux.sv without DEM_PER_BEFORE_TCDM_TS, with
+// periph_FIFO.sv): address[31:21] = TCDM (0x100/0x101, local alias 0x000/0x001) -> the TCDM interconnect, request
+// and grant straight through; 0x102 with bit 14 -> the core-private ("demux") peripherals (event unit), straight
+// through; everything else -> the peripheral interconnect through a 2-deep FIFO with the TRANS_IDLE/PENDING/GRANTED
+// FSM: the core's grant comes only the cycle after the response reached the demux, and the response two cycles
+// after that (two registers), which is why an L2 load is granted together with its answer (system README).
+// The response mux follows the destination registered at every request cycle. Performance events for the core's
+// external counters: L2 (= non-TCDM) loads/stores and their cycles, TCDM contention (req & ~gnt).
+import { Module, defineEnum, type Reg } from '../../sim/index.ts';
+
+export const Dest = defineEnum('DemuxDest', ['SH', 'PE', 'EXT']);
+export const TransState = defineEnum('TransState', ['IDLE', 'PENDING', 'GRANTED']);
+
+/** Where a data address goes (core_demux.sv destination decode). */
+export function demuxDest(add: number): number {
+  const top = add >>> 21;
+  if (top === 0x100 >>> 1 || top === 0) return Dest.SH;
+  if (add >>> 20 === 0x102 && (add >>> 14) & 1) return Dest.EXT;
+  return Dest.PE;
+}
+
+export class CoreDemux extends Module {
+  // From the core (OBI: `we` active high).
+  req = this.input(1);
+  add = this.input(32);
+  we = this.input(1);
+  be = this.input(4);
+  wdata = this.input(32);
+  gnt = this.output(1);
+  r_valid = this.output(1);
+  r_rdata = this.output(32);
+
+  // To the TCDM interconnect (`wen` active low).
+  sh_req = this.output(1);
+  sh_add = this.output(32);
+  sh_wen = this.output(1);
+  sh_be = this.output(4);
+  sh_wdata = this.output(32);
+  sh_gnt = this.input(1);
+  sh_r_valid = this.input(1);
+  sh_r_rdata = this.input(32);
+
+  // To the demux peripherals (event unit).
+  ext_req = this.output(1);
+  ext_add = this.output(32);
+  ext_wen = this.output(1);
+  ext_be = this.output(4);
+  ext_wdata = this.output(32);
+  ext_gnt = this.input(1);
+  ext_r_valid = this.input(1);
+  ext_r_rdata = this.input(32);
+
+  // To the peripheral interconnect (the FIFO's output).
+  pe_req = this.output(1);
+  pe_add = this.output(32);
+  pe_wen = this.output(1);
+  pe_be = this.output(4);
+  pe_wdata = this.output(32);
+  pe_gnt = this.input(1);
+  pe_r_valid = this.input(1);
+  pe_r_rdata = this.input(32);
+
+  /** {TCDM contention, L2 store cycles, L2 load cycles, L2 stores, L2 loads} = RI5CY ext counters 15..11. */
+  perf = this.output(5);
+
+  dest = this.wire(Dest);
+  request_destination = this.reg(Dest, Dest.SH);
+  cs = this.reg(TransState, TransState.IDLE);
+  fifo_push = this.wire(1);
+  fifo_grant = this.wire(1);
+  // periph_FIFO: generic_fifo of depth 2 (no fall-through).
+  fifo_count = this.reg(2);
+  fifo_rd = this.reg(1);
+  fifo_add: Reg[] = [this.reg(32), this.reg(32)];
+  fifo_wen: Reg[] = [this.reg(1), this.reg(1)];
+  fifo_be: Reg[] = [this.reg(4), this.reg(4)];
+  fifo_wdata: Reg[] = [this.reg(32), this.reg(32)];
+  r_valid_pe0 = this.reg(1);
+  r_data_pe0 = this.reg(32);
+  r_valid_pe = this.reg(1);
+  r_data_pe = this.reg(32);
+
+  constructor() {
+    super();
+    this.comb('request', () => {
+      const req = this.req.v;
+      const add = this.add.v;
+      const wen = this.we.v ^ 1;
+      const dest = demuxDest(add);
+      this.dest.v = dest;
+      this.sh_req.v = req & (dest === Dest.SH ? 1 : 0);
+      this.sh_add.v = add;
+      this.sh_wen.v = wen;
+      this.sh_be.v = this.be.v;
+      this.sh_wdata.v = this.wdata.v;
+      this.ext_req.v = req & (dest === Dest.EXT ? 1 : 0);
+      this.ext_add.v = add;
+      this.ext_wen.v = wen;
+      this.ext_be.v = this.be.v;
+      this.ext_wdata.v = this.wdata.v;
+      const grant = this.fifo_count.v < 2 ? 1 : 0;
+      this.fifo_grant.v = grant;
+      this.fifo_push.v = req & (dest === Dest.PE ? 1 : 0) & (this.cs.v === TransState.IDLE ? 1 : 0) & grant;
+      const rd = this.fifo_rd.v;
+      this.pe_req.v = this.fifo_count.v > 0;
+      this.pe_add.v = this.fifo_add[rd]!.v;
+      this.pe_wen.v = this.fifo_wen[rd]!.v;
+      this.pe_be.v = this.fifo_be[rd]!.v;
+      this.pe_wdata.v = this.fifo_wdata[rd]!.v;
+    });
+    this.comb('grant', () => {
+      const req = this.req.v;
+      const dest = this.dest.v;
+      const g = dest === Dest.SH ? this.sh_gnt.v : dest === Dest.EXT ? this.ext_gnt.v : this.cs.v === TransState.GRANTED ? 1 : 0;
+      this.gnt.v = req & g;
+      const toL2 = req & (dest !== Dest.SH ? 1 : 0);
+      const ld = this.we.v ^ 1;
+      const cont = this.sh_req.v & (this.sh_gnt.v ^ 1);
+      this.perf.v = (toL2 & g & ld) | ((toL2 & g & (ld ^ 1)) << 1) | ((toL2 & ld) << 2) | ((toL2 & (ld ^ 1)) << 3) | (cont << 4);
+    });
+    // Valid and data apart: the core's next request may follow the valid, the data may follow the request.
+    this.comb('response_valid', () => {
+      const rd = this.request_destination.v;
+      this.r_valid.v = rd === Dest.SH ? this.sh_r_valid.v : rd === Dest.PE ? this.r_valid_pe.v : this.ext_r_valid.v;
+    });
+    this.comb('response_data', () => {
+      const rd = this.request_destination.v;
+      this.r_rdata.v = rd === Dest.SH ? this.sh_r_rdata.v : rd === Dest.PE ? this.r_data_pe.v : this.ext_r_rdata.v;
+    });
+    this.seq('regs', () => {
+      if (this.req.v) this.request_destination.next = this.dest.v;
+      const cs = this.cs.v;
+      if (cs === TransState.IDLE) {
+        if (this.fifo_push.v) this.cs.next = TransState.PENDING;
+      } else if (cs === TransState.PENDING) {
+        if (this.pe_r_valid.v) this.cs.next = TransState.GRANTED;
+      } else this.cs.next = TransState.IDLE;
+      // FIFO
+      let n = this.fifo_count.v;
+      const rd = this.fifo_rd.v;
+      const pop = n > 0 && this.pe_gnt.v === 1;
+      if (this.fifo_push.v) {
+        const w = (rd + n) & 1;
+        this.fifo_add[w]!.next = this.add.v;
+        this.fifo_wen[w]!.next = this.we.v ^ 1;
+        this.fifo_be[w]!.next = this.be.v;
+        this.fifo_wdata[w]!.next = this.wdata.v;
+        n++;
+      }
+      if (pop) {
+        n--;
+        this.fifo_rd.next = rd ^ 1;
+      }
+      this.fifo_count.next = n;
+      this.r_valid_pe0.next = this.pe_r_valid.v;
+      if (this.pe_r_valid.v) this.r_data_pe0.next = this.pe_r_rdata.v;
+      this.r_valid_pe.next = this.r_valid_pe0.v;
+      if (this.r_valid_pe0.v) this.r_data_pe.next = this.r_data_pe0.v;
+    });
+  }
+}

@@ -1,0 +1,613 @@
+// RI5CY's 128-bit instruction fetch (pulp-platform/riscv pulpissimo-v1.0, INSTR_RDATA_WIDTH = 128, as the cluster's
+// cores are built): `riscv_L0_buffer` (one outstanding 16-byte fetch, the last line kept in a 4-word buffer),
+// `riscv_prefetch_L0_buffer` (serves 32-bit and compressed instructions out of that line, keeps the last word of
+// the previous line for instructions crossing a line, the hardware-loop redirect) and the v1.0 IF stage around
+// them (offset FSM, hardware-loop controller, IF/ID register). `IfStageL0` has the public surface of `IfStage`
+// (the IF/ID register, perf_imiss, the probes' fetch_valid/fetch_rdata/pc_if, the OBI instr port with word 0 of the
+// line on `instr_rdata`) plus `instr_rdata_hi` (words 1..3) and `if_busy` (RI5CY if_busy_o, for core_busy).
+//
+// RTL facts reproduced as they are: the prefetcher's request input is tied to 1; the L0 buffer's WAIT_GNT keeps the
+// registered address unless a branch comes; a fetch of the next line is only started once the last word of the
+// line is in use (`fetch_possible` = addr[3:2] = 3), or at once for a crossing instruction; `hwlp_branch` of the
+// 32-bit prefetcher does not exist here (tied 0, see testbench/fixtures/timing/cluster/system/README.md).
+import { Module, defineEnum, type Input, type Output, type Reg } from '../../sim/index.ts';
+import type { CoreLinks, IfBlock } from './links.ts';
+import { PcMux } from './if_stage.ts';
+
+export const L0State = defineEnum('L0State', ['EMPTY', 'VALID_L0', 'WAIT_GNT', 'WAIT_RVALID', 'ABORTED_BRANCH', 'WAIT_HWLOOP']);
+export const PfL0State = defineEnum('PfL0State', [
+  'IDLE',
+  'BRANCHED',
+  'HWLP_WAIT_GNT',
+  'HWLP_GRANTED',
+  'HWLP_GRANTED_WAIT',
+  'HWLP_FETCH_DONE',
+  'NOT_VALID',
+  'NOT_VALID_GRANTED',
+  'NOT_VALID_CROSS',
+  'NOT_VALID_CROSS_GRANTED',
+  'VALID',
+  'VALID_CROSS',
+  'VALID_GRANTED',
+  'VALID_FETCH_DONE',
+]);
+export const OffsetL0State = defineEnum('OffsetL0State', ['WAIT', 'IDLE']);
+
+const E = L0State;
+const P = PfL0State;
+const notC = (w: number, lo: number): boolean => ((w >>> lo) & 3) === 3;
+
+/** riscv_L0_buffer: the fetch FSM towards the I$ and the 4-word line buffer. */
+export class L0Buffer extends Module {
+  prefetch = this.input(1);
+  prefetch_addr = this.input(32);
+  branch = this.input(1);
+  branch_addr = this.input(32);
+  hwlp = this.input(1);
+  hwlp_addr = this.input(32);
+  fetch_valid = this.output(1);
+  valid = this.output(1);
+  rdata: Output[] = [this.output(32), this.output(32), this.output(32), this.output(32)];
+  addr = this.output(32);
+  busy = this.output(1);
+
+  instr_req = this.output(1);
+  instr_addr = this.output(32);
+  instr_gnt = this.input(1);
+  instr_rvalid = this.input(1);
+  instr_rdata: Input[] = [this.input(32), this.input(32), this.input(32), this.input(32)];
+
+  cs = this.reg(L0State, E.EMPTY);
+  buf: Reg[] = [this.reg(32), this.reg(32), this.reg(32), this.reg(32)];
+  addr_q = this.reg(32);
+  addr_int = this.wire(32);
+
+  constructor() {
+    super();
+    this.comb('data', () => {
+      const rv = this.instr_rvalid.v;
+      for (let i = 0; i < 4; i++) this.rdata[i]!.v = rv ? this.instr_rdata[i]!.v : this.buf[i]!.v;
+      const cs = this.cs.v;
+      const valid = cs === E.WAIT_RVALID ? rv : cs === E.VALID_L0 ? 1 : 0;
+      this.valid.v = valid & (this.branch.v ^ 1);
+      this.fetch_valid.v = cs === E.WAIT_RVALID ? rv : 0;
+      this.addr.v = this.addr_q.v;
+    });
+    this.comb('request', () => {
+      const cs = this.cs.v;
+      const br = this.branch.v;
+      const hw = this.hwlp.v;
+      const pf = this.prefetch.v;
+      const rv = this.instr_rvalid.v;
+      const next = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : this.prefetch_addr.v;
+      let a = 0;
+      let req = 0;
+      switch (cs) {
+        case E.EMPTY:
+        case E.VALID_L0:
+          a = next;
+          req = br | hw | pf;
+          break;
+        case E.WAIT_GNT:
+          a = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : this.addr_q.v;
+          req = 1;
+          break;
+        case E.WAIT_RVALID:
+          a = next;
+          req = rv & (br | pf | hw);
+          break;
+        case E.ABORTED_BRANCH:
+          a = br ? this.branch_addr.v : this.addr_q.v;
+          req = rv;
+          break;
+        default:
+          break;
+      }
+      this.addr_int.v = a;
+      this.instr_req.v = req;
+      this.instr_addr.v = (a & ~0xf) >>> 0;
+      this.busy.v = (cs !== E.EMPTY && cs !== E.VALID_L0) || req ? 1 : 0;
+    });
+    this.seq('fsm', () => {
+      const cs = this.cs.v;
+      const req = this.instr_req.v;
+      const gnt = this.instr_gnt.v;
+      const rv = this.instr_rvalid.v;
+      const br = this.branch.v;
+      let ns = cs;
+      const issue = (): number => (gnt ? E.WAIT_RVALID : E.WAIT_GNT);
+      switch (cs) {
+        case E.EMPTY:
+        case E.VALID_L0:
+        case E.WAIT_GNT:
+          if (req) ns = issue();
+          break;
+        case E.WAIT_RVALID:
+          if (br) ns = rv ? issue() : E.ABORTED_BRANCH;
+          else if (rv) ns = req ? issue() : E.VALID_L0;
+          break;
+        case E.ABORTED_BRANCH:
+          if (rv) ns = issue();
+          break;
+        default:
+          ns = E.EMPTY;
+      }
+      this.cs.next = ns;
+      if (rv) for (let i = 0; i < 4; i++) this.buf[i]!.next = this.instr_rdata[i]!.v;
+      if (br | this.hwlp.v | this.prefetch.v) this.addr_q.next = this.addr_int.v;
+    });
+  }
+}
+
+/** What riscv_prefetch_L0_buffer's FSM decides in one cycle (scratch). */
+interface PfDecision {
+  ns: number;
+  doFetch: number;
+  doHwlp: number;
+  useLast: number;
+  useHwlp: number;
+  saveLast: number;
+  saveHwlp: number;
+  valid: number;
+  addrN: number;
+  isHwlpN: number;
+}
+
+/** riscv_prefetch_L0_buffer: instructions out of the L0 line. */
+export class PrefetchL0Buffer extends Module {
+  branch = this.input(1);
+  addr_i = this.input(32);
+  hwloop = this.input(1);
+  hwloop_target = this.input(32);
+  ready = this.input(1);
+  valid_o = this.output(1);
+  rdata_o = this.output(32);
+  addr_o = this.output(32);
+  is_hwlp_o = this.output(1);
+  busy_o = this.output(1);
+
+  instr_req = this.output(1);
+  instr_addr = this.output(32);
+  instr_gnt = this.input(1);
+  instr_rvalid = this.input(1);
+  instr_rdata: Input[] = [this.input(32), this.input(32), this.input(32), this.input(32)];
+
+  cs = this.reg(PfL0State, P.IDLE);
+  addr_q = this.reg(32);
+  is_hwlp_q = this.reg(1);
+  rdata_last_q = this.reg(32);
+
+  // Combinational decodes of the current line (riscv_prefetch_L0_buffer.sv assigns).
+  rdata = this.wire(32);
+  is_crossword = this.wire(1);
+  next_is_crossword = this.wire(1);
+  next_upper_compressed = this.wire(1);
+  upper_is_compressed = this.wire(1);
+  aligned_is_compressed = this.wire(1);
+  unaligned_is_compressed = this.wire(1);
+  valid = this.wire(1);
+  do_fetch = this.wire(1);
+  do_hwlp_any = this.wire(1);
+
+  l0 = new L0Buffer();
+
+  private readonly d: PfDecision = { ns: 0, doFetch: 0, doHwlp: 0, useLast: 0, useHwlp: 0, saveLast: 0, saveHwlp: 0, valid: 0, addrN: 0, isHwlpN: 0 };
+
+  constructor() {
+    super();
+    const l0 = this.l0;
+    this.connect(l0.branch, this.branch);
+    this.connect(l0.branch_addr, this.addr_i);
+    this.connect(l0.hwlp_addr, this.hwloop_target);
+    this.connect(this.instr_req, l0.instr_req);
+    this.connect(this.instr_addr, l0.instr_addr);
+    this.connect(l0.instr_gnt, this.instr_gnt);
+    this.connect(l0.instr_rvalid, this.instr_rvalid);
+    for (let i = 0; i < 4; i++) this.connect(l0.instr_rdata[i]!, this.instr_rdata[i]!);
+    this.connect(this.busy_o, l0.busy);
+
+    this.comb('addr_out', () => {
+      this.addr_o.v = this.addr_q.v;
+      this.is_hwlp_o.v = this.is_hwlp_q.v & (this.branch.v ^ 1);
+    });
+    this.comb('line', () => {
+      const a = this.addr_q.v;
+      const cs = this.cs.v;
+      const last = cs === P.NOT_VALID_CROSS_GRANTED || cs === P.VALID_CROSS || cs === P.VALID_GRANTED || cs === P.VALID_FETCH_DONE;
+      const hw = cs === P.HWLP_GRANTED || cs === P.HWLP_GRANTED_WAIT || cs === P.HWLP_FETCH_DONE;
+      const w = (a >>> 2) & 3;
+      const l3 = l0.rdata[3]!.v;
+      const rdata = last || hw ? this.rdata_last_q.v : l0.rdata[w]!.v;
+      const hi = l0.rdata[(w + 1) & 3]!.v & 0xffff;
+      const unaligned = ((hi << 16) | (rdata >>> 16)) >>> 0;
+      const uic = !notC(rdata, 16);
+      const aic = !notC(rdata, 0);
+      const upc = !notC(l3, 16);
+      const a31 = (a >>> 1) & 7;
+      this.rdata.v = rdata;
+      this.rdata_o.v = (a & 2) === 0 || hw ? rdata : unaligned;
+      this.is_crossword.v = a31 === 7 && !upc;
+      this.next_is_crossword.v = (a31 === 6 && aic && !upc) || (a31 === 5 && !uic && !upc);
+      this.next_upper_compressed.v = (a31 === 6 && aic && upc) || (a31 === 5 && !uic && upc);
+      this.upper_is_compressed.v = upc;
+      this.aligned_is_compressed.v = aic;
+      this.unaligned_is_compressed.v = uic;
+    });
+    // `valid` of the FSM does not depend on ready_i: a process of its own, so the IF stage's ready can follow it.
+    this.comb('valid_p', () => {
+      const cs = this.cs.v;
+      const fv = l0.fetch_valid.v;
+      let v = 0;
+      if (cs === P.BRANCHED) v = fv & (this.is_crossword.v ^ 1);
+      else if (cs === P.NOT_VALID_GRANTED || cs === P.NOT_VALID_CROSS_GRANTED) v = fv;
+      else if (cs >= P.VALID || cs === P.HWLP_GRANTED || cs === P.HWLP_FETCH_DONE) v = 1;
+      this.valid.v = v;
+      this.valid_o.v = v & (this.branch.v ^ 1);
+    });
+    this.comb('fetch_p', () => {
+      const d = this.decide(false);
+      this.do_fetch.v = d.doFetch;
+      this.do_hwlp_any.v = d.doHwlp;
+      l0.prefetch.v = d.doFetch;
+      l0.hwlp.v = d.doHwlp;
+      const a = this.addr_q.v;
+      // riscv_prefetch_L0_buffer.sv addr_real_next: `+ 32'h16` as written (only bits 31:4 reach the I$).
+      l0.prefetch_addr.v = this.next_is_crossword.v ? (((a >>> 4) << 4) + 0x16) >>> 0 : (((a >>> 2) << 2) + 4) >>> 0;
+    });
+    this.seq('fsm_q', () => {
+      const d = this.decide(true);
+      this.cs.next = d.ns;
+      this.addr_q.next = d.addrN;
+      this.is_hwlp_q.next = d.isHwlpN;
+      if (d.saveHwlp) this.rdata_last_q.next = this.rdata_o.v;
+      else if (d.saveLast) this.rdata_last_q.next = this.ready.v ? l0.rdata[3]!.v : this.rdata.v;
+    });
+  }
+
+  /** The FSM of riscv_prefetch_L0_buffer.sv. The request side (do_fetch, do_hwlp) never depends on the grant. */
+  private decide(withGnt: boolean): PfDecision {
+    const d = this.d;
+    const cs = this.cs.v;
+    const ready = this.ready.v;
+    const hwloop = this.hwloop.v;
+    const fetchGnt = withGnt ? this.instr_gnt.v : 0;
+    const fetchValid = this.l0.fetch_valid.v;
+    const a = this.addr_q.v;
+    const fetchPossible = ((a >>> 2) & 3) === 3 ? 1 : 0;
+    const nextCross = this.next_is_crossword.v;
+    const nextUpc = this.next_upper_compressed.v;
+    const isCross = this.is_crossword.v;
+    const target = this.hwloop_target.v;
+    const upc = this.upper_is_compressed.v;
+    const hwlpCross = ((target >>> 1) & 7) === 7 && !upc;
+    let ns = cs;
+    let doFetch = 0;
+    let doHwlp = 0;
+    let doHwlpInt = 0;
+    let useLast = 0;
+    let useHwlp = 0;
+    let saveLast = 0;
+    let saveHwlp = 0;
+    const valid = this.valid.v;
+    // addr_int: the address advanced past the instruction handed to ID (when ready).
+    let addrN = a;
+    if (ready) {
+      const next = (((a >>> 2) << 2) + 4) >>> 0;
+      if (a & 2) addrN = this.unaligned_is_compressed.v ? next : (next | 2) >>> 0;
+      else addrN = this.aligned_is_compressed.v ? (((a >>> 2) << 2) | 2) >>> 0 : next;
+    }
+    let isHwlpN = ready ? 0 : this.is_hwlp_q.v;
+    // next_valid needs this cycle's `valid`, so it is evaluated where the FSM has set it.
+    const nextValid = (v: number): boolean => (((a >>> 2) & 3) !== 3 || nextUpc === 1) && nextCross === 0 && v === 1;
+    switch (cs) {
+      case P.IDLE:
+        break;
+      case P.BRANCHED:
+        doFetch = fetchPossible;
+        if (ready) {
+          if (hwloop) {
+            addrN = a;
+            ns = P.HWLP_WAIT_GNT;
+          } else if (nextValid(valid)) {
+            if (fetchGnt) {
+              saveLast = 1;
+              ns = P.VALID_GRANTED;
+            } else ns = P.VALID;
+          } else if (nextCross) {
+            if (fetchGnt) {
+              saveLast = 1;
+              ns = P.NOT_VALID_CROSS_GRANTED;
+            } else ns = P.NOT_VALID_CROSS;
+          } else ns = fetchGnt ? P.NOT_VALID_GRANTED : P.NOT_VALID;
+        } else if (fetchValid) {
+          if (isCross) {
+            saveLast = 1;
+            ns = fetchGnt ? P.NOT_VALID_CROSS_GRANTED : P.NOT_VALID_CROSS;
+          } else if (fetchGnt) {
+            saveLast = 1;
+            ns = P.VALID_GRANTED;
+          } else ns = P.VALID;
+        }
+        break;
+      case P.NOT_VALID:
+        doFetch = 1;
+        if (fetchGnt) ns = P.NOT_VALID_GRANTED;
+        break;
+      case P.NOT_VALID_GRANTED:
+        doHwlp = hwloop;
+        if (fetchValid) ns = P.VALID;
+        break;
+      case P.NOT_VALID_CROSS:
+        doFetch = 1;
+        if (fetchGnt) {
+          saveLast = 1;
+          ns = P.NOT_VALID_CROSS_GRANTED;
+        }
+        break;
+      case P.NOT_VALID_CROSS_GRANTED:
+        useLast = 1;
+        doHwlp = hwloop;
+        if (fetchValid) ns = ready ? P.VALID : P.VALID_CROSS;
+        break;
+      case P.VALID:
+        doFetch = fetchPossible;
+        doHwlp = hwloop;
+        if (ready) {
+          if (nextCross) {
+            doFetch = 1;
+            if (fetchGnt) {
+              saveLast = 1;
+              ns = P.NOT_VALID_CROSS_GRANTED;
+            } else ns = P.NOT_VALID_CROSS;
+          } else if (!nextValid(valid)) {
+            ns = fetchGnt ? P.NOT_VALID_GRANTED : P.NOT_VALID;
+          } else if (fetchGnt && nextUpc) {
+            saveLast = 1;
+            ns = P.VALID_GRANTED;
+          }
+        } else if (fetchGnt) {
+          saveLast = 1;
+          ns = P.VALID_GRANTED;
+        }
+        break;
+      case P.VALID_CROSS:
+        useLast = 1;
+        doHwlp = hwloop;
+        if (ready) ns = P.VALID;
+        break;
+      case P.VALID_GRANTED:
+        useLast = 1;
+        doHwlp = hwloop;
+        if (ready) {
+          if (fetchValid) ns = nextCross ? P.VALID_CROSS : nextUpc ? P.VALID_FETCH_DONE : P.VALID;
+          else ns = nextCross ? P.NOT_VALID_CROSS_GRANTED : nextUpc ? P.VALID_GRANTED : P.NOT_VALID_GRANTED;
+        } else if (fetchValid) ns = P.VALID_FETCH_DONE;
+        break;
+      case P.VALID_FETCH_DONE:
+        useLast = 1;
+        doHwlp = hwloop;
+        if (ready) ns = nextCross ? P.VALID_CROSS : nextUpc ? P.VALID_FETCH_DONE : P.VALID;
+        break;
+      case P.HWLP_WAIT_GNT:
+        doHwlpInt = 1;
+        if (fetchGnt) {
+          isHwlpN = 1;
+          addrN = target;
+          ns = P.BRANCHED;
+        }
+        break;
+      case P.HWLP_GRANTED:
+        useHwlp = 1;
+        if (ready) {
+          addrN = target;
+          if (fetchValid) {
+            isHwlpN = 1;
+            ns = hwlpCross ? P.NOT_VALID_CROSS : P.VALID;
+          } else ns = P.HWLP_GRANTED_WAIT;
+        } else if (fetchValid) ns = P.HWLP_FETCH_DONE;
+        break;
+      case P.HWLP_GRANTED_WAIT:
+        useHwlp = 1;
+        if (fetchValid) {
+          isHwlpN = 1;
+          ns = ((this.l0.addr.v >>> 1) & 7) === 7 && !upc ? P.NOT_VALID_CROSS : P.VALID;
+        }
+        break;
+      case P.HWLP_FETCH_DONE:
+        useHwlp = 1;
+        if (ready) {
+          isHwlpN = 1;
+          addrN = target;
+          ns = hwlpCross ? P.NOT_VALID_CROSS : P.VALID;
+        }
+        break;
+      default:
+        break;
+    }
+    if (this.branch.v) {
+      isHwlpN = 0;
+      addrN = this.addr_i.v;
+      ns = P.BRANCHED;
+    } else if (hwloop && doHwlp) {
+      if (ready) {
+        if (fetchGnt) {
+          isHwlpN = 1;
+          addrN = target;
+          ns = P.BRANCHED;
+        } else {
+          addrN = a;
+          ns = P.HWLP_WAIT_GNT;
+        }
+      } else if (fetchGnt) {
+        saveHwlp = 1;
+        ns = P.HWLP_GRANTED;
+      }
+    }
+    d.ns = ns;
+    d.doFetch = doFetch;
+    d.doHwlp = doHwlp | doHwlpInt;
+    d.useLast = useLast;
+    d.useHwlp = useHwlp;
+    d.saveLast = saveLast;
+    d.saveHwlp = saveHwlp;
+    d.valid = valid;
+    d.addrN = addrN >>> 0;
+    d.isHwlpN = isHwlpN;
+    return d;
+  }
+}
+
+/** The v1.0 IF stage with the 128-bit prefetcher; same public surface as `IfStage` (see the file header). */
+export class IfStageL0 extends Module implements IfBlock {
+  l!: CoreLinks;
+
+  instr_req = this.output(1);
+  instr_addr = this.output(32);
+  instr_gnt = this.input(1);
+  instr_rvalid = this.input(1);
+  /** Word 0 (bits 31..0) of the fetched line; words 1..3 on `instr_rdata_hi`. */
+  instr_rdata = this.input(32);
+  instr_rdata_hi: Input[] = [this.input(32), this.input(32), this.input(32)];
+
+  prefetch = new PrefetchL0Buffer();
+
+  fetch_valid = this.wire(1);
+  fetch_rdata = this.wire(32);
+  pc_if = this.wire(32);
+  if_busy = this.wire(1);
+
+  hwlp_jump = this.wire(1);
+  hwlp_target = this.wire(32);
+  hwlp_dec_cnt = this.wire(2);
+  hwlp_dec_cnt_if = this.reg(2, 0);
+
+  offset_cs = this.reg(OffsetL0State, OffsetL0State.IDLE);
+  branch_req = this.wire(1);
+  if_valid_pre = this.wire(1);
+  if_valid = this.wire(1);
+  fetch_ready = this.wire(1);
+  fetch_addr_n = this.wire(32);
+
+  instr_valid_id = this.reg(1, 0);
+  instr_rdata_id = this.reg(32, 0);
+  is_compressed_id = this.reg(1, 0);
+  pc_id = this.reg(32, 0);
+  is_hwlp_id_q = this.reg(1, 0);
+  hwlp_dec_cnt_id = this.reg(2, 0);
+  is_hwlp_id = this.wire(1);
+  perf_imiss = this.wire(1);
+
+  constructor(private readonly bootAddr: number) {
+    super();
+    const pf = this.prefetch;
+    this.connect(this.instr_req, pf.instr_req);
+    this.connect(this.instr_addr, pf.instr_addr);
+    this.connect(pf.instr_gnt, this.instr_gnt);
+    this.connect(pf.instr_rvalid, this.instr_rvalid);
+    this.connect(pf.instr_rdata[0]!, this.instr_rdata);
+    for (let i = 0; i < 3; i++) this.connect(pf.instr_rdata[i + 1]!, this.instr_rdata_hi[i]!);
+    this.connect(pf.branch, this.branch_req);
+    this.connect(pf.addr_i, this.fetch_addr_n);
+    this.connect(pf.hwloop, this.hwlp_jump);
+    this.connect(pf.hwloop_target, this.hwlp_target);
+    this.connect(pf.ready, this.fetch_ready);
+    this.connect(this.fetch_valid, pf.valid_o);
+    this.connect(this.fetch_rdata, pf.rdata_o);
+    this.connect(this.pc_if, pf.addr_o);
+    this.connect(this.if_busy, pf.busy_o);
+  }
+
+  bind(l: CoreLinks): void {
+    this.l = l;
+    const bootAddr = this.bootAddr;
+    this.comb('pc_mux_p', () => {
+      const l = this.l;
+      let a = 0;
+      switch (l.ctrl.pc_mux.v) {
+        case PcMux.BOOT:
+          a = bootAddr;
+          break;
+        case PcMux.JUMP:
+          a = l.id.jump_target_id.v;
+          break;
+        case PcMux.BRANCH:
+          a = l.ex.branch_target_ex.v;
+          break;
+        case PcMux.EXCEPTION:
+          a = l.ctrl.exc_pc.v;
+          break;
+        case PcMux.MRET:
+          a = l.cs.mepc.v;
+          break;
+        default:
+          a = 0;
+      }
+      this.fetch_addr_n.v = a & ~1;
+    }, { reads: [l.ctrl.pc_mux, l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.cs.mepc] });
+    // riscv_hwloop_controller on the prefetcher's address.
+    this.comb('hwloop_ctrl', () => {
+      const h = this.l.hwlp;
+      const pc = this.pc_if.v;
+      const decId = this.is_hwlp_id_q.v & this.instr_valid_id.v ? this.hwlp_dec_cnt_id.v : 0;
+      let jump = 0;
+      let target = 0;
+      let dec = 0;
+      for (let i = 0; i < 2; i++) {
+        const end = i === 0 ? h.hwlp_end0.v : h.hwlp_end1.v;
+        if (pc !== end) continue;
+        const cnt = i === 0 ? h.hwlp_counter0.v : h.hwlp_counter1.v;
+        let m = false;
+        if (cnt >>> 2 !== 0) m = true;
+        else if ((cnt & 3) === 3) m = true;
+        else if ((cnt & 3) === 2) m = ((decId >>> i) & 1) === 0;
+        if (m && !jump) {
+          jump = 1;
+          target = i === 0 ? h.hwlp_start0.v : h.hwlp_start1.v;
+          dec = 1 << i;
+        }
+      }
+      // pc_is_end_addr of both loops is OR-ed into hwlp_jump; the target is the first match.
+      this.hwlp_jump.v = jump;
+      this.hwlp_target.v = target;
+      this.hwlp_dec_cnt.v = dec;
+    });
+    this.comb('branch_req_p', () => {
+      let br = 0;
+      if (this.offset_cs.v === OffsetL0State.IDLE && this.l.ctrl.instr_req.v) br = 1;
+      if (this.l.ctrl.pc_set.v) br = 1;
+      this.branch_req.v = br;
+    });
+    this.comb('offset_valid', () => {
+      const fv = this.fetch_valid.v;
+      this.if_valid_pre.v = this.offset_cs.v === OffsetL0State.WAIT && !this.l.ctrl.pc_set.v ? fv : 0;
+      this.perf_imiss.v = (fv ^ 1) | this.branch_req.v;
+    });
+    this.comb('if_ready', () => {
+      const ifValid = this.if_valid_pre.v & this.l.id.id_ready.v & (this.l.ctrl.halt_if.v ^ 1);
+      this.if_valid.v = ifValid;
+      this.fetch_ready.v = this.l.ctrl.instr_req.v & ifValid;
+    });
+    this.comb('is_hwlp_p', () => {
+      this.is_hwlp_id.v = this.is_hwlp_id_q.v & this.instr_valid_id.v;
+    });
+    this.seq('if_id', () => {
+      if (this.hwlp_jump.v) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
+      let ns = this.offset_cs.v;
+      if (this.offset_cs.v === OffsetL0State.IDLE && this.l.ctrl.instr_req.v) ns = OffsetL0State.WAIT;
+      if (this.l.ctrl.pc_set.v) ns = OffsetL0State.WAIT;
+      this.offset_cs.next = ns;
+      if (this.if_valid.v) {
+        const w = this.fetch_rdata.v;
+        const compressed = (w & 3) !== 3;
+        this.instr_valid_id.next = 1;
+        this.instr_rdata_id.next = compressed ? w & 0xffff : w;
+        this.is_compressed_id.next = compressed ? 1 : 0;
+        this.pc_id.next = this.pc_if.v;
+        this.is_hwlp_id_q.next = this.prefetch.is_hwlp_o.v;
+        if (this.prefetch.is_hwlp_o.v) this.hwlp_dec_cnt_id.next = this.hwlp_dec_cnt_if.v;
+      } else if (this.l.id.clear_instr_valid.v) {
+        this.instr_valid_id.next = 0;
+      }
+    });
+  }
+}

@@ -1,0 +1,177 @@
+// The cluster testbench: build the cluster from a config, load an ELF into L2/TCDM, run to core 0's granted store
+// to tohost (testbench/fixtures/timing/cluster/system/README.md: `total_cycles` is that cycle) or a cycle limit,
+// and read per-core counters, the region deltas the programs store, and memory.
+import { Simulator, type BackendKind } from '../../sim/index.ts';
+import { type Elf, readElf } from '../../kernels/toolchain/elf.ts';
+import { Cluster, type ClusterParams } from '../../rtl/cluster/cluster.ts';
+import type { MemRegion } from '../../rtl/config/index.ts';
+import { gap8Params, tcdmBase, type Gap8Config } from './config.ts';
+
+/**
+ * Loads the ELF's loadable bytes that fall inside the map's regions (README "Memory model": the image from
+ * 0x1C000000 on; a segment may start below it with the ELF headers of its page). Throws when a segment has bytes
+ * in no region at all, or the entry point is outside the map.
+ */
+export function loadClipped(elf: Elf, map: MemRegion[], write: (addr: number, bytes: Uint8Array) => void): void {
+  for (const seg of elf.segments) {
+    if (seg.memsz === 0) continue;
+    const bytes = new Uint8Array(seg.memsz);
+    bytes.set(seg.data.subarray(0, Math.min(seg.filesz, seg.memsz)));
+    let placed = false;
+    for (const r of map) {
+      const lo = Math.max(seg.paddr, r.base);
+      const hi = Math.min(seg.paddr + seg.memsz, r.base + r.size);
+      if (lo >= hi) continue;
+      write(lo, bytes.subarray(lo - seg.paddr, hi - seg.paddr));
+      placed = true;
+    }
+    if (!placed) throw new Error(`${elf.name}: segment ${seg.index} at ${hex(seg.paddr)} (${seg.memsz} bytes) lies outside TCDM and L2`);
+  }
+  if (!map.some((r) => elf.entry >= r.base && elf.entry < r.base + r.size)) throw new Error(`${elf.name}: entry point ${hex(elf.entry)} is outside TCDM and L2`);
+}
+
+const hex = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(8, '0');
+
+export interface ClusterRunResult {
+  exit: 'tohost' | 'limit';
+  /** The cycle of core 0's granted tohost store (else the cycles simulated). */
+  cycles: number;
+  tohost: number;
+  message: string;
+}
+
+/** Per core: the words each core stored (granted) to its result area, in program order. */
+export interface CoreCounters {
+  /** PCCR0..15 at the end of the run. */
+  pccr: number[];
+  /** Cycles the core's clock ran (not gated). */
+  activeCycles: number;
+}
+
+export interface ClusterTestbenchOptions {
+  backend?: BackendKind;
+}
+
+export class ClusterTestbench {
+  readonly sim: Simulator;
+  readonly top: Cluster;
+  readonly elf: Elf;
+  readonly params: ClusterParams;
+  private endCycle = -1;
+  private tohostValue = 0;
+  /** Granted stores to the per-core result areas [resultBase, resultBase + 0x800): per core, in order. */
+  readonly resultStores: number[][];
+  private readonly active: Uint32Array;
+
+  constructor(
+    readonly config: Gap8Config,
+    program: Uint8Array | Elf,
+    opts: ClusterTestbenchOptions = {},
+  ) {
+    this.elf = program instanceof Uint8Array ? readElf(program, 'program') : program;
+    this.params = gap8Params(config);
+    this.top = new Cluster(this.params);
+    this.sim = new Simulator(this.top, { backend: opts.backend ?? 'codegen' });
+    const map: MemRegion[] = [
+      { name: 'tcdm', base: tcdmBase(config), size: config.cluster.tcdm.banks * config.cluster.tcdm.bankWords * 4, kind: 'ram' },
+      { name: 'l2', base: config.l2.base, size: config.l2.sizeBytes, kind: 'ram' },
+    ];
+    loadClipped(this.elf, map, (a, b) => this.writeBytes(a, b));
+    const n = this.top.n;
+    this.resultStores = Array.from({ length: n }, () => []);
+    this.active = new Uint32Array(n);
+    const tohost = config.tohost >>> 0;
+    const resLo = config.resultBase >>> 0;
+    const resHi = (resLo + 0x800) >>> 0;
+    const ports = this.top.regions.map((r) => r.core.data);
+    const gates = this.top.regions.map((r) => r.clk_en);
+    this.sim.onSettled((cycle) => {
+      for (let k = 0; k < n; k++) {
+        if (gates[k]!.v) this.active[k]!++;
+        const d = ports[k]!;
+        if (!(d.req.v && d.gnt.v && d.we.v)) continue;
+        const a = d.addr.v >>> 0;
+        if (k === 0 && this.endCycle < 0 && a >>> 2 === tohost >>> 2) {
+          this.endCycle = cycle;
+          this.tohostValue = d.wdata.v >>> 0;
+        } else if (a >= resLo && a < resHi) this.resultStores[k]!.push(d.wdata.v >>> 0);
+      }
+    });
+  }
+
+  private tcdmLoc(addr: number): { bank: number; row: number } | null {
+    const c = this.config;
+    const off = (addr - tcdmBase(c)) >>> 0;
+    const size = c.cluster.tcdm.banks * c.cluster.tcdm.bankWords * 4;
+    if (off >= size) return null;
+    const w = off >>> 2;
+    return { bank: w % c.cluster.tcdm.banks, row: Math.floor(w / c.cluster.tcdm.banks) };
+  }
+
+  /** Writes bytes into L2 or the TCDM (before or between runs). */
+  writeBytes(addr: number, bytes: Uint8Array): void {
+    for (let i = 0; i < bytes.length; i++) {
+      const a = (addr + i) >>> 0;
+      const sh = (a & 3) * 8;
+      const w = this.readWord(a & ~3);
+      this.writeWord(a & ~3, ((w & ~(0xff << sh)) | (bytes[i]! << sh)) >>> 0);
+    }
+  }
+
+  writeWord(addr: number, value: number): void {
+    const a = addr >>> 0;
+    const t = this.tcdmLoc(a);
+    if (t) {
+      this.top.tcdm.banks[t.bank]!.mem.data[t.row] = value >>> 0;
+      return;
+    }
+    const l2 = this.top.l2;
+    const off = (a - l2.base) >>> 0;
+    if (off < l2.words * 4) {
+      l2.mem.data[off >>> 2] = value >>> 0;
+      return;
+    }
+    throw new RangeError(`cluster testbench: address ${hex(a)} is neither TCDM nor L2`);
+  }
+
+  readWord(addr: number): number {
+    const a = addr >>> 0;
+    const t = this.tcdmLoc(a);
+    if (t) return this.top.tcdm.banks[t.bank]!.mem.data[t.row]! >>> 0;
+    const l2 = this.top.l2;
+    const off = (a - l2.base) >>> 0;
+    if (off < l2.words * 4) return l2.mem.data[off >>> 2]! >>> 0;
+    throw new RangeError(`cluster testbench: address ${hex(a)} is neither TCDM nor L2`);
+  }
+
+  get ended(): boolean {
+    return this.endCycle >= 0;
+  }
+
+  run(maxCycles = 10_000_000): ClusterRunResult {
+    const sim = this.sim;
+    while (this.endCycle < 0 && sim.cycle < maxCycles) sim.step();
+    if (this.endCycle >= 0) {
+      return {
+        exit: 'tohost',
+        cycles: this.endCycle,
+        tohost: this.tohostValue,
+        message: `core 0 stored ${this.tohostValue} to tohost (${hex(this.config.tohost)}) in cycle ${this.endCycle}`,
+      };
+    }
+    return { exit: 'limit', cycles: sim.cycle, tohost: 0, message: `cycle limit of ${maxCycles} reached without core 0's store to tohost` };
+  }
+
+  /** Region deltas as the programs store them: per core, chunks of {cycles, I-miss cycles, TCDM contention}. */
+  regions(): { cycles: number[][]; imiss: number[][]; contention: number[][] } {
+    const pick = (j: number): number[][] => this.resultStores.map((s) => s.filter((_, i) => i % 3 === j));
+    return { cycles: pick(0), imiss: pick(1), contention: pick(2) };
+  }
+
+  counters(): CoreCounters[] {
+    return this.top.regions.map((r, k) => ({
+      pccr: r.core.cs_registers.pccr.map((c) => c.v >>> 0),
+      activeCycles: this.active[k]!,
+    }));
+  }
+}
