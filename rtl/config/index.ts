@@ -1,6 +1,7 @@
 // Every microarchitectural parameter in one typed object, with presets. What-if experiments change this object,
 // never the code. Later blocks add their parameters here.
 import type { Flavour } from '../isa/types.ts';
+import type { IsaSwitches } from '../isa/xpulpnn.ts';
 
 /** One mapped region of the address space. */
 export interface MemRegion {
@@ -24,6 +25,8 @@ export interface CoreConfig {
   flavour: Flavour;
   /** RVC accepted (and emitted by the assembler when compression is allowed). */
   rvc: boolean;
+  /** Optional ISA extensions (off when absent), e.g. `{ xpulpnn: true }` for the nibble/crumb dot products. */
+  isa?: IsaSwitches;
 }
 
 export interface SystemConfig {

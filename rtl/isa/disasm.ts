@@ -3,6 +3,7 @@
 // the alias choice follows the output of binutils 2.40 and llvm-objdump 19 (see disasm.fixture.json).
 import { csrNames } from './csrNames.ts';
 import { makeDecoder } from './decoder.ts';
+import { OPTIONAL_EXTS } from './table.ts';
 import type { DecodeFn, Decoded } from './decoder.ts';
 import type { Encoding, Flavour, OperandField, OperandName, Operands } from './types.ts';
 
@@ -31,7 +32,8 @@ const defaultDecoders = new Map<Flavour, DecodeFn>();
 function decoderFor(flavour: Flavour): DecodeFn {
   let d = defaultDecoders.get(flavour);
   if (!d) {
-    d = makeDecoder(flavour);
+    // Listings name optional-extension words too; whether a core accepts them is the core's decoder's business.
+    d = makeDecoder(flavour, { extensions: [...OPTIONAL_EXTS] });
     defaultDecoders.set(flavour, d);
   }
   return d;

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import { presets, type CoreVersion } from '../../rtl/config/index.ts';
 import { makeDecoder, type DecodeFn } from '../../rtl/isa/decoder.ts';
 import { disassemble } from '../../rtl/isa/disasm.ts';
+import { OPTIONAL_EXTS } from '../../rtl/isa/table.ts';
 import type { Flavour } from '../../rtl/isa/types.ts';
 import { readElf, SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, type Elf, type ElfSection, type ElfSymbol } from '../../kernels/toolchain/elf.ts';
 
@@ -257,7 +258,7 @@ export function disasmListing(elf: Elf, o: DisasmCliOptions = {}): string {
   const choice = chooseFlavour(elf, o);
   const labels = new Labels(namedSymbols(elf, false));
   const where = new Describer(elf);
-  const decode = makeDecoder(choice.flavour);
+  const decode = makeDecoder(choice.flavour, { extensions: [...OPTIONAL_EXTS] });
   const lines = [`${elf.name}:     file format elf32-littleriscv`, `flavour: ${choice.flavour} (${choice.reason})`];
   const exec = elf.sections.filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type !== SHT_NOBITS && s.size > 0);
   if (exec.length === 0) lines.push('', 'no executable sections');

@@ -7,6 +7,7 @@
 // tohost = 1, else (a0 << 1) | 1, the riscv-tests tohost encoding).
 import type { CoreVersion, SystemConfig } from '../../rtl/config/index.ts';
 import { type DecodeFn, type Decoded, makeDecoder } from '../../rtl/isa/decoder.ts';
+import { enabledExtensions } from '../../rtl/isa/xpulpnn.ts';
 import type { Flavour, Hart } from '../../rtl/isa/types.ts';
 import { type Elf, symbol } from '../../kernels/toolchain/elf.ts';
 import { loadElf } from '../../kernels/toolchain/loader.ts';
@@ -129,7 +130,11 @@ export class Iss implements Hart {
     this.loops = new HwLoops(this.rules.loopEnd);
     this.maxInstructions = opts.maxInstructions ?? DEFAULT_MAX;
     this.wfiMode = opts.wfi ?? 'error';
-    this.decode = makeDecoder(this.flavour, { exclude: this.rules.excluded, rvc: config.core.rvc });
+    this.decode = makeDecoder(this.flavour, {
+      exclude: this.rules.excluded,
+      rvc: config.core.rvc,
+      extensions: enabledExtensions(config.core.isa),
+    });
     const self = this;
     this.csrs = new CsrFile({
       version: this.version,
