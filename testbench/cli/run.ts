@@ -9,6 +9,7 @@ import type { BackendKind } from '../../sim/index.ts';
 import { readElf } from '../../kernels/toolchain/elf.ts';
 import { type RunResult, Testbench } from '../system/testbench.ts';
 import { openVcd } from '../../waves/vcd.ts';
+import { CLUSTER_PRESETS, addClusterRunOptions, runClusterCli, type ClusterRunCliOptions } from '../cluster/run_cluster.ts';
 
 export interface RunCliOptions {
   config: CoreVersion;
@@ -81,12 +82,12 @@ function positiveInt(v: string): number {
 
 /** Adds the `run` subcommand to the `pulpsim` program. */
 export function registerRun(program: Command): void {
-  program
-    .command('run')
+  addClusterRunOptions(program
+    .command('run'))
     .description('run an ELF on the cycle-accurate single-core system; prints cycles, instructions, tohost, results')
     .argument('<elf>', 'RISC-V ELF executable')
     .addOption(
-      new Option('--config <preset>', 'core configuration preset').choices(Object.keys(presets)).default('ri5cy'),
+      new Option('--config <preset>', 'core configuration preset').choices([...Object.keys(presets), ...CLUSTER_PRESETS]).default('ri5cy'),
     )
     .option('--imem <G,R>', 'instruction port grant and response delay', (v) => parsePortTiming(v, '--imem'))
     .option('--dmem <G,R>', 'data port grant and response delay', (v) => parsePortTiming(v, '--dmem'))
@@ -94,7 +95,7 @@ export function registerRun(program: Command): void {
     .option('--json', 'print the result as one JSON object', false)
     .option('--vcd <file>', 'write the waves to a VCD file')
     .action((elfPath: string, opts: RunCliOptions) => {
-      const out = runCli(elfPath, opts);
+      const out = CLUSTER_PRESETS.includes(opts.config) ? runClusterCli(elfPath, opts as unknown as ClusterRunCliOptions) : runCli(elfPath, opts);
       process.stdout.write(out.stdout);
       if (out.stderr) process.stderr.write(out.stderr);
       if (out.code !== 0) process.exit(out.code);
