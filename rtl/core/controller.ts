@@ -235,7 +235,8 @@ export class Controller extends Module {
       reads: [this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb],
     });
     this.seq('fsm_q', () => {
-      const d = this.decide(true);
+      // the comb pass's decision stands unless its next state depends on id_ready / ex_valid
+      const d = this.lateNs ? this.decide(true) : this.d;
       this.ctrl_fsm_cs.next = d.ns;
       this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
       this.illegal_insn_q.next = d.illegalN;
@@ -268,9 +269,10 @@ export class Controller extends Module {
     d.hwlpEnd4 = 0;
     d.targ = 0;
     d.decCnt = 0;
-    const idReady = withNext ? this.l.id.id_ready.v : 0;
+    this.withNext = withNext;
+    if (!withNext) this.lateNs = false;
     if (this.cv) {
-      this.decideCv(d, st, idReady, withNext);
+      this.decideCv(d, st, withNext);
       return d;
     }
     switch (st) {
@@ -295,7 +297,7 @@ export class Controller extends Module {
         d.haltId = 1;
         break;
       case S.FIRST_FETCH:
-        if (idReady) d.ns = S.DECODE;
+        if (this.idReady()) d.ns = S.DECODE;
         break;
       case S.DECODE:
         if (this.l.ex.branch_taken_ex.v) {
@@ -347,10 +349,10 @@ export class Controller extends Module {
             d.ns = S.FLUSH_EX;
           } else if (id.csr_status_id.v) {
             d.haltIf = 1;
-            d.ns = idReady ? S.FLUSH_EX : S.DECODE;
+            d.ns = this.idReady() ? S.FLUSH_EX : S.DECODE;
           } else if (id.elw_id.v) {
             d.haltIf = 1;
-            d.ns = idReady ? S.ELW_EXE : S.DECODE;
+            d.ns = this.idReady() ? S.ELW_EXE : S.DECODE;
           }
         } else {
           d.pipeStall = id.elw_id.v;
@@ -359,7 +361,7 @@ export class Controller extends Module {
       case S.FLUSH_EX:
         d.haltIf = 1;
         d.haltId = 1;
-        if (withNext && this.l.ex.ex_valid.v) d.ns = S.FLUSH_WB;
+        if (this.exValid()) d.ns = S.FLUSH_WB;
         break;
       case S.IRQ_FLUSH_ELW:
         d.haltIf = 1;
@@ -370,7 +372,7 @@ export class Controller extends Module {
       case S.ELW_EXE:
         d.haltIf = 1;
         d.haltId = 1;
-        d.ns = idReady ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
+        d.ns = this.idReady() ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
         d.pipeStall = id.elw_id.v;
         break;
       case S.FLUSH_WB:
@@ -431,13 +433,33 @@ export class Controller extends Module {
     return d;
   }
 
+  /** Set by the comb pass when the next state depends on id_ready or ex_valid (the seq pass re-decides). */
+  private lateNs = true;
+  private withNext = false;
+
+  private idReady(): number {
+    if (!this.withNext) {
+      this.lateNs = true;
+      return 0;
+    }
+    return this.l.id.id_ready.v;
+  }
+
+  private exValid(): number {
+    if (!this.withNext) {
+      this.lateNs = true;
+      return 0;
+    }
+    return this.l.ex.ex_valid.v;
+  }
+
   private get cv(): boolean {
     return this.rules.version === 'cv32e40p';
   }
 
   /** cv32e40p_controller.sv: traps and flushing instructions leave ID as bubbles and save the cause in FLUSH_EX;
    *  hardware loops end at the instruction after the body and are decided in ID (DECODE_HWLOOP). */
-  private decideCv(d: Decision, st: number, idReady: number, withNext: boolean): void {
+  private decideCv(d: Decision, st: number, withNext: boolean): void {
     const id = this.l.id;
     const h = this.l.hwlp;
     const pc = this.l.ifs.pc_id.v;
@@ -495,7 +517,7 @@ export class Controller extends Module {
         if (st === DEC) d.illegalN = 0;
         if (id.illegal_id.v) {
           d.haltIf = 1;
-          if (st === DEC) d.ns = idReady ? S.FLUSH_EX : DEC;
+          if (st === DEC) d.ns = this.idReady() ? S.FLUSH_EX : DEC;
           else {
             d.haltId = 1;
             d.ns = S.FLUSH_EX;
@@ -512,17 +534,17 @@ export class Controller extends Module {
           }
         } else if (id.ebrk_id.v || id.ecall_id.v || (st === DEC && (id.wfi_id.v || id.fencei_id.v || id.mret_id.v || id.uret_id.v))) {
           d.haltIf = 1;
-          d.ns = idReady ? S.FLUSH_EX : here;
+          d.ns = this.idReady() ? S.FLUSH_EX : here;
         } else if (id.csr_status_id.v) {
           d.haltIf = 1;
-          if (!idReady) d.ns = here;
+          if (!this.idReady()) d.ns = here;
           else {
             d.ns = S.FLUSH_EX;
             d.decCnt = (end0EqPc ? 1 : 0) | (end1EqPc ? 2 : 0);
           }
         } else if (id.elw_id.v) {
           d.haltIf = 1;
-          d.ns = idReady ? S.ELW_EXE : here;
+          d.ns = this.idReady() ? S.ELW_EXE : here;
         } else if (st === DEC) {
           if (body) {
             d.ns = end0EqPc4 || end1EqPc4 ? DEC : DHW;
@@ -567,7 +589,7 @@ export class Controller extends Module {
       case S.FLUSH_EX:
         d.haltIf = 1;
         d.haltId = 1;
-        if (withNext && this.l.ex.ex_valid.v) d.ns = S.FLUSH_WB;
+        if (this.exValid()) d.ns = S.FLUSH_WB;
         if (this.l.ex.ex_valid.v) {
           if (this.illegal_insn_q.v) {
             d.saveId = 1;
@@ -593,7 +615,7 @@ export class Controller extends Module {
       case S.ELW_EXE:
         d.haltIf = 1;
         d.haltId = 1;
-        d.ns = idReady ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
+        d.ns = this.idReady() ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
         d.pipeStall = id.elw_id.v;
         break;
       case S.FLUSH_WB:

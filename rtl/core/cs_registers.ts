@@ -224,6 +224,11 @@ export class CsRegisters extends Module {
       this.hwlp_csr_data.v = idx >= 0 ? this.apply(op, ex.csr_wdata_ex.v, this.l.hwlp.read(idx)) : 0;
     }, { reads: [...l.hwlp.loopSignals(), l.ex.csr_addr_ex, l.ex.csr_wdata_ex] });
     this.comb('perf_events', () => {
+      // only the enabled events matter (PCCR_inc = PCCR_in & PCER & PCMR[0]); none when counting is off
+      if (this.rules.version === 'cv32e40p' || (this.pcmr_q.v & 1) === 0 || this.pcer_q.v === 0) {
+        this.pccr_in.v = 0;
+        return;
+      }
       const l = this.l;
       const idv = l.id.id_valid.v & l.ctrl.is_decoding.v;
       const idq = this.id_valid_q.v;
@@ -244,6 +249,22 @@ export class CsRegisters extends Module {
       if (this.rules.version === 'ri5cy') ev |= l.ctrl.perf_pipeline_stall.v << 11;
       else if (this.extPerf) ev |= this.ext_perf_counters.v << 11;
       this.pccr_in.v = ev >>> 0;
+    }, {
+      reads: [
+        l.id.id_valid,
+        l.ctrl.is_decoding,
+        l.lsu.data_req,
+        l.lsu.data_gnt,
+        l.lsu.data_we,
+        l.id.jump_in_dec,
+        l.ctrl.deassert_we,
+        l.ctrl.load_stall,
+        l.ctrl.jr_stall,
+        l.ifs.perf_imiss,
+        l.ctrl.pc_set,
+        l.ex.branch_decision,
+        l.ctrl.perf_pipeline_stall,
+      ],
     });
     this.seq('csr_q', () => this.update());
   }

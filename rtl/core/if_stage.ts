@@ -94,74 +94,85 @@ export class IfStage extends Module {
   bind(l: CoreLinks): void {
     this.l = l;
     const bootAddr = this.bootAddr;
-    this.comb('fifo_out', () => this.fifoOut(), { reads: [this.instr_rvalid, this.instr_rdata] });
-    this.comb('hwloop_ctrl', () => this.hwloopCtrl(), { reads: [this.fetch_valid, this.unaligned_is_compressed] });
-    this.comb('pc_mux_p', () => {
-      const l = this.l;
-      let a = 0;
-      switch (l.ctrl.pc_mux.v) {
-        case PcMux.BOOT:
-          a = bootAddr;
-          break;
-        case PcMux.JUMP:
-          a = l.id.jump_target_id.v;
-          break;
-        case PcMux.BRANCH:
-          a = l.ex.branch_target_ex.v;
-          break;
-        case PcMux.EXCEPTION:
-          a = l.ctrl.exc_pc.v;
-          break;
-        case PcMux.FENCEI:
-          a = (this.pc_id.v + 4) >>> 0;
-          break;
-        case PcMux.MRET:
-          a = l.cs.mepc.v;
-          break;
-        default:
-          a = 0;
-      }
-      this.fetch_addr_n.v = a & ~1;
-    }, { reads: [l.ctrl.pc_mux, l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.cs.mepc] });
-    this.comb('offset_fsm', () => {
-      const pcSet = this.l.ctrl.pc_set.v;
-      let br = 0;
-      let valid = 0;
-      if (this.offset_cs.v === OffsetState.IDLE) {
-        if (this.l.ctrl.instr_req.v) br = 1;
-      } else if (this.fetch_valid.v) valid = 1;
-      if (pcSet) {
-        valid = 0;
-        br = 1;
-      } else if (this.hwlp_branch.v) valid = 0;
-      this.branch_req.v = br;
-      this.if_valid_pre.v = valid;
-      this.perf_imiss.v = (this.fetch_valid.v ^ 1) | br;
-    }, { reads: [l.ctrl.pc_set, l.ctrl.instr_req, this.fetch_valid, this.hwlp_branch] });
+    // FIFO output and hardware-loop controller: registers and the memory response only
+    this.comb(
+      'fetch_out',
+      () => {
+        this.fifoOut();
+        this.hwloopCtrl();
+        this.is_hwlp_id.v = this.is_hwlp_id_q.v & this.instr_valid_id.v;
+      },
+      { reads: [this.instr_rvalid, this.instr_rdata] },
+    );
+    // PC mux, offset FSM and prefetcher request (riscv_if_stage.sv, riscv_prefetch_buffer.sv)
+    this.comb(
+      'front',
+      () => {
+        let a = 0;
+        switch (l.ctrl.pc_mux.v) {
+          case PcMux.BOOT:
+            a = bootAddr;
+            break;
+          case PcMux.JUMP:
+            a = l.id.jump_target_id.v;
+            break;
+          case PcMux.BRANCH:
+            a = l.ex.branch_target_ex.v;
+            break;
+          case PcMux.EXCEPTION:
+            a = l.ctrl.exc_pc.v;
+            break;
+          case PcMux.FENCEI:
+            a = (this.pc_id.v + 4) >>> 0;
+            break;
+          case PcMux.MRET:
+            a = l.cs.mepc.v;
+            break;
+          default:
+            a = 0;
+        }
+        this.fetch_addr_n.v = a & ~1;
+        const pcSet = l.ctrl.pc_set.v;
+        let br = 0;
+        let valid = 0;
+        if (this.offset_cs.v === OffsetState.IDLE) {
+          if (l.ctrl.instr_req.v) br = 1;
+        } else if (this.fetch_valid.v) valid = 1;
+        if (pcSet) {
+          valid = 0;
+          br = 1;
+        } else if (this.hwlp_branch.v) valid = 0;
+        this.branch_req.v = br;
+        this.if_valid_pre.v = valid;
+        this.perf_imiss.v = (this.fetch_valid.v ^ 1) | br;
+        this.prefetchComb();
+      },
+      {
+        reads: [
+          l.ctrl.pc_mux,
+          l.id.jump_target_id,
+          l.ex.branch_target_ex,
+          l.ctrl.exc_pc,
+          l.cs.mepc,
+          l.ctrl.pc_set,
+          l.ctrl.instr_req,
+          this.fetch_valid,
+          this.hwlp_branch,
+          this.hwlp_masked,
+          this.valid_stored,
+          this.hwlp_target,
+          this.instr_rvalid,
+        ],
+      },
+    );
     this.comb('if_ready', () => {
       const ifValid = this.if_valid_pre.v & this.l.id.id_ready.v & (this.l.ctrl.halt_if.v ^ 1);
       this.if_valid.v = ifValid;
       this.fetch_ready.v = this.l.ctrl.instr_req.v & ifValid;
     });
-    this.comb('prefetch', () => this.prefetchComb(), {
-      reads: [
-        this.branch_req,
-        this.hwlp_branch,
-        this.hwlp_masked,
-        l.ctrl.instr_req,
-        this.fetch_addr_n,
-        this.valid_stored,
-        this.hwlp_target,
-        this.instr_rvalid,
-        this.fetch_valid,
-      ],
-    });
-    this.comb('is_hwlp_p', () => {
-      this.is_hwlp_id.v = this.is_hwlp_id_q.v & this.instr_valid_id.v;
-    });
-    this.seq('prefetch_fsm', () => this.prefetchSeq());
-    this.seq('fifo', () => this.fifoSeq());
-    this.seq('if_id', () => {
+    this.seq('if_q', () => {
+      this.prefetchSeq();
+      this.fifoSeq();
       if (this.hwlp_jump.v) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
       let ns = this.offset_cs.v;
       if (this.offset_cs.v === OffsetState.IDLE && this.l.ctrl.instr_req.v) ns = OffsetState.WAIT;
@@ -500,15 +511,16 @@ export class IfStage extends Module {
         vq = vq >>> 1;
       }
     }
-    this.fifo_addr0.next = a0;
-    this.fifo_addr1.next = a1;
-    this.fifo_addr2.next = a2;
-    this.fifo_addr3.next = a3;
-    this.fifo_rdata0.next = d0;
-    this.fifo_rdata1.next = d1;
-    this.fifo_rdata2.next = d2;
-    this.fifo_rdata3.next = d3;
-    this.fifo_valid_q.next = vq;
+    // registers written only when they change (an unassigned register holds its value)
+    if (a0 !== this.fifo_addr0.v) this.fifo_addr0.next = a0;
+    if (a1 !== this.fifo_addr1.v) this.fifo_addr1.next = a1;
+    if (a2 !== this.fifo_addr2.v) this.fifo_addr2.next = a2;
+    if (a3 !== this.fifo_addr3.v) this.fifo_addr3.next = a3;
+    if (d0 !== this.fifo_rdata0.v) this.fifo_rdata0.next = d0;
+    if (d1 !== this.fifo_rdata1.v) this.fifo_rdata1.next = d1;
+    if (d2 !== this.fifo_rdata2.v) this.fifo_rdata2.next = d2;
+    if (d3 !== this.fifo_rdata3.v) this.fifo_rdata3.next = d3;
+    if (vq !== this.fifo_valid_q.v) this.fifo_valid_q.next = vq;
     this.fifo_hwlp_q.next = hw0 | (hw1 << 1);
   }
 }
