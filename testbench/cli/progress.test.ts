@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { Progress, type ProgressStream } from './progress.ts';
+
+function fake(isTTY: boolean): ProgressStream & { out: string } {
+  const s = { isTTY, columns: 80, out: '', write: (x: string) => (s.out += x) };
+  return s;
+}
+
+describe('Progress', () => {
+  it('stays silent during the first second and on a non-terminal', () => {
+    let t = 0;
+    const tty = fake(true);
+    const p = new Progress({ total: 10, stream: tty, now: () => t });
+    t = 999;
+    p.tick();
+    expect(tty.out).toBe('');
+    const pipe = fake(false);
+    const q = new Progress({ total: 10, stream: pipe, now: () => t });
+    t = 5000;
+    q.tick(5);
+    q.finish();
+    expect(pipe.out).toBe('');
+  });
+
+  it('draws count, percentage and remaining time, at most every 100 ms, and erases itself', () => {
+    let t = 0;
+    const s = fake(true);
+    const p = new Progress({ total: 8, stream: s, label: 'sweep', now: () => t });
+    t = 2000;
+    p.update(2, 'job a');
+    // 2 of 8 done in 2 s: 6 left at 1 s each.
+    expect(s.out).toBe(`\rsweep [${'#'.repeat(8)}${'-'.repeat(22)}] 2/8  25% eta 0:06 job a\x1b[K`);
+    const before = s.out.length;
+    t = 2050;
+    p.update(3);
+    expect(s.out.length).toBe(before);
+    t = 2200;
+    p.update(3);
+    expect(s.out.length).toBeGreaterThan(before);
+    p.finish();
+    expect(s.out.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('never writes past the terminal width', () => {
+    const s = fake(true);
+    s.columns = 50;
+    const p = new Progress({ total: 3, stream: s, now: () => 0 });
+    p.update(1, 'x'.repeat(100));
+    expect(p.render(5000).length).toBeLessThanOrEqual(49);
+  });
+});

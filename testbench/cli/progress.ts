@@ -1,0 +1,96 @@
+// A progress bar on stderr for long runs: it appears only once a run has lasted a second (short runs print
+// nothing), only on a terminal (a log file or pipe gets no control characters), and redraws at most 10 times a
+// second so that it costs nothing next to the simulation.
+
+/** The part of a tty stream the bar uses (process.stderr, or a stand-in in tests). */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(s: string): unknown;
+}
+
+export interface ProgressOptions {
+  total: number;
+  label?: string;
+  /** Default process.stderr. */
+  stream?: ProgressStream;
+  /** Show the bar only after this long (default 1000 ms). */
+  delayMs?: number;
+  /** Minimum time between redraws (default 100 ms). */
+  intervalMs?: number;
+  /** Clock in ms (tests). */
+  now?: () => number;
+}
+
+const fmtTime = (s: number): string => {
+  const t = Math.max(0, Math.round(s));
+  const m = Math.floor(t / 60);
+  return m >= 60 ? `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m` : `${m}:${String(t % 60).padStart(2, '0')}`;
+};
+
+export class Progress {
+  readonly total: number;
+  private done = 0;
+  private note = '';
+  private readonly start: number;
+  private lastDraw = -Infinity;
+  private shown = false;
+  private readonly stream: ProgressStream;
+  private readonly enabled: boolean;
+  private readonly now: () => number;
+  private readonly delayMs: number;
+  private readonly intervalMs: number;
+  private readonly label: string;
+
+  constructor(o: ProgressOptions) {
+    this.total = Math.max(0, o.total);
+    this.stream = o.stream ?? process.stderr;
+    this.enabled = this.stream.isTTY === true;
+    this.now = o.now ?? (() => performance.now());
+    this.start = this.now();
+    this.delayMs = o.delayMs ?? 1000;
+    this.intervalMs = o.intervalMs ?? 100;
+    this.label = o.label ?? '';
+  }
+
+  /** Sets the count of finished units (and an optional note, e.g. the last configuration). */
+  update(done: number, note?: string): void {
+    this.done = Math.min(this.total, Math.max(0, done));
+    if (note !== undefined) this.note = note;
+    if (!this.enabled) return;
+    const t = this.now();
+    if (t - this.start < this.delayMs || t - this.lastDraw < this.intervalMs) return;
+    this.lastDraw = t;
+    this.draw(t);
+  }
+
+  tick(n = 1, note?: string): void {
+    this.update(this.done + n, note);
+  }
+
+  /** Erases the bar (the caller prints its results on a clean line). */
+  finish(): void {
+    if (this.shown) this.stream.write('\r\x1b[K');
+    this.shown = false;
+  }
+
+  /** The bar's text at time `t` (ms): label, bar, count, percentage, elapsed or remaining time, note. */
+  render(t = this.now()): string {
+    const width = Math.max(40, (this.stream.columns ?? 80) - 1);
+    const frac = this.total > 0 ? this.done / this.total : 0;
+    const elapsed = (t - this.start) / 1000;
+    const eta = this.done > 0 && this.done < this.total ? `eta ${fmtTime((elapsed * (this.total - this.done)) / this.done)}` : fmtTime(elapsed);
+    const count = `${this.done}/${this.total} ${String(Math.floor(frac * 100)).padStart(3)}% ${eta}`;
+    const head = this.label ? `${this.label} ` : '';
+    const barWidth = Math.max(10, Math.min(30, width - head.length - count.length - 4));
+    const filled = Math.round(frac * barWidth);
+    let line = `${head}[${'#'.repeat(filled)}${'-'.repeat(barWidth - filled)}] ${count}`;
+    if (this.note) line += ` ${this.note}`;
+    return line.length > width ? line.slice(0, width - 1) + '…' : line;
+  }
+
+  private draw(t: number): void {
+    this.stream.write(`\r${this.render(t)}\x1b[K`);
+    this.shown = true;
+  }
+}
