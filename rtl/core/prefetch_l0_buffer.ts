@@ -115,19 +115,19 @@ export class L0Buffer extends Module {
       const rv = this.instr_rvalid.v;
       const br = this.branch.v;
       let ns = cs;
-      const issue = (): number => (gnt ? E.WAIT_RVALID : E.WAIT_GNT);
+      const issue = gnt ? E.WAIT_RVALID : E.WAIT_GNT;
       switch (cs) {
         case E.EMPTY:
         case E.VALID_L0:
         case E.WAIT_GNT:
-          if (req) ns = issue();
+          if (req) ns = issue;
           break;
         case E.WAIT_RVALID:
-          if (br) ns = rv ? issue() : E.ABORTED_BRANCH;
-          else if (rv) ns = req ? issue() : E.VALID_L0;
+          if (br) ns = rv ? issue : E.ABORTED_BRANCH;
+          else if (rv) ns = req ? issue : E.VALID_L0;
           break;
         case E.ABORTED_BRANCH:
-          if (rv) ns = issue();
+          if (rv) ns = issue;
           break;
         default:
           ns = E.EMPTY;
@@ -297,8 +297,8 @@ export class PrefetchL0Buffer extends Module {
       else addrN = this.aligned_is_compressed.v ? (((a >>> 2) << 2) | 2) >>> 0 : next;
     }
     let isHwlpN = ready ? 0 : this.is_hwlp_q.v;
-    // next_valid needs this cycle's `valid`, so it is evaluated where the FSM has set it.
-    const nextValid = (v: number): boolean => (((a >>> 2) & 3) !== 3 || nextUpc === 1) && nextCross === 0 && v === 1;
+    // next_valid (riscv_prefetch_L0_buffer.sv): another instruction of this line follows the one in ID.
+    const nextValid = (((a >>> 2) & 3) !== 3 || nextUpc === 1) && nextCross === 0 && valid === 1;
     switch (cs) {
       case P.IDLE:
         break;
@@ -308,7 +308,7 @@ export class PrefetchL0Buffer extends Module {
           if (hwloop) {
             addrN = a;
             ns = P.HWLP_WAIT_GNT;
-          } else if (nextValid(valid)) {
+          } else if (nextValid) {
             if (fetchGnt) {
               saveLast = 1;
               ns = P.VALID_GRANTED;
@@ -359,7 +359,7 @@ export class PrefetchL0Buffer extends Module {
               saveLast = 1;
               ns = P.NOT_VALID_CROSS_GRANTED;
             } else ns = P.NOT_VALID_CROSS;
-          } else if (!nextValid(valid)) {
+          } else if (!nextValid) {
             ns = fetchGnt ? P.NOT_VALID_GRANTED : P.NOT_VALID;
           } else if (fetchGnt && nextUpc) {
             saveLast = 1;
