@@ -94,6 +94,8 @@ export interface ProgramSpec {
   init: number[];
   data: number[];
   ops: Op[];
+  /** Let the assembler compress what it can (mixes 16- and 32-bit instructions, unaligned 32-bit ones). */
+  rvc: boolean;
 }
 
 export function programArb(opts: { hwloops: boolean; corev?: boolean }): fc.Arbitrary<ProgramSpec> {
@@ -108,12 +110,14 @@ export function programArb(opts: { hwloops: boolean; corev?: boolean }): fc.Arbi
     }),
     data: fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: BUF_BYTES / 4, maxLength: BUF_BYTES / 4 }),
     ops: fc.array(op, { minLength: 1, maxLength: 24 }),
+    rvc: fc.boolean(),
   });
 }
 
 /** Assembly text of a program (GNU syntax, PULP or CORE-V spellings per flavour). */
 export function programSource(p: ProgramSpec, flavour: SystemConfig['core']['flavour']): string {
-  const out: string[] = ['.option norvc', '.text', '.globl _start', 'trap_vector:', '  j fail', '.org 0x80', '_start:'];
+  const rvcOn = p.rvc ? '.option rvc' : '.option norvc';
+  const out: string[] = [rvcOn, '.text', '.globl _start', 'trap_vector:', '  j fail', '.org 0x80', '_start:'];
   p.init.forEach((v, i) => out.push(`  li ${REGS[i]}, ${v | 0}`));
   out.push(`  la ${PTR}, buf + 64`);
   let label = 0;
@@ -148,6 +152,8 @@ export function programSource(p: ProgramSpec, flavour: SystemConfig['core']['fla
       }
       case 'loop': {
         const setup = flavour === 'corev' ? 'cv.setupi' : 'lp.setupi';
+        // CV32E40P loops must be word-aligned 32-bit code (fact sheet §4.10): no RVC inside, aligned start
+        if (flavour === 'corev' && p.rvc) out.push('  .option rvc', '  .balign 4', '  .option norvc');
         const outer = `lpo${label++}`;
         if (o.inner) {
           const inner = `lpi${label++}`;
@@ -181,6 +187,7 @@ export function programSource(p: ProgramSpec, flavour: SystemConfig['core']['fla
           }
         }
         out.push('  nop');
+        if (flavour === 'corev' && p.rvc) out.push('  .option rvc');
         break;
       }
     }
@@ -198,6 +205,6 @@ export function programSource(p: ProgramSpec, flavour: SystemConfig['core']['fla
 /** Assembles and links a generated program for `cfg`. */
 export function buildProgram(p: ProgramSpec, cfg: SystemConfig): { elf: Elf; source: string } {
   const source = programSource(p, cfg.core.flavour);
-  const { object } = assemble(source, 'random.S', { flavour: cfg.core.flavour, rvc: false });
+  const { object } = assemble(source, 'random.S', { flavour: cfg.core.flavour, rvc: cfg.core.rvc });
   return { elf: readElf(linkedElf(link([object], { textBase: 0, memory: cfg.memory })), 'random.elf'), source };
 }
