@@ -42,6 +42,14 @@ describe('single-core test system', () => {
     expect(r.message).toMatch(/data port: load from unmapped address 0x40000000/);
   });
 
+  it('reports a core asleep in wfi with no wake-up source as a model error naming the pc', () => {
+    const { cfg, elf } = build(PROLOGUE + '  nop\n  wfi\n' + EPILOGUE);
+    const r = new Testbench(cfg, elf).run(100_000);
+    expect(r.exit).toBe('error');
+    expect(r.message).toMatch(/sleeps after the wfi at 0x00000084/);
+    expect(r.cycles).toBeLessThan(5000);
+  });
+
   it('ends at the granted tohost store, in the cycle the README defines, and reads registers back', () => {
     // 3 dependent addi after boot: fetch of 0x80 in cycle 1, ID in cycle 3; each ALU op one cycle.
     const { cfg, elf } = build(PROLOGUE + '  li a0, 5\n  addi a0, a0, 7\n  slli a0, a0, 2\n' + EPILOGUE);

@@ -4,6 +4,7 @@
 // boot at the ELF entry, end at the tohost store's req & gnt).
 import { Module, Simulator, type BackendKind } from '../../sim/index.ts';
 import type { SystemConfig } from '../../rtl/config/index.ts';
+import { CtrlState } from '../../rtl/core/controller.ts';
 import { Core } from '../../rtl/core/core.ts';
 import { type Elf, readElf, symbol } from '../../kernels/toolchain/elf.ts';
 import { loadElf } from '../../kernels/toolchain/loader.ts';
@@ -123,11 +124,19 @@ export class Testbench {
     const mem = this.top.mem;
     const chunk = 1024;
     const h = this.top.harness;
-    while (h.endCycle < 0 && mem.fault === null && sim.cycle < maxCycles) {
+    const ctrl = this.top.core.controller;
+    let asleep = false;
+    while (h.endCycle < 0 && mem.fault === null && sim.cycle < maxCycles && !asleep) {
       const n = Math.min(chunk, maxCycles - sim.cycle);
       for (let k = 0; k < n && h.endCycle < 0; k++) sim.step();
+      // nothing in this system raises an interrupt or event: a core asleep in wfi never wakes
+      asleep = ctrl.ctrl_fsm_cs.v === CtrlState.SLEEP;
     }
     if (mem.fault !== null) return this.result('error', sim.cycle, `model error: ${mem.describeFault()}`);
+    if (asleep) {
+      const pc = this.top.core.if_stage.pc_id.v;
+      return this.result('error', sim.cycle, `model error: the core sleeps after the wfi at ${hex(pc)} and nothing in this system can wake it`);
+    }
     if (h.endCycle >= 0) {
       const v = h.tohostValue;
       return this.result('tohost', h.endCycle, `store of ${v} to tohost (${hex(this.tohostAddr!)}) in cycle ${h.endCycle}`);
