@@ -35,6 +35,12 @@ describe('resolveConfig', () => {
     expect((resolveConfig('gap8').config as Gap8Config).cluster.cores).toBe(8);
   });
 
+  it('gives configs whose imem and dmem are distinct objects', () => {
+    const c = resolveConfig('cv32e40p').config;
+    c.dmem.grantDelay = 3;
+    expect(c.imem.grantDelay).toBe(0);
+  });
+
   it('reads a file with flat "set" names and nested overrides', () => {
     const p = file(
       'flat.json',

@@ -6,15 +6,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { type ClusterSystemConfig, type Gap8Config, type SystemConfig, gap8, preset, presets } from './index.ts';
-import { ParamError, type ParamValue, setParamInPlace, validateConfig } from './params.ts';
+import { ParamError, type ParamValue, cloneTree, setParamInPlace, validateConfig } from './params.ts';
 
 /** Any configuration a preset gives: the single-core systems and the cluster systems. */
 export type AnyConfig = SystemConfig | ClusterSystemConfig | Gap8Config;
 
 /** Every preset by name: index.ts's single-core presets and the GAP-8 cluster. */
 export const configPresets: Readonly<Record<string, () => AnyConfig>> = {
-  ...Object.fromEntries(Object.keys(presets).map((n) => [n, () => preset(n)])),
-  gap8: () => gap8(),
+  ...Object.fromEntries(Object.keys(presets).map((n) => [n, () => cloneTree(preset(n))])),
+  gap8: () => cloneTree(gap8()),
 };
 
 export function presetNames(): string[] {
@@ -124,13 +124,22 @@ export function applyOverrides(config: AnyConfig, overrides: Record<string, unkn
 }
 
 /** Parses the text of a configuration file; `file` names it in errors. */
-export function parseConfigFile(text: string, file: string): ResolvedConfig {
-  let doc: unknown;
+/** JSON.parse with a ConfigError naming `file:line:col` for a syntax error. */
+export function parseJsonText(text: string, file: string): unknown {
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw jsonSyntaxError(file, text, e as Error);
   }
+}
+
+/** `file:line:col` of the first occurrence of `"key"` in the text (the file alone when absent). */
+export function keyLocation(file: string, text: string, key: string): string {
+  return keyPosition(file, text, key);
+}
+
+export function parseConfigFile(text: string, file: string): ResolvedConfig {
+  const doc = parseJsonText(text, file);
   if (!isObj(doc)) throw new ConfigError(`${file}: a configuration file is a JSON object { "preset": ..., "set": { ... } }`);
   const name = doc.preset;
   if (name === undefined) throw new ConfigError(`${file}: missing "preset" (one of ${presetNames().join(', ')})`);

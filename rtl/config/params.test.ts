@@ -90,6 +90,14 @@ describe('getParam / setParam', () => {
     expect(setParam(preset('ri5cy'), 'memory.ram_hi.size', '0x200000').memory[1]!.size).toBe(0x200000);
   });
 
+  it('changes only the named leaf although the presets share one port object for imem and dmem', () => {
+    const c = preset('ri5cy');
+    const d = setParam(c, 'dmem.grantDelay', '2');
+    expect([d.dmem.grantDelay, d.imem.grantDelay]).toEqual([2, 0]);
+    const e = applySets(c, ['imem.responseDelay=3']);
+    expect([e.imem.responseDelay, e.dmem.responseDelay]).toEqual([3, 1]);
+  });
+
   it('accepts a unique tail of a name and refuses an ambiguous one', () => {
     const c = gap8();
     expect(resolveParam(c, 'tcdm.banks')).toBe('cluster.tcdm.banks');

@@ -293,14 +293,25 @@ export function parseParamValue(info: ParamSchema & { path: string }, raw: Param
   return v;
 }
 
+/**
+ * A deep copy in which no two places share an object. The presets share sub-objects (one port timing object for
+ * both imem and dmem), and structuredClone keeps such sharing, so changing `dmem.grantDelay` in a structured clone
+ * would change `imem.grantDelay` too.
+ */
+export function cloneTree<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x: unknown) => cloneTree(x)) as T;
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, cloneTree(x)])) as T;
+  return v;
+}
+
 /** A copy of `config` with one parameter changed (`raw` parsed by the parameter's type); the input is untouched. */
 export function setParam<T extends object>(config: T, name: string, raw: ParamValue): T {
-  const copy = structuredClone(config);
+  const copy = cloneTree(config);
   setParamInPlace(copy, name, raw);
   return copy;
 }
 
-/** Changes one parameter of `config` in place; returns its full path. */
+/** Changes one parameter of `config` in place (a tree: see cloneTree); returns its full path. */
 export function setParamInPlace(config: object, name: string, raw: ParamValue): string {
   const l = findLeaf(config, name);
   const { schema } = schemaOf(l.path, l.value);
@@ -319,7 +330,7 @@ export function parseAssignment(text: string): { name: string; value: string } {
 
 /** A copy of `config` with every `key=value` applied in order, then validated as a whole (validateConfig). */
 export function applySets<T extends object>(config: T, sets: readonly string[]): T {
-  const copy = structuredClone(config);
+  const copy = cloneTree(config);
   for (const s of sets) {
     const { name, value } = parseAssignment(s);
     setParamInPlace(copy, name, value);
