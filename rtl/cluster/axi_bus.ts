@@ -108,6 +108,8 @@ export class ClusterAxi extends Module {
   rr_ic = this.reg(1);
   /** This cycle's AR merge: per2axi's read goes (else the I$'s AR, if any). */
   p_ar_go = this.wire(1);
+  /** L2 refuses the AR at the end of the stages (16 reads queued): every AR stage holds. */
+  ar_stall = this.wire(1);
 
   constructor() {
     super();
@@ -133,11 +135,13 @@ export class ClusterAxi extends Module {
     for (let k = 0; k < 16; k++) this.lane.push(this.reg(1));
 
     this.comb('ready', () => {
+      const stall = this.ar[D - 1]!.v.v & (this.ar_ready.v ^ 1);
       const pRead = this.pv.v & this.pWen.v;
       const ic = this.ic_ar_valid.v;
-      const pGo = pRead & (ic === 0 || this.rr_ic.v === 1 ? 1 : 0);
+      const pGo = pRead & (ic === 0 || this.rr_ic.v === 1 ? 1 : 0) & (stall ^ 1);
+      this.ar_stall.v = stall;
       this.p_ar_go.v = pGo;
-      this.ic_ar_ready.v = pGo ^ 1;
+      this.ic_ar_ready.v = (pGo | stall) ^ 1;
       // per2axi's request register holds a read that lost the crossbar: no new request this cycle.
       this.p_gnt.v = this.p_req.v & ((pRead & (pGo ^ 1)) ^ 1);
       this.r_ready.v = 1;
@@ -179,7 +183,7 @@ export class ClusterAxi extends Module {
       // per2axi request register
       const take = this.p_req.v & this.p_gnt.v;
       const hold = this.pv.v & this.pWen.v & (this.p_ar_go.v ^ 1);
-      if (this.pv.v & this.pWen.v & this.ic_ar_valid.v) this.rr_ic.next = this.p_ar_go.v ^ 1;
+      if (this.pv.v & this.pWen.v & this.ic_ar_valid.v & (this.ar_stall.v ^ 1)) this.rr_ic.next = this.p_ar_go.v ^ 1;
       this.pv.next = take | hold;
       if (take) {
         this.pAddr.next = this.p_add.v;
@@ -189,22 +193,28 @@ export class ClusterAxi extends Module {
         this.pCore.next = this.p_core.v;
         this.lane[this.p_core.v]!.next = (this.p_add.v >>> 2) & 1;
       }
-      // AR stages: per2axi read first, else the I$.
-      for (let k = D - 1; k > 0; k--) copyStage(this.ar[k]!, this.ar[k - 1]!);
+      // AR stages: per2axi read or the I$ (round robin); all hold while L2 refuses the last one.
       const a0 = this.ar[0]!;
-      if (this.p_ar_go.v) {
+      if (this.ar_stall.v) {
+        // registers keep their values
+      } else if (this.p_ar_go.v) {
+        for (let k = D - 1; k > 0; k--) copyStage(this.ar[k]!, this.ar[k - 1]!);
         a0.v.next = 1;
         a0.addr.next = this.pAddr.v;
         a0.id.next = ID_PER2AXI | this.pCore.v;
         a0.len.next = 0;
         a0.size.next = 2;
       } else if (this.ic_ar_valid.v && this.ic_ar_ready.v) {
+        for (let k = D - 1; k > 0; k--) copyStage(this.ar[k]!, this.ar[k - 1]!);
         a0.v.next = 1;
         a0.addr.next = this.ic_ar_addr.v;
         a0.id.next = ID_ICACHE | (this.ic_ar_id.v & 15);
         a0.len.next = this.ic_ar_len.v;
         a0.size.next = this.ic_ar_size.v;
-      } else a0.v.next = 0;
+      } else {
+        for (let k = D - 1; k > 0; k--) copyStage(this.ar[k]!, this.ar[k - 1]!);
+        a0.v.next = 0;
+      }
       // AW stages and W one cycle behind.
       for (let k = D - 1; k > 0; k--) copyStage(this.aw[k]!, this.aw[k - 1]!);
       const w0 = this.aw[0]!;
