@@ -100,10 +100,12 @@ export class ClusterAxi extends Module {
   rl: Reg[] = [];
   bv: Reg[] = [];
   bid: Reg[] = [];
-  /** per2axi's response register (one more cycle than the I$ sees). */
-  pr_v = this.reg(1);
-  pr_core = this.reg(4);
-  pr_data = this.reg(32);
+  /** per2axi's responses (one cycle later than the I$ sees its beats): a small queue, since an R and a B may reach
+   *  it in the same cycle and the peripheral interconnect takes one response per cycle. */
+  pr_count = this.reg(3);
+  pr_head = this.reg(2);
+  pr_core: Reg[] = [];
+  pr_data: Reg[] = [];
   /** The crossbar's AR round robin: 1 = the I$ won the last contended cycle. */
   rr_ic = this.reg(1);
   /** This cycle's AR merge: per2axi's read goes (else the I$'s AR, if any). */
@@ -133,6 +135,10 @@ export class ClusterAxi extends Module {
       this.ws.push(this.reg(8));
     }
     for (let k = 0; k < 16; k++) this.lane.push(this.reg(1));
+    for (let k = 0; k < 4; k++) {
+      this.pr_core.push(this.reg(4));
+      this.pr_data.push(this.reg(32));
+    }
 
     this.comb('ready', () => {
       const stall = this.ar[D - 1]!.v.v & (this.ar_ready.v ^ 1);
@@ -175,9 +181,10 @@ export class ClusterAxi extends Module {
       this.ic_r_data[0]!.v = this.rd0[D - 1]!.v;
       this.ic_r_data[1]!.v = this.rd1[D - 1]!.v;
       this.ic_r_last.v = ic ? this.rl[D - 1]!.v : 0;
-      this.p_r_valid.v = this.pr_v.v;
-      this.p_r_core.v = this.pr_core.v;
-      this.p_r_rdata.v = this.pr_data.v;
+      const h = this.pr_head.v;
+      this.p_r_valid.v = this.pr_count.v > 0;
+      this.p_r_core.v = this.pr_core[h]!.v;
+      this.p_r_rdata.v = this.pr_data[h]!.v;
     });
     this.seq('pipes', () => {
       // per2axi request register
@@ -255,18 +262,30 @@ export class ClusterAxi extends Module {
       const bIn = this.b_valid.v & this.b_ready.v;
       this.bv[0]!.next = bIn;
       this.bid[0]!.next = bIn ? this.b_id.v : 0;
-      // per2axi response: the last R (for a per2axi id) or B stage, one cycle later.
+      // per2axi responses: the last R (for a per2axi id) and B stages, queued, one per cycle to the interconnect.
       const rv = this.rv[D - 1]!.v === 1 && this.rid[D - 1]!.v >>> 4 === ID_PER2AXI >>> 4;
       const bv = this.bv[D - 1]!.v === 1;
+      let n = this.pr_count.v;
+      let h = this.pr_head.v;
+      if (n > 0) {
+        h = (h + 1) & 3;
+        n--;
+      }
       if (rv) {
         const c = this.rid[D - 1]!.v & 15;
-        this.pr_v.next = 1;
-        this.pr_core.next = c;
-        this.pr_data.next = this.lane[c]!.v ? this.rd1[D - 1]!.v : this.rd0[D - 1]!.v;
-      } else if (bv) {
-        this.pr_v.next = 1;
-        this.pr_core.next = this.bid[D - 1]!.v & 15;
-      } else this.pr_v.next = 0;
+        const t = (h + n) & 3;
+        this.pr_core[t]!.next = c;
+        this.pr_data[t]!.next = this.lane[c]!.v ? this.rd1[D - 1]!.v : this.rd0[D - 1]!.v;
+        n++;
+      }
+      if (bv) {
+        const t = (h + n) & 3;
+        this.pr_core[t]!.next = this.bid[D - 1]!.v & 15;
+        this.pr_data[t]!.next = 0;
+        n++;
+      }
+      this.pr_count.next = n;
+      this.pr_head.next = h;
     });
   }
 }
