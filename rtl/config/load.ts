@@ -82,7 +82,7 @@ function jsonSyntaxError(file: string, text: string, e: Error): ConfigError {
   const msg = e.message
     .replace(/^.*?(Unexpected|Expected|Bad|Unterminated)/, '$1')
     .replace(/ in JSON at position \d+.*$/, '')
-    .replace(/, ".*" is not valid JSON$/s, '');
+    .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '');
   return new ConfigError(`${file}${where ? `:${where.line}:${where.col}` : ''}: JSON syntax error: ${msg}`);
 }
 
