@@ -2,10 +2,8 @@
 import { Command } from 'commander';
 import { registerAsm } from './asm.ts';
 import { registerClusterIss } from './cluster_iss.ts';
-import { registerConv } from './conv.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
-import { registerPaper } from './paper.ts';
 import { registerReplay } from './replay.ts';
 import { registerRun } from './run.ts';
 import { registerStart } from './start.ts';
@@ -25,8 +23,6 @@ export function buildCli(): Command {
   registerReplay(program);
   registerRun(program);
   registerStart(program);
-  registerConv(program);
-  registerPaper(program);
   registerSweep(program);
   return program;
 }
