@@ -55,6 +55,8 @@ export interface DecodeInfo {
   fencei: boolean;
   mulh: boolean;
   div: boolean;
+  /** div/rem (signed divisor rule) rather than divu/remu. */
+  divSigned: boolean;
   mul: boolean;
   compressed: boolean;
   /** Text for the waves. */
@@ -127,6 +129,7 @@ export class DecodeCache {
       fencei: false,
       mulh: false,
       div: false,
+      divSigned: false,
       mul: false,
       compressed,
       text: '',
@@ -199,6 +202,7 @@ export class DecodeCache {
     info.fencei = t === 'fence' || t === 'fencei';
     info.mulh = t === 'mulh';
     info.div = t === 'div';
+    info.divSigned = info.div && !def.id.endsWith('u');
     info.mul = t === 'mul';
     if (info.uret && this.rules.uretIllegal) info.illegal = true;
     return info;

@@ -4,7 +4,7 @@
 // branch decision (taken branches redirect from EX); the LSU request; CSR accesses. Timing: the 1-cycle
 // multiplier and dot products, the 5-cycle MULH FSM (IDLE-STEP0-STEP1-STEP2-FINISH), and the serial divider
 // (IDLE, DIVIDE for S+1 cycles, FINISH: 3..35 cycles, S from the divisor's leading bits).
-import { Module, defineEnum } from '../../sim/index.ts';
+import { Module, defineEnum, type Reg } from '../../sim/index.ts';
 import type { Hart, Operands } from '../isa/types.ts';
 import type { DecodeCache, DecodeInfo } from './decode_info.ts';
 import type { CoreLinks } from './links.ts';
@@ -82,6 +82,11 @@ class ExHart implements Hart {
   setLoop(): void {}
   system(): void {}
   illegal(): void {}
+}
+
+/** Assigns a register only when its value changes (an unassigned register holds its value). */
+function set(r: Reg, v: number): void {
+  if (r.v !== v) r.next = v;
 }
 
 /** Divider cycle count S (riscv_alu.sv l.1024-1061): leading zeros of the divisor (32 for 0), or for a
@@ -265,8 +270,8 @@ export class ExStage extends Module {
     if (l.lsu.data_misaligned.v) {
       // second access of a misaligned load/store: address + 4, no second pointer update
       if (exReady) {
-        this.data_misaligned_ex.next = 1;
-        this.regfile_alu_we_ex.next = 0;
+        set(this.data_misaligned_ex, 1);
+        set(this.regfile_alu_we_ex, 0);
       }
       return;
     }
@@ -275,42 +280,42 @@ export class ExStage extends Module {
       const i = l.id.info();
       const deassert = l.ctrl.deassert_we.v === 1;
       const branchTaken = this.branch_taken_ex.v === 1;
-      this.instr_ex.next = l.ifs.instr_rdata_id.v;
-      this.pc_ex.next = l.ifs.pc_id.v;
-      this.valid_ex.next = deassert ? 0 : 1;
-      this.alu_operand_a_ex.next = l.id.operand_a_fw_id.v;
-      this.alu_operand_b_ex.next = l.id.operand_b_fw_id.v;
-      this.alu_operand_c_ex.next = l.id.operand_c_fw_id.v;
+      set(this.instr_ex, l.ifs.instr_rdata_id.v);
+      set(this.pc_ex, l.ifs.pc_id.v);
+      set(this.valid_ex, deassert ? 0 : 1);
+      set(this.alu_operand_a_ex, l.id.operand_a_fw_id.v);
+      set(this.alu_operand_b_ex, l.id.operand_b_fw_id.v);
+      set(this.alu_operand_c_ex, l.id.operand_c_fw_id.v);
       const aluWe = !deassert && i.aluWe;
-      this.regfile_alu_we_ex.next = aluWe ? 1 : 0;
-      if (aluWe) this.regfile_alu_waddr_ex.next = i.aluWaddr;
+      set(this.regfile_alu_we_ex, aluWe ? 1 : 0);
+      if (aluWe) set(this.regfile_alu_waddr_ex, i.aluWaddr);
       const memWe = !deassert && i.memWe;
-      this.regfile_we_ex.next = memWe ? 1 : 0;
-      if (memWe) this.regfile_waddr_ex.next = i.memWaddr;
+      set(this.regfile_we_ex, memWe ? 1 : 0);
+      if (memWe) set(this.regfile_waddr_ex, i.memWaddr);
       const req = !deassert && i.dataReq;
-      this.data_req_ex.next = req ? 1 : 0;
-      if (req) this.data_we_ex.next = i.dataWe ? 1 : 0;
-      this.data_misaligned_ex.next = 0;
-      this.branch_in_ex.next = !deassert && i.branch ? 1 : 0;
-      this.csr_access_ex.next = i.csr && !i.illegal ? 1 : 0;
-      this.csr_op_ex.next = !deassert && i.csr ? i.csrOp : CSR_OP_NONE;
-      this.mulh_en_ex.next = !deassert && i.mulh ? 1 : 0;
+      set(this.data_req_ex, req ? 1 : 0);
+      if (req) set(this.data_we_ex, i.dataWe ? 1 : 0);
+      set(this.data_misaligned_ex, 0);
+      set(this.branch_in_ex, !deassert && i.branch ? 1 : 0);
+      set(this.csr_access_ex, i.csr && !i.illegal ? 1 : 0);
+      set(this.csr_op_ex, !deassert && i.csr ? i.csrOp : CSR_OP_NONE);
+      set(this.mulh_en_ex, !deassert && i.mulh ? 1 : 0);
       // The divider starts from alu_en, which deassert_we does not clear (only a taken branch does).
-      this.div_en_ex.next = i.div && !branchTaken ? 1 : 0;
-      this.div_signed_ex.next = i.div && i.decoded !== null && !i.decoded.def.id.endsWith('u') ? 1 : 0;
+      set(this.div_en_ex, i.div && !branchTaken ? 1 : 0);
+      set(this.div_signed_ex, i.divSigned ? 1 : 0);
     } else if (exReady) {
-      this.valid_ex.next = 0;
-      this.regfile_we_ex.next = 0;
-      this.regfile_alu_we_ex.next = 0;
-      this.csr_op_ex.next = CSR_OP_NONE;
-      this.data_req_ex.next = 0;
-      this.data_misaligned_ex.next = 0;
-      this.branch_in_ex.next = 0;
-      this.mulh_en_ex.next = 0;
-      this.div_en_ex.next = 0;
-      this.csr_access_ex.next = 0;
+      set(this.valid_ex, 0);
+      set(this.regfile_we_ex, 0);
+      set(this.regfile_alu_we_ex, 0);
+      set(this.csr_op_ex, CSR_OP_NONE);
+      set(this.data_req_ex, 0);
+      set(this.data_misaligned_ex, 0);
+      set(this.branch_in_ex, 0);
+      set(this.mulh_en_ex, 0);
+      set(this.div_en_ex, 0);
+      set(this.csr_access_ex, 0);
     } else if (this.csr_access_ex.v) {
-      this.regfile_alu_we_ex.next = 0;
+      set(this.regfile_alu_we_ex, 0);
     }
   }
 }
