@@ -17,7 +17,7 @@ import { CtrlState } from '../core/controller.ts';
 import { IfStageL0 } from '../core/prefetch_l0_buffer.ts';
 import { ClusterAxi } from './axi_bus.ts';
 import { ClusterCtrl } from './cluster_ctrl.ts';
-import { CoreDemux, Dest } from './core_demux.ts';
+import { CoreDemux } from './core_demux.ts';
 import { EventUnit } from './event_unit.ts';
 import { Icache } from './icache.ts';
 import { ICACHE_PORTS } from './icache_geometry.ts';
@@ -72,14 +72,15 @@ export class CoreRegion extends Module {
     });
     const ctrl = c.controller;
     const lsu = c.load_store_unit;
+    const ex = c.ex_stage;
     const ifsL0 = this.ifs;
     this.comb('busy', () => {
       const st = ctrl.ctrl_fsm_cs.v;
       const ctrlBusy = st === CtrlState.SLEEP || st === CtrlState.WAIT_SLEEP ? 0 : 1;
       const req = lsu.data_req.v;
       const lsuBusy = lsu.lsu_cs.v !== LsuState.IDLE || req ? 1 : 0;
-      // data_load_event_ex & data_req_o: the cluster's p.elw always reads the event unit's demux registers.
-      const elwReq = req && d.dest.v === Dest.EXT && lsu.data_we.v === 0;
+      // data_load_event_ex & data_req_o: the instruction in EX is p.elw (LOAD opcode, funct3 110) and requests.
+      const elwReq = req && (ex.instr_ex.v & 0x707f) === 0x6003;
       const ifBusy = ifsL0.if_busy.v;
       this.core_busy_int.v = elwReq ? ifBusy : ifBusy | ctrlBusy | lsuBusy;
     });
