@@ -201,7 +201,7 @@ function findLeaf(config: object, name: string): Leaf {
     throw new ParamError(name, `'${name}' is a group of parameters, not one: ${shown}`);
   }
   const near = closestParam(config, name);
-  throw new ParamError(name, `unknown parameter '${name}'` + (near ? ` (did you mean '${near}'?)` : ' (`pulpsim params` lists them)'));
+  throw new ParamError(name, `unknown parameter '${name}'` + (near ? ` (did you mean '${near}'?)` : ' (`pulpsim sweep params --config <preset>` lists them)'));
 }
 
 /** The full path of the parameter `name` denotes (see findLeaf); throws a ParamError for unknown names. */

@@ -10,6 +10,8 @@ import { writeSweepOutputs, sweepTable } from '../sweep/report.ts';
 import { type SweepResult, mergeResults, readResult, toJson } from '../sweep/results.ts';
 import { defaultWorkers, runSweep } from '../sweep/runner.ts';
 import { type Shard, inShard, parseShard } from '../sweep/shard.ts';
+import { resolveConfig } from '../../rtl/config/load.ts';
+import { describeExpected, formatParamValue, listParams } from '../../rtl/config/params.ts';
 import { usageError } from './options.ts';
 import { Progress } from './progress.ts';
 
@@ -87,6 +89,21 @@ export function registerSweep(program: Command): void {
     .option('--json', 'print the results as JSON instead of a table', false)
     .action(async function (this: Command, file: string, o: SweepCliOptions) {
       await runAction(file, o, this);
+    });
+  sweep
+    .command('params')
+    .description('list the parameters a sweep or --set can change: name, value, what it accepts, meaning')
+    .option('--config <preset|file.json>', 'configuration to list', 'gap8')
+    .action(function (this: Command, o: { config: string }) {
+      let config;
+      try {
+        config = resolveConfig(o.config).config;
+      } catch (e) {
+        usageError(this, (e as Error).message);
+      }
+      const rows = listParams(config).map((p) => [p.path, formatParamValue(p), describeExpected(p), p.doc]);
+      const w = [0, 1, 2].map((k) => Math.max(...rows.map((r) => r[k]!.length)));
+      process.stdout.write(rows.map((r) => r.map((c, k) => (k < 3 ? c.padEnd(w[k]!) : c)).join('  ').trimEnd()).join('\n') + '\n');
     });
   sweep
     .command('merge <dirs...>')

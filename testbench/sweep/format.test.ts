@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -132,5 +132,15 @@ describe('sweep validation names the entry at fault', () => {
   it('refuses an unknown config and an empty job list', () => {
     expect(errors({ jobs: [job('alu_chain')], config: 'gap9' })[0]).toMatch(/^config gap9: unknown configuration 'gap9'/);
     expect(errors({ jobs: [] })).toEqual(['"jobs" must be a non-empty list of jobs']);
+  });
+});
+
+describe('the example sweep file', () => {
+  it('is valid: 3 jobs x 2 versions x 3 delays', () => {
+    const file = join(import.meta.dirname, 'examples/dmem_latency.json');
+    const p = parseSweep(readFileSync(file, 'utf8'), file);
+    expect(p.runs.length).toBe(18);
+    expect(p.variations[0]).toBe('ri5cy dmem.grantDelay=0');
+    expect(p.report).toEqual({ metrics: ['cycles', 'cpi'], chart: 'bars', relative: true });
   });
 });
