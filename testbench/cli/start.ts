@@ -1,7 +1,17 @@
-// `pulpsim start` (`npm start`): runs the demo design (rtl/demo) and writes its waves, so a new user sees
-// the engine and GTKWave view working in one command.
+// `pulpsim start` (`npm start`): the project in one command. A mixed-precision pulp-nn-mixed convolution runs on
+// the cycle-accurate 8-core cluster, is checked against the golden model, and the report of where every cycle
+// went is printed; the waves (core 0, interconnect, event unit, every core's monitor probes) go to
+// waves/out/<kernel>.vcd with a GTKWave layout opened on core 0's first QntPack, and the report also to
+// <kernel>.report.json and .html. `--demo` runs the small demo design (rtl/demo) instead.
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Precision } from '../../kernels/golden/layer.ts';
+import { runKernelReport, type KernelReportResult } from '../report/report_kernel.ts';
+import { renderReportHtml } from '../report/report_html.ts';
+import { reportJson } from '../report/report.ts';
+import { renderReportTable } from '../report/table.ts';
+import { ensureDir } from '../../waves/ensure_dir.ts';
 import { DemoTop } from '../../rtl/demo/demo_top.ts';
 import { Simulator, type BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
@@ -82,20 +92,112 @@ function positiveInt(name: string): (v: string) => number {
   };
 }
 
+export interface StartOptions {
+  precision: { inBits: Precision; wBits: Precision; outBits: Precision };
+  /** Output rows/columns (16 = the paper's reference layer). */
+  size: number;
+  outDir: string;
+  backend: BackendKind;
+  /** Cycles of waves after core 0's first QntPack. */
+  waveCycles: number;
+}
+
+/** The start job's default: 4-bit inputs, 8-bit weights, 2-bit outputs (threshold QntPack with its branches),
+ *  on an 8x8 layer: the reference layer's channels and filters, a quarter of its pixels, so it ends in seconds. */
+export const START_DEFAULTS: StartOptions = {
+  precision: { inBits: 4, wBits: 8, outBits: 2 },
+  size: 8,
+  outDir: 'waves/out',
+  backend: 'codegen',
+  waveCycles: 2000,
+};
+
+export interface StartOutput {
+  result: KernelReportResult;
+  text: string;
+  jsonPath: string;
+  htmlPath: string;
+  pass: boolean;
+}
+
+/** Runs the start job and writes its files; `text` is what the command prints. */
+export function runStart(o: StartOptions, progress?: (cycle: number) => void): StartOutput {
+  const opts: Parameters<typeof runKernelReport>[0] = {
+    ...o.precision,
+    size: o.size,
+    backend: o.backend,
+    wavesDir: o.outDir,
+    wavesAfterQntpack: o.waveCycles,
+  };
+  if (progress) opts.onProgress = progress;
+  const result = runKernelReport(opts);
+  const r = result.report;
+  const k = r.kernel!;
+  ensureDir(resolve(o.outDir));
+  const base = resolve(o.outDir, `${k.name}.report`);
+  const jsonPath = `${base}.json`;
+  const htmlPath = `${base}.html`;
+  writeFileSync(jsonPath, reportJson(r));
+  writeFileSync(htmlPath, renderReportHtml(r));
+  const pass = result.exit === 'tohost' && k.golden.mismatches === 0;
+  const lines = [
+    k.reduced
+      ? `NOTE: a reduced layer (${k.layer.h}x${k.layer.w} output pixels instead of the reference layer's 16x16) so the job ends in seconds; --size 16 runs the paper's reference layer (about 4x longer).`
+      : `the paper's reference layer (32x16x16 -> 64x16x16, 3x3).`,
+    '',
+    renderReportTable(r),
+    `simulated ${result.report.cycles.toLocaleString('en-US')} cycles in ${result.seconds.toFixed(1)} s (${Math.round(result.cyclesPerSecond).toLocaleString('en-US')} cycles/s, monitors and waves on)`,
+  ];
+  if (result.vcdPath) {
+    const [from, to] = result.vcdWindow!;
+    lines.push(
+      `wrote ${result.vcdPath} (${((result.vcdBytes ?? 0) / 1048576).toFixed(1)} MiB, cycles ${from}..${to}: core 0, TCDM interconnect, event unit, every core's monitor probes)`,
+      `wrote ${result.gtkwPath}  (open with: gtkwave ${result.gtkwPath}; opens on core 0's first QntPack at cycle ${result.firstQntpack})`,
+    );
+  }
+  lines.push(`wrote ${jsonPath}`, `wrote ${htmlPath}`);
+  lines.push(pass ? 'PASS: output matches the golden model' : `FAIL: ${result.exit !== 'tohost' ? 'the run did not end' : `${k.golden.mismatches} outputs differ from the golden model`}`);
+  return { result, text: lines.join('\n') + '\n', jsonPath, htmlPath, pass };
+}
+
+function precisionTriple(v: string): StartOptions['precision'] {
+  const m = /^\s*([248])\s*,\s*([248])\s*,\s*([248])\s*$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`--precision '${v}' must be IN,W,OUT bits, each 2, 4 or 8 (e.g. 4,8,2)`);
+  return { inBits: Number(m[1]) as Precision, wBits: Number(m[2]) as Precision, outBits: Number(m[3]) as Precision };
+}
+
 export function registerStart(program: Command): void {
   program
     .command('start')
-    .description('run the demo design (LFSR -> FIFO -> pipelined MAC, gated counters) and write waves/out/demo.vcd + demo.gtkw')
-    .addOption(new Option('--cycles <n>', 'cycles to simulate').default(5000).argParser(positiveInt('--cycles')))
+    .description('run a mixed-precision convolution on the 8-core cluster, check it, print where every cycle went, write waves + GTKWave layout + HTML/JSON report to waves/out')
+    .addOption(new Option('--precision <in,w,out>', 'kernel precisions in bits').default(START_DEFAULTS.precision, '4,8,2').argParser(precisionTriple))
+    .addOption(new Option('--size <n>', 'output rows and columns of the layer (16 = the reference layer)').default(START_DEFAULTS.size).argParser(positiveInt('--size')))
+    .addOption(new Option('--wave-cycles <n>', "cycles of waves after core 0's first QntPack").default(START_DEFAULTS.waveCycles).argParser(positiveInt('--wave-cycles')))
+    .addOption(new Option('--demo', 'run the small demo design instead (LFSR -> FIFO -> MAC)'))
+    .addOption(new Option('--cycles <n>', '--demo: cycles to simulate').default(5000).argParser(positiveInt('--cycles')))
     .addOption(new Option('--backend <kind>', 'engine back-end').choices(['codegen', 'interp']).default('codegen'))
     .addOption(new Option('--out <dir>', 'output directory').default('waves/out'))
-    .action((opts: { cycles: number; backend: BackendKind; out: string }) => {
-      const s = runDemo({ cycles: opts.cycles, backend: opts.backend, outDir: opts.out });
-      const lines = [
-        `demo: ${s.cycles} cycles in ${s.seconds.toFixed(3)} s (${Math.round(s.cyclesPerSecond).toLocaleString('en-US')} cycles/s, ${opts.backend}, VCD on), ${s.results} MAC results`,
-        `wrote ${s.vcdPath} (${(s.vcdBytes / 1024).toFixed(0)} KiB)`,
-        `wrote ${s.gtkwPath}  (open with: gtkwave ${s.gtkwPath})`,
-      ];
-      process.stdout.write(lines.join('\n') + '\n');
+    .action((opts: { cycles: number; backend: BackendKind; out: string; demo?: boolean; precision: StartOptions['precision']; size: number; waveCycles: number }) => {
+      if (opts.demo) {
+        const s = runDemo({ cycles: opts.cycles, backend: opts.backend, outDir: opts.out });
+        const lines = [
+          `demo: ${s.cycles} cycles in ${s.seconds.toFixed(3)} s (${Math.round(s.cyclesPerSecond).toLocaleString('en-US')} cycles/s, ${opts.backend}, VCD on), ${s.results} MAC results`,
+          `wrote ${s.vcdPath} (${(s.vcdBytes / 1024).toFixed(0)} KiB)`,
+          `wrote ${s.gtkwPath}  (open with: gtkwave ${s.gtkwPath})`,
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+        return;
+      }
+      const p = opts.precision;
+      process.stderr.write(`pulpsim start: conv_u${p.inBits}_u${p.outBits}_i${p.wBits} on the 8-core cluster, ${opts.size}x${opts.size} output pixels ...\n`);
+      let next = 50_000;
+      const out = runStart({ precision: p, size: opts.size, outDir: opts.out, backend: opts.backend, waveCycles: opts.waveCycles }, (c) => {
+        if (c >= next) {
+          process.stderr.write(`  ${c.toLocaleString('en-US')} cycles\n`);
+          next += 50_000;
+        }
+      });
+      process.stdout.write(out.text);
+      if (!out.pass) process.exitCode = 1;
     });
 }

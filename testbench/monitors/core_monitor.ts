@@ -71,6 +71,9 @@ export class CoreMonitor {
   phase = 0;
   /** 1 taken, 2 not taken, 0 no branch in EX this cycle. */
   branch = 0;
+  /** First and last cycle (monitor-relative) spent outside the `runtime` phase (index 0), -1 before. */
+  firstPhaseCycle = -1;
+  lastPhaseCycle = -1;
 
   private readonly isDecoding: Signal;
   private readonly idReady: Signal;
@@ -185,6 +188,10 @@ export class CoreMonitor {
     if (this.mValid !== null && this.mValid.v === 1 && this.mGrant!.v === 1) {
       F.imiss[fn]!++;
       P.imiss[ph]!++;
+    }
+    if (ph !== 0) {
+      if (this.firstPhaseCycle < 0) this.firstPhaseCycle = this.cycles;
+      this.lastPhaseCycle = this.cycles;
     }
     this.cls = cls;
     this.fn = fn;
