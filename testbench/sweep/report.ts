@@ -80,7 +80,8 @@ export function writeSweepOutputs(r: SweepResult, dir: string): { json: string; 
 export function sweepTable(r: SweepResult): string {
   const metrics = chartMetrics(r);
   const head = ['job', 'variation', 'status', ...metrics];
-  const lines = r.rows.map((row) => [row.job, row.variation, row.status, ...metrics.map((m) => String(row.metrics[m] ?? ''))]);
+  const show = (v: unknown): string => (typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v ?? ''));
+  const lines = r.rows.map((row) => [row.job, row.variation, row.status, ...metrics.map((m) => show(row.metrics[m]))]);
   const widths = head.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k]!.length)));
   const fmt = (l: string[]): string => l.map((c, k) => c.padEnd(widths[k]!)).join('  ').trimEnd();
   const errors = r.rows.filter((row) => row.error).map((row) => `  ${row.id}: ${row.status}: ${row.error}`);
