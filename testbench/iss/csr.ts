@@ -36,7 +36,9 @@ export class CsrFile {
   /** CV32E40P only: writable base (bits 31:8) and mode bit 0; reset mtvec_addr_i = 0, mode 01. */
   mtvec = 1;
   mie = 0;
-  dcsr = 0x40000003;
+  /** RI5CY v3.4.0 reads prv = M with xdebugver 0 (RTL trace csr_flush_others, cycle 29); CV32E40P keeps dcsr
+   * for debug mode, where it is illegal to reach here. */
+  dcsr = 3;
   dpc = 0;
   dscratch0 = 0;
   dscratch1 = 0;
@@ -139,7 +141,7 @@ export class CsrFile {
         this.mcause = (nv & 0x8000001f) >>> 0;
         break;
       case 0x7b0:
-        if (!v1) this.dcsr = ((nv & 0x0ffff9e4) | 0x40000003) >>> 0;
+        if (!v1) this.dcsr = ((nv & 0x0ffff9e4) | 3) >>> 0;
         break;
       case 0x7b1:
         if (!v1) this.dpc = nv & ~1;
