@@ -67,6 +67,20 @@ describe('gap8 cluster: clock gating and configuration', () => {
     expect(() => new ClusterTestbench(d, readFileSync(DIR + 'psum8.elf'))).toThrow(/cores must be a power of two up to 8/);
   });
 
+  it('other L2 latencies: l2_data8 still passes its own checks and slows down with L', () => {
+    const cycles: number[] = [];
+    for (const L of [1, 37]) {
+      const tb = new ClusterTestbench(gap8WithLatency(L), readFileSync(DIR + 'l2_data8.elf'));
+      const r = tb.run(20_000);
+      expect(r.tohost, `l2_data8 at L=${L}`).toBe(1);
+      cycles.push(r.cycles);
+    }
+    const at5 = expected.programs['l2_data8@L5']!.total_cycles;
+    const at20 = expected.programs['l2_data8@L20']!.total_cycles;
+    expect(cycles[0]!).toBeLessThan(at5);
+    expect(cycles[1]!).toBeGreaterThan(at20);
+  }, 60_000);
+
   it('rejects a bad L2 latency with the field named', () => {
     expect(() => gap8WithLatency(0)).toThrow(/l2.latency/);
   });
