@@ -34,12 +34,16 @@ async function main(): Promise<void> {
   const times = new Map<number, number[]>([[1, []], [n, []]]);
   for (let k = 0; k < repeat; k++) {
     for (const w of [1, n]) {
+      const cpu0 = process.cpuUsage();
       const r = await runSweep(plan, { workers: w });
+      const cpu = process.cpuUsage(cpu0);
+      // CPU seconds of every thread of this process per wall second: how many cores the sweep actually got.
+      const used = (cpu.user + cpu.system) / 1e6 / r.wallSeconds;
       const cycles = r.rows.reduce((s, x) => s + Number(x.metrics.cycles ?? 0), 0);
       times.get(w)!.push(r.wallSeconds);
       console.log(
         `workers=${w}: ${r.rows.length} runs (${r.rows.filter((x) => x.status !== 'ok').length} not ok), ${cycles} cycles, ` +
-          `${r.wallSeconds.toFixed(2)} s wall, ${r.rows.reduce((s, x) => s + x.seconds, 0).toFixed(2)} s inside runs`,
+          `${r.wallSeconds.toFixed(2)} s wall, ${r.rows.reduce((s, x) => s + x.seconds, 0).toFixed(2)} s inside runs, ${used.toFixed(2)} cores busy`,
       );
     }
   }
