@@ -78,7 +78,7 @@ export class DecodeCache {
     this.flavour = rules.flavour;
     this.version = rules.version;
     const exclude = rules.excluded.filter((id) => findId(id) !== undefined);
-    this.decode = makeDecoder(rules.flavour, { exclude, rvc: rules.rvc });
+    this.decode = makeDecoder(rules.flavour, { exclude, rvc: rules.rvc, extensions: rules.extensions });
   }
 
   get(word: number): DecodeInfo {

@@ -2,12 +2,15 @@
 // pulpissimo-v1.0 (`ri5cy_v1`) and CV32E40P v1.8.3 (`cv32e40p`), per testbench/fixtures/timing/*/README.md and
 // fact sheet §1.3, §5, §6. One core model reads these; nothing else branches on the version.
 import type { CoreConfig, CoreVersion } from '../config/index.ts';
-import type { Flavour } from '../isa/types.ts';
+import type { Ext, Flavour } from '../isa/types.ts';
+import { enabledExtensions } from '../isa/xpulpnn.ts';
 
 export interface CoreRules {
   version: CoreVersion;
   flavour: Flavour;
   rvc: boolean;
+  /** Optional ISA extensions the configuration switched on (rtl/config CoreConfig.isa). */
+  extensions: Ext[];
   /** Table ids this core's decoder does not have. */
   excluded: string[];
   /** CSR accesses that halt IF and flush (riscv_decoder.sv csr_status). */
@@ -86,7 +89,7 @@ function cvLegal(csr: number, write: boolean): boolean {
 }
 
 export function coreRules(core: CoreConfig): CoreRules {
-  const base = { flavour: core.flavour, rvc: core.rvc };
+  const base = { flavour: core.flavour, rvc: core.rvc, extensions: enabledExtensions(core.isa) };
   switch (core.version) {
     case 'ri5cy':
       return {
