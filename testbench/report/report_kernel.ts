@@ -34,7 +34,10 @@ export interface KernelReportOptions {
   /** Cycles of waves after core 0 enters its first QntPack (the dump starts at cycle 0); default 2000,
    *  Infinity for the whole run. */
   wavesAfterQntpack?: number;
-  /** Called every `progressEvery` cycles with the cycle count (default: never). */
+  /** Scopes the VCD keeps (default: core 0's region, the TCDM interconnect, the event unit, every core's
+   *  monitor probes). */
+  waveScopes?: string[];
+  /** Called about every thousand cycles with the cycle count. */
   onProgress?: (cycle: number) => void;
 }
 
@@ -71,29 +74,44 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
   const name = program.kernel.name;
 
   let vcd: VcdWriter | undefined;
+  let stopAt = -1;
+  let lastSampled = -1;
+  const after = o.wavesAfterQntpack ?? 2000;
   let detach: (() => void) | undefined;
   let vcdPath: string | undefined;
   const source = mon.traceSource();
   if (o.wavesDir !== undefined) {
     vcdPath = resolve(o.wavesDir, `${name}.vcd`);
     // Core 0 in full, the other cores' monitor probes, the interconnect and the event unit.
-    const scopes = ['top.regions_0', 'top.tcdm', 'top.eu', ...Array.from({ length: cores - 1 }, (_, k) => `top.regions_${k + 1}.core.monitor`)];
-    vcd = openVcd(vcdPath, source, { scopes });
-    detach = tb.sim.attachTracer(vcd);
+    const scopes = o.waveScopes ?? ['top.regions_0', 'top.tcdm', 'top.eu', ...Array.from({ length: cores - 1 }, (_, k) => `top.regions_${k + 1}.core.monitor`)];
+    const w = openVcd(vcdPath, source, { scopes });
+    vcd = w;
+    // Samples stop exactly `after` cycles after core 0's first QntPack (known from the settled hook, which runs
+    // before the tracers in the same cycle).
+    detach = tb.sim.attachTracer({
+      sample: (c: number) => {
+        if (stopAt < 0 || c < stopAt) {
+          w.sample(c);
+          lastSampled = c;
+        }
+      },
+    });
   }
   const core0 = mon.cores[0]!;
   const qntIdx = mon.phases.names.indexOf('qntpack');
   let firstQnt = -1;
   const stopHook = tb.sim.onSettled((cycle) => {
-    if (firstQnt < 0 && core0.phase === qntIdx) firstQnt = cycle;
+    if (firstQnt < 0 && core0.phase === qntIdx) {
+      firstQnt = cycle;
+      if (Number.isFinite(after)) stopAt = cycle + after;
+    }
   });
-  const after = o.wavesAfterQntpack ?? 2000;
   let vcdEnd = -1;
   const closeVcd = (): void => {
     if (vcd && vcdEnd < 0) {
       detach!();
       vcd.close();
-      vcdEnd = tb.sim.cycle - 1;
+      vcdEnd = lastSampled;
     }
   };
   const max = o.maxCycles ?? 20_000_000;
@@ -101,7 +119,7 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
   let r = tb.run(Math.min(max, CHUNK));
   while (r.exit === 'limit' && tb.sim.cycle < max) {
     o.onProgress?.(tb.sim.cycle);
-    if (vcd && firstQnt >= 0 && tb.sim.cycle >= firstQnt + after) closeVcd();
+    if (stopAt >= 0 && tb.sim.cycle >= stopAt) closeVcd();
     r = tb.run(Math.min(max, tb.sim.cycle + CHUNK));
   }
   const seconds = (performance.now() - t0) / 1000;
