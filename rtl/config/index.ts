@@ -45,26 +45,28 @@ export const singleCoreMemory: MemRegion[] = [
   { name: 'ram_hi', base: 0x8000_0000, size: MiB, kind: 'ram' },
 ];
 
-const defaultPort: PortTiming = { grantDelay: 0, responseDelay: 1 };
+/** A fresh object per port: the instruction and data ports of one configuration must not alias (a --set on
+ * one would change the other). */
+const defaultPort = (): PortTiming => ({ grantDelay: 0, responseDelay: 1 });
 
 export const presets: Record<CoreVersion, SystemConfig> = {
   cv32e40p: {
     core: { version: 'cv32e40p', flavour: 'corev', rvc: true },
     memory: singleCoreMemory,
-    imem: defaultPort,
-    dmem: defaultPort,
+    imem: defaultPort(),
+    dmem: defaultPort(),
   },
   ri5cy: {
     core: { version: 'ri5cy', flavour: 'xpulpv2', rvc: true },
     memory: singleCoreMemory,
-    imem: defaultPort,
-    dmem: defaultPort,
+    imem: defaultPort(),
+    dmem: defaultPort(),
   },
   ri5cy_v1: {
     core: { version: 'ri5cy_v1', flavour: 'xpulpv2', rvc: true },
     memory: singleCoreMemory,
-    imem: defaultPort,
-    dmem: defaultPort,
+    imem: defaultPort(),
+    dmem: defaultPort(),
   },
 };
 
@@ -213,8 +215,8 @@ export function gap8ClusterSystem(): ClusterSystemConfig {
   return structuredClone({
     core: { version: 'ri5cy_v1', flavour: 'xpulpv2', rvc: true },
     memory: gap8ClusterMemory,
-    imem: defaultPort,
-    dmem: defaultPort,
+    imem: defaultPort(),
+    dmem: defaultPort(),
     cluster: gap8Cluster,
     bootAddr: 0x1c00_0000,
     tohost: 0x1000_fff0,
