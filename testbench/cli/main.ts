@@ -5,6 +5,7 @@ import { registerClusterIss } from './cluster_iss.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
 import { registerReplay } from './replay.ts';
+import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerStart } from './start.ts';
 import { registerSweep } from './sweep.ts';
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerAsm(program);
   registerReplay(program);
   registerRun(program);
+  registerReport(program);
   registerStart(program);
   registerSweep(program);
   return program;

@@ -95,7 +95,8 @@ export class CoreMonitor {
   private readonly phases: CodeMap;
   private redirect = NO_REDIRECT;
   private redirectPc = 0;
-  private lastPc = 0;
+  // No instruction seen yet: all-ones lies in no function, so boot cycles show as "(unknown)".
+  private lastPc = 0xffffffff;
 
   /** `path` is the core's hierarchical name (e.g. 'top.regions_0.core'), under which the probes appear. */
   constructor(
