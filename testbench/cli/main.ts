@@ -2,8 +2,10 @@
 import { Command } from 'commander';
 import { registerAsm } from './asm.ts';
 import { registerClusterIss } from './cluster_iss.ts';
+import { registerConv } from './conv.ts';
 import { registerDisasm } from './disasm.ts';
 import { registerIss } from './iss.ts';
+import { registerPaper } from './paper.ts';
 import { registerReplay } from './replay.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
@@ -25,6 +27,8 @@ export function buildCli(): Command {
   registerRun(program);
   registerReport(program);
   registerStart(program);
+  registerConv(program);
+  registerPaper(program);
   registerSweep(program);
   return program;
 }

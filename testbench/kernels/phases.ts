@@ -1,0 +1,237 @@
+/**
+ * Where a kernel's cycles go on the cycle-accurate cluster, observed without touching the kernel: the phase of
+ * every code address comes from the generated kernel's labels (kernels/pulp-nn-mixed/templates: `im2col`,
+ * `matmul_p2`/`matmul_p1`, the `qnt_<n>_begin`..`_end` blocks, the `qnt_tree` routine, the hardware-loop bodies
+ * `*_inner_<n>_start`..`_end`), and a settled hook reads each core's pipeline every cycle:
+ *
+ * - a cycle belongs to the instruction in ID (pc_id when instr_valid_id), or, while ID is empty (an I$ miss,
+ *   a jump's refetch), to the address being fetched (pc_if); a clock-gated cycle (a core asleep in the event
+ *   unit, i.e. the final barrier) to `barrier`;
+ * - the RI5CY performance events of the cycle (PCCR_in of cs_registers, the same bits the PCCR counters add up)
+ *   go to the phase of the stage that raises them: loads, stores, branches, taken branches and the cluster's
+ *   external/contention events are EX events (pc_ex), the others ID events (pc_id).
+ *
+ * Counting runs per core from the first cycle its kernel entry is in ID to the first cycle the instruction after
+ * the kernel's return is in ID (conv_program.ts).
+ */
+import type { Elf } from '../../kernels/toolchain/elf.ts';
+import type { ClusterTestbench } from '../cluster/testbench.ts';
+
+export const PHASES = ['control', 'im2col', 'matmul', 'qntpack', 'barrier'] as const;
+export type Phase = (typeof PHASES)[number];
+// Phase 0 (control) is every kernel address no label claims: prologue, work split, row and pair loops.
+const IM2COL = 1;
+const MATMUL = 2;
+const QNT = 3;
+const BARRIER = 4;
+
+/** PCCR event numbers of RI5CY v1.0 in the cluster (kernels/runtime/rt_xpulpv2.inc). */
+export const PERF_EVENTS = [
+  'cycles', 'instructions', 'loadStalls', 'jrStalls', 'imissCycles', 'loads', 'stores', 'jumps', 'branches',
+  'takenBranches', 'compressed', 'extLoads', 'extStores', 'extLoadCycles', 'extStoreCycles', 'tcdmContention',
+] as const;
+export type PerfEvent = (typeof PERF_EVENTS)[number];
+/** Events raised while the instruction is in EX (the LSU request, the branch decision, the demux's events). */
+const EX_EVENT_MASK = (1 << 5) | (1 << 6) | (1 << 8) | (1 << 9) | (0x1f << 11);
+
+type Range = [number, number];
+
+export interface PhaseMap {
+  kernel: string;
+  lo: number;
+  hi: number;
+  /** Phase of every half-word of [lo, hi). */
+  phaseAt: Uint8Array;
+  /** QntPack block start: outputs the block produces (F x P), per half-word; 0 elsewhere. */
+  blockOutputs: Uint8Array;
+  /** The main 4 x 2 MatMul inner loop body [start, end). */
+  inner: Range;
+  /** Instructions of the inner-loop body (from the code size: the body is assembled without compression). */
+  innerInstructions: number;
+}
+
+/** The phase map of a kernel from its ELF's symbols. */
+export function phaseMap(elf: Elf, kernel: string): PhaseMap {
+  const syms = elf.symbols;
+  const at = (name: string): number => {
+    const s = syms.find((x) => x.name === name);
+    if (!s) throw new Error(`${kernel}: no symbol ${name} in ${elf.name}`);
+    return s.value;
+  };
+  const fn = syms.find((x) => x.name === kernel);
+  if (!fn || fn.size === 0) throw new Error(`${kernel}: no sized function symbol in ${elf.name}`);
+  const pre = `.L${kernel}_`;
+  const lo = fn.value;
+  const hi = fn.value + fn.size;
+  const phaseAt = new Uint8Array((hi - lo) >> 1);
+  const blockOutputs = new Uint8Array((hi - lo) >> 1);
+  const mark = ([a, b]: Range, v: number): void => {
+    phaseAt.fill(v, (a - lo) >> 1, (b - lo) >> 1);
+  };
+  const p2 = at(`${pre}matmul_p2`);
+  const p1 = at(`${pre}matmul_p1`);
+  const treeSym = syms.find((s) => s.name === `${pre}qnt_tree`);
+  mark([at(`${pre}im2col`), p2], IM2COL);
+  mark([p2, treeSym ? treeSym.value : hi], MATMUL);
+  if (treeSym) mark([treeSym.value, hi], QNT);
+  const innerStarts = syms
+    .filter((s) => s.name.startsWith(pre) && /_inner_\d+_start$/.test(s.name))
+    .sort((a, b) => a.value - b.value);
+  for (const s of syms.filter((x) => x.name.startsWith(pre) && /_qnt_\d+_begin$/.test(x.name))) {
+    const begin = s.value;
+    const end = at(s.name.replace(/_begin$/, '_end'));
+    mark([begin, end], QNT);
+    // The block's F x P: P from the routine it sits in, F from the MatMul block just before it (`mm_p<P>_b<F>`).
+    const P = begin >= p2 && begin < p1 ? 2 : 1;
+    const prev = innerStarts.filter((x) => x.value < begin).pop();
+    const m = prev ? /_mm_p(\d)_b(\d)_inner_/.exec(prev.name) : null;
+    if (!m || Number(m[1]) !== P) throw new Error(`${kernel}: cannot tell which MatMul block ${s.name} quantizes`);
+    blockOutputs[(begin - lo) >> 1] = Number(m[2]) * P;
+  }
+  const main = innerStarts.find((s) => /_mm_p2_b4_inner_\d+_start$/.test(s.name));
+  if (!main) throw new Error(`${kernel}: no 4x2 inner loop label`);
+  const innerEnd = at(main.name.replace(/_start$/, '_end'));
+  return { kernel, lo, hi, phaseAt, blockOutputs, inner: [main.value, innerEnd], innerInstructions: (innerEnd - main.value) / 4 };
+}
+
+export interface CorePhases {
+  /** First and last cycle of the core's kernel call (entry in ID .. return in ID). */
+  entryCycle: number;
+  returnCycle: number;
+  cycles: Record<Phase, number>;
+  /** Performance events per phase. */
+  events: Record<Phase, Record<PerfEvent, number>>;
+  /** Cycles with the main 4x2 inner-loop body in ID, and its iterations (its first instruction leaving ID). */
+  innerCycles: number;
+  innerIterations: number;
+  /** Cycles from one iteration's start to the next's, for every iteration followed by another: count by length. */
+  iterationLengths: Map<number, number>;
+  /** Every QntPack block: its cycles and its outputs. */
+  qntBlocks: { cycles: number; outputs: number }[];
+}
+
+/** Per-core phase accounting attached to a cluster testbench as a settled hook (read-only). */
+export class PhaseMonitor {
+  private readonly cyc: Float64Array[];
+  private readonly ev: Float64Array[];
+  private readonly state: Int32Array;
+  private readonly entry: Float64Array;
+  private readonly ret: Float64Array;
+  private readonly innerCyc: Float64Array;
+  private readonly innerIt: Float64Array;
+  private readonly lastStart: Float64Array;
+  private readonly lengths: Map<number, number>[];
+  private readonly qStart: Float64Array;
+  private readonly qOutputs: Int32Array;
+  private readonly blocks: { cycles: number; outputs: number }[][];
+  readonly detach: () => void;
+
+  constructor(
+    tb: ClusterTestbench,
+    readonly map: PhaseMap,
+    readonly kernelEntry: number,
+    readonly kernelReturn: number,
+  ) {
+    const n = tb.top.n;
+    const nP = PHASES.length;
+    const nE = PERF_EVENTS.length;
+    this.cyc = Array.from({ length: n }, () => new Float64Array(nP));
+    this.ev = Array.from({ length: n }, () => new Float64Array(nP * nE));
+    this.state = new Int32Array(n); // 0 before the kernel, 1 in it, 2 after
+    this.entry = new Float64Array(n).fill(-1);
+    this.ret = new Float64Array(n).fill(-1);
+    this.innerCyc = new Float64Array(n);
+    this.innerIt = new Float64Array(n);
+    this.lastStart = new Float64Array(n).fill(-1);
+    this.lengths = Array.from({ length: n }, () => new Map());
+    this.qStart = new Float64Array(n).fill(-1);
+    this.qOutputs = new Int32Array(n);
+    this.blocks = Array.from({ length: n }, () => []);
+    const { lo, hi, phaseAt, blockOutputs } = map;
+    const [iLo, iHi] = map.inner;
+    const regions = tb.top.regions;
+    const cores = regions.map((r) => r.core);
+    const phaseOf = (pc: number): number => (pc >= lo && pc < hi ? phaseAt[(pc - lo) >>> 1]! : BARRIER);
+    this.detach = tb.sim.onSettled((cycle) => {
+      for (let k = 0; k < n; k++) {
+        const st = this.state[k]!;
+        if (st === 2) continue;
+        const c = cores[k]!;
+        const ifs = c.if_stage;
+        const valid = ifs.instr_valid_id.v;
+        const pcId = ifs.pc_id.v >>> 0;
+        if (st === 0) {
+          if (!(valid && pcId === kernelEntry)) continue;
+          this.state[k] = 1;
+          this.entry[k] = cycle;
+        } else if (valid && pcId === kernelReturn) {
+          this.state[k] = 2;
+          this.ret[k] = cycle;
+          this.closeBlock(k, cycle);
+          continue;
+        }
+        const gated = regions[k]!.clk_en.v === 0;
+        let ph: number;
+        if (gated) ph = BARRIER;
+        else ph = phaseOf(valid ? pcId : ifs.pc_if.v >>> 0);
+        this.cyc[k]![ph]!++;
+        if (ph === QNT) {
+          if (this.qStart[k]! < 0) {
+            this.qStart[k] = cycle;
+            this.qOutputs[k] = 0;
+          }
+          const b = valid && pcId >= lo && pcId < hi ? blockOutputs[(pcId - lo) >>> 1]! : 0;
+          if (b !== 0) this.qOutputs[k] = b;
+        } else if (this.qStart[k]! >= 0) this.closeBlock(k, cycle);
+        if (valid && pcId >= iLo && pcId < iHi) {
+          this.innerCyc[k]!++;
+          if (pcId === iLo && c.id_stage.id_valid.v && c.controller.is_decoding.v) {
+            this.innerIt[k]!++;
+            const last = this.lastStart[k]!;
+            if (last >= 0) {
+              const m = this.lengths[k]!;
+              m.set(cycle - last, (m.get(cycle - last) ?? 0) + 1);
+            }
+            this.lastStart[k] = cycle;
+          }
+        } else if (valid && !gated) this.lastStart[k] = -1;
+        if (gated) continue;
+        const evs = c.cs_registers.pccr_in.v;
+        if (evs === 0) continue;
+        const phEx = phaseOf(c.ex_stage.pc_ex.v >>> 0);
+        const row = this.ev[k]!;
+        for (let e = 0; e < nE; e++) {
+          if ((evs >>> e) & 1) row[(((EX_EVENT_MASK >>> e) & 1) ? phEx : ph) * nE + e]!++;
+        }
+      }
+    });
+  }
+
+  private closeBlock(k: number, cycle: number): void {
+    const s = this.qStart[k]!;
+    if (s < 0) return;
+    const outputs = this.qOutputs[k]!;
+    if (outputs > 0) this.blocks[k]!.push({ cycles: cycle - s, outputs });
+    this.qStart[k] = -1;
+  }
+
+  /** The accounting of every core (cores that never entered the kernel have entryCycle -1). */
+  result(): CorePhases[] {
+    return this.cyc.map((cyc, k) => {
+      const cycles = Object.fromEntries(PHASES.map((p, i) => [p, cyc[i]!])) as Record<Phase, number>;
+      const events = Object.fromEntries(
+        PHASES.map((p, i) => [p, Object.fromEntries(PERF_EVENTS.map((e, j) => [e, this.ev[k]![i * PERF_EVENTS.length + j]!]))]),
+      ) as Record<Phase, Record<PerfEvent, number>>;
+      return {
+        entryCycle: this.entry[k]!,
+        returnCycle: this.ret[k]!,
+        cycles,
+        events,
+        innerCycles: this.innerCyc[k]!,
+        innerIterations: this.innerIt[k]!,
+        iterationLengths: this.lengths[k]!,
+        qntBlocks: this.blocks[k]!,
+      };
+    });
+  }
+}
