@@ -22,7 +22,16 @@ export function coreGroups(source: TraceSource, core: string, label: string, reg
   const have = known(source);
   const c = (p: string): string => `${core}.${p}`;
   const out = [
-    group(have, `${label} monitor`, [c('monitor.function'), c('monitor.phase'), c('monitor.stall'), c('monitor.branch')]),
+    // What a user looks at first: where the core is, what it runs in ID and EX, and why a cycle is lost.
+    group(have, `${label} monitor`, [
+      c('monitor.function'),
+      c('monitor.phase'),
+      c('instr_id_asm'),
+      c('instr_ex_asm'),
+      c('monitor.stall'),
+      c('monitor.branch'),
+      c('ex_stage.branch_taken_ex'),
+    ]),
     group(have, `${label} fetch`, [
       c('if_stage.pc_if'),
       c('instr_if'),

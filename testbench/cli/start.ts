@@ -1,7 +1,7 @@
 // `pulpsim start` (`npm start`): the project in one command. A mixed-precision pulp-nn-mixed convolution runs on
 // the cycle-accurate 8-core cluster, is checked against the golden model, and the report of where every cycle
 // went is printed; the waves (core 0, interconnect, event unit, every core's monitor probes) go to
-// waves/out/<kernel>.vcd with a GTKWave layout opened on core 0's first QntPack, and the report also to
+// waves/out/<kernel>.vcd with a GTKWave layout opened on core 0's third QntPack, and the report also to
 // <kernel>.report.json and .html. `--demo` runs the small demo design (rtl/demo) instead.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -98,7 +98,7 @@ export interface StartOptions {
   size: number;
   outDir: string;
   backend: BackendKind;
-  /** Cycles of waves after core 0's first QntPack. */
+  /** Cycles of waves after the QntPack the view opens on. */
   waveCycles: number;
 }
 
@@ -152,7 +152,7 @@ export function runStart(o: StartOptions, progress?: (cycle: number) => void): S
     const [from, to] = result.vcdWindow!;
     lines.push(
       `wrote ${result.vcdPath} (${((result.vcdBytes ?? 0) / 1048576).toFixed(1)} MiB, cycles ${from}..${to}: core 0, TCDM interconnect, event unit, every core's monitor probes)`,
-      `wrote ${result.gtkwPath}  (open with: gtkwave ${result.gtkwPath}; opens on core 0's first QntPack at cycle ${result.firstQntpack})`,
+      `wrote ${result.gtkwPath}  (open with: gtkwave ${result.gtkwPath}; opens on core 0's third QntPack at cycle ${result.qntpackView})`,
     );
   }
   lines.push(`wrote ${jsonPath}`, `wrote ${htmlPath}`);
@@ -172,7 +172,7 @@ export function registerStart(program: Command): void {
     .description('run a mixed-precision convolution on the 8-core cluster, check it, print where every cycle went, write waves + GTKWave layout + HTML/JSON report to waves/out')
     .addOption(new Option('--precision <in,w,out>', 'kernel precisions in bits').default(START_DEFAULTS.precision, '4,8,2').argParser(precisionTriple))
     .addOption(new Option('--size <n>', 'output rows and columns of the layer (16 = the reference layer)').default(START_DEFAULTS.size).argParser(positiveInt('--size')))
-    .addOption(new Option('--wave-cycles <n>', "cycles of waves after core 0's first QntPack").default(START_DEFAULTS.waveCycles).argParser(positiveInt('--wave-cycles')))
+    .addOption(new Option('--wave-cycles <n>', "cycles of waves after the QntPack the GTKWave view opens on").default(START_DEFAULTS.waveCycles).argParser(positiveInt('--wave-cycles')))
     .addOption(new Option('--demo', 'run the small demo design instead (LFSR -> FIFO -> MAC)'))
     .addOption(new Option('--cycles <n>', '--demo: cycles to simulate').default(5000).argParser(positiveInt('--cycles')))
     .addOption(new Option('--backend <kind>', 'engine back-end').choices(['codegen', 'interp']).default('codegen'))
