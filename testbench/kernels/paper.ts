@@ -74,19 +74,19 @@ function sumEvents(ms: Measurement[], phase: Phase): Record<PerfEvent, number> {
   return out;
 }
 
-/** Per unit (output, iteration...): cycles split into instructions and the stall counters. */
-function cycleAccount(ev: Record<PerfEvent, number>, units: number, unit: string): string {
+/**
+ * Per unit (output, iteration...): the cycles as instructions plus the stall counters, the rest being the refetch
+ * bubbles of taken branches (2 each: decided in EX) and jumps (1 each: taken in ID) (facts/ri5cy-isa-timing.md).
+ */
+export function cycleAccount(ev: Record<PerfEvent, number>, units: number, unit: string): string {
   const f = (v: number): string => (v / units).toFixed(2);
-  const parts = [
-    `${f(ev.cycles)} cycles per ${unit}`,
-    `${f(ev.instructions)} instructions`,
-    `${f(ev.loadStalls)} load-use stalls`,
-    `${f(ev.jrStalls)} jr stalls`,
-    `${f(ev.imissCycles)} I$-miss cycles`,
-    `${f(ev.takenBranches)} taken branches and ${f(ev.jumps)} jumps (their refetch)`,
-    `${f(ev.tcdmContention)} TCDM-contention cycles`,
-  ];
-  return parts.join(', ');
+  const rest = ev.cycles - ev.instructions - ev.loadStalls - ev.jrStalls - ev.imissCycles - ev.tcdmContention;
+  return (
+    `${f(ev.cycles)} cycles per ${unit} = ${f(ev.instructions)} instructions + ${f(ev.loadStalls)} load-use stalls + ` +
+    `${f(ev.jrStalls)} jr stalls + ${f(ev.imissCycles)} I$-miss cycles + ${f(ev.tcdmContention)} TCDM-contention cycles + ` +
+    `${f(rest)} refetch and other cycles (${f(ev.takenBranches)} taken branches x 2 + ${f(ev.jumps)} jumps x 1 = ` +
+    `${f(2 * ev.takenBranches + ev.jumps)})`
+  );
 }
 
 function compare(quantity: string, ours: number, paper: number, explain: () => string): Comparison {
