@@ -105,7 +105,7 @@ describe('kernel report on the cluster', () => {
     expect(g).toContain('-core 0 monitor');
     expect(g).toContain(`${C0}.monitor.stall`);
     const t = Number(/\[timestart\] (\d+)/.exec(g)![1]);
-    expect(t).toBe((res.qntpackView - 10) * 10);
+    expect(t).toBe((res.qntpackView - 4) * 10);
     // the view cycle is the third cycle in which core 0's phase probe turns to qntpack
     const n = report.cycles;
     const phase = perCycle(`${C0}.monitor.phase`, n);

@@ -175,7 +175,9 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
       vars: vcd.vars,
       source,
       groups: clusterLayout(source, cores),
-      view: { from: Math.max(0, at - 10), to: at + 90 },
+      // ~40 cycles over a wide window: the string probes (disassembly, class) stay readable cycle by cycle.
+      view: { from: Math.max(0, at - 4), to: at + 35 },
+      size: { width: 1900, height: 1000 },
     });
     Object.assign(res, { vcdPath, gtkwPath, vcdBytes: vcd.bytesWritten, vcdWindow: [0, vcdEnd] as [number, number] });
   }
