@@ -47,7 +47,7 @@ describe('pulp-nn-mixed kernels on the cycle-accurate cluster', () => {
   beforeAll(() => {
     let seed = 100;
     for (const t of PRECISION_TRIPLES) {
-      const layer = tinyLayer(t, seed++);
+      const layer = tinyLayer(t, seed++, 2);
       runs.set(`${t.inBits}${t.wBits}${t.outBits}`, { layer, r: runConvOnCluster(layer, { cores: 1 }) });
     }
   }, 300_000);

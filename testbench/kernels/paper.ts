@@ -163,7 +163,7 @@ export function paperReport(ms: Measurement[], ctx: ReportContext): PaperReport 
   }
 
   // (d) speed-up and peak
-  const spLayer: PaperLayer = ctx.mode === 'full' ? 'reference' : 'block8';
+  const spLayer: PaperLayer = 'reference';
   const s1 = find('conv_u8_u8_i8', 1, spLayer);
   const s8 = find('conv_u8_u8_i8', 8, spLayer);
   const speedup = {
@@ -174,7 +174,7 @@ export function paperReport(ms: Measurement[], ctx: ReportContext): PaperReport 
     cycles1: s1?.cycles ?? 0,
     cycles8: s8?.cycles ?? 0,
   };
-  // Peak: the best 8-core MACs/cycle among the runs on a layer with the reference layer's per-pixel work.
+  // Peak: the best 8-core MACs/cycle on the reference layer.
   const big8 = ms.filter((m) => m.job.cores === 8 && m.job.layer !== 'small');
   const best = big8.reduce<Measurement | undefined>((b, m) => (!b || m.macsPerCycle > b.macsPerCycle ? m : b), undefined);
   const peak = { ours: best?.macsPerCycle ?? 0, paper: PAPER.peakMacsPerCycle8, kernel: best?.kernel ?? '-', layer: best?.job.layer ?? spLayer };
