@@ -1,21 +1,20 @@
-// A pulp-nn-mixed kernel on the cycle-accurate 8-core cluster with the monitors attached: the layer's data placed
-// as the cluster ISS harness places it (kernels/pulp-nn-mixed/cluster_harness.ts: same program, same layout), the
-// output checked against the golden model, the run report built, and the waves of a window written with a
+// A pulp-nn-mixed kernel on the cycle-accurate 8-core cluster through the conv harness (testbench/kernels/
+// conv_run.ts: program, layout, golden check, kernel-call cycles) with the monitors attached: the run report
+// built, and the waves of a window written with a
 // GTKWave layout opened on core 0's third QntPack (I$ warm).
 import { resolve } from 'node:path';
 import { generateLayer, referenceLayerShape } from '../../kernels/golden/generate.ts';
 import type { Precision } from '../../kernels/golden/layer.ts';
-import { unpackBits } from '../../kernels/golden/pack.ts';
-import { clusterProgram } from '../../kernels/pulp-nn-mixed/cluster_harness.ts';
-import { compareOutputs } from '../../kernels/pulp-nn-mixed/harness.ts';
-import { layerImage } from '../../kernels/pulp-nn-mixed/layout.ts';
 import type { BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { clusterLayout } from '../../waves/layout.ts';
+import type { TraceSource } from '../../waves/trace_source.ts';
 import { openVcd, type VcdWriter } from '../../waves/vcd.ts';
 import { gap8WithLatency } from '../cluster/config.ts';
-import { ClusterTestbench } from '../cluster/testbench.ts';
+import type { ClusterTestbench } from '../cluster/testbench.ts';
+import { type ConvRunOptions, runConvOnCluster } from '../kernels/conv_run.ts';
 import { monitorCluster, type SystemMonitor } from '../monitors/attach.ts';
+import { kernelNames } from '../monitors/phases.ts';
 import { kernelSummary, type LayerShapeInfo } from './profile.ts';
 import { buildReport, type RunReport } from './report.ts';
 
@@ -37,14 +36,13 @@ export interface KernelReportOptions {
   /** Scopes the VCD keeps (default: core 0's region, the TCDM interconnect, the event unit, every core's
    *  monitor probes). */
   waveScopes?: string[];
-  /** Called about every thousand cycles with the cycle count. */
-  onProgress?: (cycle: number) => void;
 }
 
 export interface KernelReportResult {
   report: RunReport;
   monitor: SystemMonitor;
-  exit: 'tohost' | 'limit';
+  /** The harness throws when the program does not end normally, so a result always ended at tohost. */
+  exit: 'tohost';
   seconds: number;
   cyclesPerSecond: number;
   vcdPath?: string;
@@ -57,7 +55,6 @@ export interface KernelReportResult {
   qntpackView: number;
 }
 
-const CHUNK = 1000;
 /** Which of core 0's entries into QntPack the waves are opened on. */
 const VIEW_ENTRY = 3;
 
@@ -68,108 +65,91 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
   const reduced = size !== ref.h;
   const layer = generateLayer({ inBits: o.inBits, wBits: o.wBits, outBits: o.outBits, ...shape, seed: o.seed ?? 2020 });
   const cores = 8;
-  const program = clusterProgram({ inBits: o.inBits, wBits: o.wBits, outBits: o.outBits }, 'xpulpv2', cores);
-  const image = layerImage(layer, { base: program.dataBase, cores, l1Bytes: program.dataEnd - program.dataBase });
-  const cfg = gap8WithLatency(o.l2Latency ?? 5);
-  const tb = new ClusterTestbench(cfg, program.elf, { backend: o.backend ?? 'codegen' });
-  for (const b of image.blocks) tb.writeBytes(b.addr, b.bytes);
-  tb.writeWord(program.descAddrWord, image.descriptorAddr);
-  const mon = monitorCluster(tb);
-  const name = program.kernel.name;
-
+  const config = gap8WithLatency(o.l2Latency ?? 5);
+  const after = o.wavesAfterQntpack ?? 2000;
+  let mon: SystemMonitor | undefined;
   let vcd: VcdWriter | undefined;
+  let vcdPath: string | undefined;
+  let source: TraceSource | undefined;
   let stopAt = -1;
   let lastSampled = -1;
-  const after = o.wavesAfterQntpack ?? 2000;
-  let detach: (() => void) | undefined;
-  let vcdPath: string | undefined;
-  const source = mon.traceSource();
-  if (o.wavesDir !== undefined) {
-    vcdPath = resolve(o.wavesDir, `${name}.vcd`);
-    // Core 0 in full, the other cores' monitor probes, the interconnect and the event unit.
-    const scopes = o.waveScopes ?? ['top.regions_0', 'top.tcdm', 'top.eu', ...Array.from({ length: cores - 1 }, (_, k) => `top.regions_${k + 1}.core.monitor`)];
-    const w = openVcd(vcdPath, source, { scopes });
-    vcd = w;
-    // Samples stop exactly `after` cycles after the QntPack the view opens on (known from the settled hook, which runs
-    // before the tracers in the same cycle).
-    detach = tb.sim.attachTracer({
-      sample: (c: number) => {
-        if (stopAt < 0 || c < stopAt) {
-          w.sample(c);
-          lastSampled = c;
-        }
-      },
+  let viewAt = -1;
+  let simCycles = 0;
+  const wavesDir = o.wavesDir;
+
+  const onTestbench = (tb: ClusterTestbench): (() => void) => {
+    const m = monitorCluster(tb);
+    mon = m;
+    const src = m.traceSource();
+    source = src;
+    const core0 = m.cores[0]!;
+    const qntIdx = m.phases.names.indexOf('qntpack');
+    let entries = 0;
+    let prevPhase = -1;
+    const stopHook = tb.sim.onSettled((cycle) => {
+      const ph = core0.phase;
+      if (ph === qntIdx && prevPhase !== qntIdx && ++entries === VIEW_ENTRY) {
+        viewAt = cycle;
+        if (Number.isFinite(after)) stopAt = cycle + after;
+      }
+      prevPhase = ph;
     });
-  }
-  const core0 = mon.cores[0]!;
-  const qntIdx = mon.phases.names.indexOf('qntpack');
-  let firstQnt = -1;
-  let entries = 0;
-  let prevPhase = -1;
-  const stopHook = tb.sim.onSettled((cycle) => {
-    const ph = core0.phase;
-    if (ph === qntIdx && prevPhase !== qntIdx && ++entries === VIEW_ENTRY) {
-      firstQnt = cycle;
-      if (Number.isFinite(after)) stopAt = cycle + after;
+    let detach: (() => void) | undefined;
+    if (wavesDir !== undefined) {
+      const name = kernelNames(tb.elf)[0] ?? 'kernel';
+      vcdPath = resolve(wavesDir, `${name}.vcd`);
+      // Core 0 in full, the other cores' monitor probes, the interconnect and the event unit.
+      const scopes = o.waveScopes ?? ['top.regions_0', 'top.tcdm', 'top.eu', ...Array.from({ length: cores - 1 }, (_, k) => `top.regions_${k + 1}.core.monitor`)];
+      const w = openVcd(vcdPath, src, { scopes });
+      vcd = w;
+      // Samples stop exactly `after` cycles after the QntPack the view opens on (known from the settled hook,
+      // which runs before the tracers in the same cycle).
+      detach = tb.sim.attachTracer({
+        sample: (c: number) => {
+          if (stopAt < 0 || c < stopAt) {
+            w.sample(c);
+            lastSampled = c;
+          }
+        },
+      });
     }
-    prevPhase = ph;
-  });
-  let vcdEnd = -1;
-  const closeVcd = (): void => {
-    if (vcd && vcdEnd < 0) {
-      detach!();
-      vcd.close();
-      vcdEnd = lastSampled;
-    }
+    return () => {
+      detach?.();
+      vcd?.close();
+      stopHook();
+      m.detach();
+      simCycles = tb.sim.cycle;
+    };
   };
-  const max = o.maxCycles ?? 20_000_000;
-  const t0 = performance.now();
-  let r = tb.run(Math.min(max, CHUNK));
-  while (r.exit === 'limit' && tb.sim.cycle < max) {
-    o.onProgress?.(tb.sim.cycle);
-    if (stopAt >= 0 && tb.sim.cycle >= stopAt) closeVcd();
-    r = tb.run(Math.min(max, tb.sim.cycle + CHUNK));
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  closeVcd();
-  stopHook();
-  mon.detach();
+  const opts: ConvRunOptions = { config, cores, backend: o.backend ?? 'codegen', onTestbench };
+  if (o.maxCycles !== undefined) opts.maxCycles = o.maxCycles;
+  const run = runConvOnCluster(layer, opts);
+  const m = mon!;
 
-  const packed = new Uint8Array(image.outBytes);
-  for (let i = 0; i < image.outBytes; i++) {
-    const a = image.outAddr + i;
-    packed[i] = (tb.readWord(a & ~3) >>> ((a & 3) * 8)) & 0xff;
-  }
-  const output = o.outBits === 8 ? packed : unpackBits(packed, o.outBits);
-  const cmp = compareOutputs(layer, output);
-
-  const notes: string[] = [];
-  if (r.exit !== 'tohost') notes.push(`the run stopped at the cycle limit (${max}) before core 0's tohost store: counts cover the cycles simulated`);
-  if (r.exit === 'tohost' && r.tohost !== 1) notes.push(`the program stored ${r.tohost} to tohost (1 = success)`);
-  const cyclesNote = `cycles per core include boot (cores wait clock-gated until dispatched: 'sleep'/'elw') and the final barrier ('elw' in rt_team_barrier)`;
-  notes.push(cyclesNote);
-  const partial = reportMeta(name, size, cores, cfg.l2.latency);
-  const pre = buildReport(mon, { title: partial.title, system: partial.system, notes });
+  const notes = [
+    `cycles per core include boot (cores wait clock-gated until dispatched: 'sleep'/'elw') and the final barrier ('elw' in rt_team_barrier); the kernel's MACs/cycle count the kernel call only (first core's entry to last core's return)`,
+  ];
+  const pre = buildReport(m, { ...reportMeta(run.kernel, size, cores, config.l2.latency), notes });
   const kernel = kernelSummary(pre.cores, {
-    name,
+    name: run.kernel,
     precision: { inBits: o.inBits, wBits: o.wBits, outBits: o.outBits },
     layer: shape,
     reduced,
-    golden: { outputs: cmp.expected.length, mismatches: cmp.mismatches },
+    golden: { outputs: run.outputs, mismatches: run.mismatches },
+    cycles: run.cycles,
   });
   const report: RunReport = { ...pre, kernel };
-
   const res: KernelReportResult = {
     report,
-    monitor: mon,
-    exit: r.exit,
-    seconds,
-    cyclesPerSecond: tb.sim.cycle / Math.max(seconds, 1e-9),
-    qntpackView: firstQnt,
+    monitor: m,
+    exit: 'tohost',
+    seconds: run.seconds,
+    cyclesPerSecond: simCycles / Math.max(run.seconds, 1e-9),
+    qntpackView: viewAt,
   };
-  if (vcd && vcdPath) {
-    const gtkwPath = resolve(o.wavesDir!, `${name}.gtkw`);
-    const at = firstQnt >= 0 ? firstQnt : 0;
+  if (vcd && vcdPath && source) {
+    const gtkwPath = resolve(wavesDir!, `${run.kernel}.gtkw`);
+    const at = viewAt >= 0 ? viewAt : 0;
     writeGtkw(gtkwPath, {
       vcdPath,
       vars: vcd.vars,
@@ -179,7 +159,7 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
       view: { from: Math.max(0, at - 4), to: at + 35 },
       size: { width: 1900, height: 1000 },
     });
-    Object.assign(res, { vcdPath, gtkwPath, vcdBytes: vcd.bytesWritten, vcdWindow: [0, vcdEnd] as [number, number] });
+    Object.assign(res, { vcdPath, gtkwPath, vcdBytes: vcd.bytesWritten, vcdWindow: [0, lastSampled] as [number, number] });
   }
   return res;
 }
