@@ -1,7 +1,7 @@
 // The cluster testbench: build the cluster from a config, load an ELF into L2/TCDM, run to core 0's granted store
 // to tohost (testbench/fixtures/timing/cluster/system/README.md: `total_cycles` is that cycle) or a cycle limit,
 // and read per-core counters, the region deltas the programs store, and memory.
-import { Simulator, type BackendKind } from '../../sim/index.ts';
+import { Simulator, type SimulatorOptions } from '../../sim/index.ts';
 import { type Elf, readElf } from '../../kernels/toolchain/elf.ts';
 import { Cluster, type ClusterParams } from '../../rtl/cluster/cluster.ts';
 import type { MemRegion } from '../../rtl/config/index.ts';
@@ -48,9 +48,8 @@ export interface CoreCounters {
   activeCycles: number;
 }
 
-export interface ClusterTestbenchOptions {
-  backend?: BackendKind;
-}
+/** The simulator's options (back-end and the engine's evaluation switches), passed through. */
+export type ClusterTestbenchOptions = SimulatorOptions;
 
 export class ClusterTestbench {
   readonly sim: Simulator;
@@ -71,7 +70,7 @@ export class ClusterTestbench {
     this.elf = program instanceof Uint8Array ? readElf(program, 'program') : program;
     this.params = gap8Params(config);
     this.top = new Cluster(this.params);
-    this.sim = new Simulator(this.top, { backend: opts.backend ?? 'codegen' });
+    this.sim = new Simulator(this.top, { ...opts, backend: opts.backend ?? 'codegen' });
     const map: MemRegion[] = [
       { name: 'tcdm', base: tcdmBase(config), size: config.cluster.tcdm.banks * config.cluster.tcdm.bankWords * 4, kind: 'ram' },
       { name: 'l2', base: config.l2.base, size: config.l2.sizeBytes, kind: 'ram' },
