@@ -60,6 +60,12 @@ describe('kernel report on the cluster', () => {
     expect(report.kernel!.macs).toBe(16 * 64 * 288);
   });
 
+  it("agrees with the conv harness's own phase monitor (a second definition) on QntPack's cycles", () => {
+    const q = report.phases.find((p) => p.name === 'qntpack')!;
+    expect(q.cycles).toBe(res.conv.phases.qntpack);
+    expect(report.kernel!.cycles).toBe(res.conv.cycles);
+  });
+
   it('every core: the classes of each phase add up to the cycles, and all phases to the run', () => {
     for (const c of report.cores) {
       expect(c.total.cycles).toBe(report.cycles);

@@ -12,7 +12,7 @@ import type { TraceSource } from '../../waves/trace_source.ts';
 import { openVcd, type VcdWriter } from '../../waves/vcd.ts';
 import { gap8WithLatency } from '../cluster/config.ts';
 import type { ClusterTestbench } from '../cluster/testbench.ts';
-import { type ConvRunOptions, runConvOnCluster } from '../kernels/conv_run.ts';
+import { type ConvRunOptions, type ConvRunResult, runConvOnCluster } from '../kernels/conv_run.ts';
 import { monitorCluster, type SystemMonitor } from '../monitors/attach.ts';
 import { kernelNames } from '../monitors/phases.ts';
 import { kernelSummary, type LayerShapeInfo } from './profile.ts';
@@ -41,6 +41,8 @@ export interface KernelReportOptions {
 export interface KernelReportResult {
   report: RunReport;
   monitor: SystemMonitor;
+  /** What the conv harness measured (its own phase monitor, PCCRs, kernel-call cycles). */
+  conv: ConvRunResult;
   /** The harness throws when the program does not end normally, so a result always ended at tohost. */
   exit: 'tohost';
   seconds: number;
@@ -142,6 +144,7 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
   const res: KernelReportResult = {
     report,
     monitor: m,
+    conv: run,
     exit: 'tohost',
     seconds: run.seconds,
     cyclesPerSecond: simCycles / Math.max(run.seconds, 1e-9),
