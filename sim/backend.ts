@@ -6,5 +6,9 @@ export interface Backend {
   clock(): void;
   /** Settled hooks and tracers run with this set, so the interpreter can reject writes from them. */
   enterHooks(): void;
+  /** A slot changed outside the back-end's own code (poke). */
+  touch(slot: number): void;
+  /** Every value may have changed (reset). */
+  touchAll(): void;
   leaveHooks(): void;
 }

@@ -3,37 +3,50 @@
 // one target, so V8 inlines small processes); the clock edge evaluates the clock enables once into a byte
 // array, calls the enabled seq processes, then commits with one unrolled `S[k] = N[k]` per register, slot
 // indices written as literals. The design's signals are re-parented to FastSignal, so a process's `sig.v` is
-// a bare typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
-// Code is split into functions of at most CHUNK statements: V8 will not optimise a function whose bytecode
-// exceeds ~60 KB (fact sheet §2.1b: a 1,200-node function ran 50x slower than split ones).
+// a typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
+// With activity-based evaluation (opt-in; activity.ts) each comb call is guarded by the process's dirty flag,
+// each comb output is compared with its shadow copy after the call and each commit with the register's value,
+// and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals).
+// Code is split into functions of bounded size: V8 will not optimise a function whose bytecode exceeds
+// ~60 KB (fact sheet §2.1b: a 1,200-node function ran 50x slower than split ones).
 import { writeFileSync } from 'node:fs';
+import { Activity } from './activity.ts';
 import type { Backend } from './backend.ts';
 import { FastMemory, type MemoryImpl } from './memory.ts';
 import { FastSignal } from './signal.ts';
 import type { Netlist } from './netlist.ts';
 
-const CHUNK = 200;
+/** Emitted lines per generated function. */
+const CHUNK = 400;
+/** Readers of one slot up to which the dirty-flag stores are unrolled (more: a loop over a table). */
+const UNROLL = 6;
 
 interface Stmt {
   domain: number;
-  code: string;
+  lines: string[];
 }
 
 /** Emits functions named `${prefix}${k}` over the statements, wrapping runs of one gated domain in `if`. */
 function chunked(prefix: string, stmts: readonly Stmt[], out: string[]): string[] {
   const names: string[] = [];
-  for (let base = 0; base < stmts.length; base += CHUNK) {
+  let k = 0;
+  while (k < stmts.length) {
     const name = `${prefix}${names.length}`;
     names.push(name);
     out.push(`function ${name}() {`);
+    out.push('  let v = 0;');
     let open = 0;
-    for (const s of stmts.slice(base, base + CHUNK)) {
+    let size = 0;
+    while (k < stmts.length && (size === 0 || size + stmts[k]!.lines.length <= CHUNK)) {
+      const s = stmts[k++]!;
       if (s.domain !== open) {
         if (open !== 0) out.push('  }');
         if (s.domain !== 0) out.push(`  if (G[${s.domain}] !== 0) {`);
         open = s.domain;
       }
-      out.push(`${open !== 0 ? '    ' : '  '}${s.code}`);
+      const ind = open !== 0 ? '    ' : '  ';
+      for (const l of s.lines) out.push(ind + l);
+      size += s.lines.length;
     }
     if (open !== 0) out.push('  }');
     out.push('}');
@@ -41,23 +54,54 @@ function chunked(prefix: string, stmts: readonly Stmt[], out: string[]): string[
   return names;
 }
 
-export function generateSource(nl: Netlist): string {
+export interface GenerateOptions {
+  /** Activity-based evaluation (default false; activity.ts). */
+  activity?: boolean;
+}
+
+/** The statements marking the readers of `slot` dirty. */
+function markReaders(act: Activity, slot: number): string {
+  const rd = act.readers(slot);
+  if (rd.length === 0) return '';
+  if (rd.length > UNROLL) return ` mk(${act.RO[slot]}, ${act.RO[slot + 1]});`;
+  let s = '';
+  for (const r of rd) s += ` F[${r}] = 1;`;
+  return s;
+}
+
+export function generateSource(nl: Netlist, act: Activity | null): string {
   const out: string[] = ["'use strict';"];
   const procs = nl.procs;
   for (const p of procs) out.push(`const p${p.idx} = P[${p.idx}]; // ${p.kind} ${p.path}`);
   nl.memories.forEach((m, k) => out.push(`const m${k} = M[${k}]; // ${m.path}`));
+  out.push('function mk(a, b) { for (let j = a; j < b; j++) F[R[j]] = 1; }');
 
-  const comb: Stmt[] = [...nl.combOrder].map((k) => ({ domain: 0, code: `p${k}();` }));
+  const call = (k: number): string[] => {
+    if (act === null || procs[k]!.kind === 'seq') return [`p${k}();`];
+    const lines = [`if (F[${k}] !== 0) {`, `  F[${k}] = A[${k}]; p${k}();`];
+    for (const w of procs[k]!.writes) {
+      const mark = markReaders(act, w);
+      if (mark !== '') lines.push(`  if ((v = S[${w}]) !== O[${w}]) { O[${w}] = v;${mark} }`);
+    }
+    lines.push('}');
+    return lines;
+  };
+
+  const comb: Stmt[] = [...nl.combOrder].map((k) => ({ domain: 0, lines: call(k) }));
   const combFns = chunked('comb', comb, out);
 
   // Seq processes and commits, grouped by clock domain so each gate is tested once per group.
   const byDomain = <T>(items: T[], dom: (t: T) => number): T[] => [...items].sort((a, b) => dom(a) - dom(b));
-  const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => procs[k]!.domain).map((k) => ({ domain: procs[k]!.domain, code: `p${k}();` }));
+  const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => procs[k]!.domain).map((k) => ({ domain: procs[k]!.domain, lines: call(k) }));
   const seqFns = chunked('seq', seq, out);
   const regIdx = [...nl.regSlots.keys()];
   const commit: Stmt[] = byDomain(regIdx, (k) => nl.regDomain[k]!).map((k) => {
     const slot = nl.regSlots[k]!;
-    return { domain: nl.regDomain[k]!, code: `S[${slot}] = N[${slot}];` };
+    const mark = act === null ? '' : markReaders(act, slot);
+    return {
+      domain: nl.regDomain[k]!,
+      lines: [mark === '' ? `S[${slot}] = N[${slot}];` : `if ((v = N[${slot}]) !== S[${slot}]) { S[${slot}] = v;${mark} }`],
+    };
   });
   const commitFns = chunked('commit', commit, out);
 
@@ -82,27 +126,52 @@ export class Codegen implements Backend {
   readonly settle: () => void;
   readonly clock: () => void;
   readonly source: string;
+  /** Null when activity-based evaluation is off. */
+  readonly activity: Activity | null;
 
-  constructor(nl: Netlist, S: Uint32Array, N: Uint32Array) {
+  constructor(nl: Netlist, S: Uint32Array, N: Uint32Array, options: GenerateOptions = {}) {
+    const act = options.activity === true ? new Activity(nl) : null;
+    this.activity = act;
     for (const s of nl.signals) Object.setPrototypeOf(s, FastSignal.prototype);
     for (const m of nl.memories) Object.setPrototypeOf(m, FastMemory.prototype);
-    this.source = generateSource(nl);
+    this.source = generateSource(nl, act);
     const dump = process.env.PULPSIM_CODEGEN_DUMP;
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);
     G[0] = 1;
-    const factory = new Function('S', 'N', 'P', 'M', 'G', this.source) as (
+    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'A', 'O', 'R', this.source) as (
       S: Uint32Array,
       N: Uint32Array,
       P: readonly (() => void)[],
       M: readonly MemoryImpl[],
       G: Uint8Array,
+      F: Uint8Array,
+      A: Uint8Array,
+      O: Uint32Array,
+      R: Int32Array,
     ) => { settle: () => void; clock: () => void };
-    const fns = factory(S, N, nl.procs.map((p) => p.fn), nl.memories, G);
+    const none8 = new Uint8Array(0);
+    const fns = factory(
+      S,
+      N,
+      nl.procs.map((p) => p.fn),
+      nl.memories,
+      G,
+      act?.F ?? none8,
+      act?.A ?? none8,
+      new Uint32Array(nl.nslots),
+      act?.R ?? new Int32Array(0),
+    );
     this.settle = fns.settle;
     this.clock = fns.clock;
   }
 
+  touch(slot: number): void {
+    this.activity?.touch(slot);
+  }
+  touchAll(): void {
+    this.activity?.touchAll();
+  }
   enterHooks(): void {}
   leaveHooks(): void {}
 }

@@ -107,6 +107,7 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
         reads: [],
         writes: [],
         memWrites: [],
+        memReads: false,
       });
       const slotsOf = (list: readonly SignalImpl[], what: string): number[] =>
         list.map((s) => {
@@ -142,6 +143,7 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
     p.reads = [...l.reads].sort((a, b) => a - b);
     p.writes = [...l.writes].sort((a, b) => a - b);
     p.memWrites = [...l.memWrites];
+    p.memReads = l.memReads;
   });
 
   // Drivers: one per net.

@@ -6,6 +6,7 @@
 //    A read outside it that is nevertheless in order (a register, an input, a signal driven earlier in the
 //    schedule) is harmless: the generated code computes the same value. It is added to the process's read
 //    set and counted in `unlearnedReads`, and the run goes on; this is the documented choice (no re-levelizing).
+//    With `strictReads` it is an error too: activity-based evaluation (activity.ts) relies on complete read sets.
 //  - comb processes hold no state: after each settle every comb process is evaluated a second time on the
 //    settled values, and a process that then drives a different value (hidden JavaScript state, a random
 //    number, an unordered read) is reported;
@@ -55,6 +56,7 @@ export class Interp implements Access, Backend {
     private readonly nl: Netlist,
     private readonly S: Uint32Array,
     private readonly N: Uint32Array,
+    private readonly strictReads = false,
   ) {
     this.procs = nl.procs;
     this.wstamp = new Int32Array(nl.nslots).fill(-1);
@@ -123,6 +125,13 @@ export class Interp implements Access, Backend {
       this.fail(
         `comb process '${c.path}' read '${s.path}' before its driver ${this.driverName(slot)} ran this cycle: ` +
           `the learning phase never saw this read, so the schedule could not order it; declare it with ` +
+          `comb('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { reads: [...] })`,
+      );
+    }
+    if (this.strictReads) {
+      this.fail(
+        `comb process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
+          `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
           `comb('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { reads: [...] })`,
       );
     }
@@ -282,6 +291,8 @@ export class Interp implements Access, Backend {
     }
   }
 
+  touch(_slot: number): void {}
+  touchAll(): void {}
   enterHooks(): void {
     this.mode = HOOK;
   }

@@ -22,6 +22,8 @@ export interface LearnedProc {
   reads: Set<number>;
   writes: Set<number>;
   memWrites: Set<MemoryImpl>;
+  /** Reads some memory (its output then depends on memory contents, which no slot shows). */
+  memReads: boolean;
   /** First rule broken, as a message (comb assigning a register, seq driving a wire, ...). */
   violation: string | null;
 }
@@ -50,6 +52,7 @@ class LearnState {
   wlog = new Int32Array(256);
   wn = 0;
   mems: MemoryImpl[] = [];
+  memRead = false;
   violation: string | null = null;
   path = '';
   rng: number;
@@ -132,7 +135,9 @@ export class LearnSignal extends SignalImpl {
 
 export class LearnMemory extends MemoryImpl {
   override read(_addr: number): number {
-    return (LS!.rand() & this.mask) >>> 0;
+    const l = LS!;
+    l.memRead = true;
+    return (l.rand() & this.mask) >>> 0;
   }
   override write(_addr: number, _data: Value, _mask?: number): void {
     const l = LS!;
@@ -183,7 +188,7 @@ export function learn(inp: LearnInput): LearnedProc[] {
     }
   };
 
-  const out: LearnedProc[] = inp.procs.map(() => ({ reads: new Set(), writes: new Set(), memWrites: new Set(), violation: null }));
+  const out: LearnedProc[] = inp.procs.map(() => ({ reads: new Set(), writes: new Set(), memWrites: new Set(), memReads: false, violation: null }));
   const runOnce = (p: LearnInput['procs'][number]): void => {
     L.comb = p.kind === 'comb';
     L.path = p.path;
@@ -191,6 +196,7 @@ export function learn(inp: LearnInput): LearnedProc[] {
     L.rn = 0;
     L.wn = 0;
     L.mems.length = 0;
+    L.memRead = false;
     try {
       p.fn();
     } catch {
@@ -217,6 +223,7 @@ export function learn(inp: LearnInput): LearnedProc[] {
         for (let j = 0; j < L.rn; j++) o.reads.add(L.rlog[j]!);
         for (let j = 0; j < L.wn; j++) o.writes.add(L.wlog[j]!);
         for (const m of L.mems) o.memWrites.add(m);
+        if (L.memRead) o.memReads = true;
         if (o.violation === null) o.violation = L.violation;
       });
     }

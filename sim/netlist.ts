@@ -23,6 +23,8 @@ export interface ProcInfo {
   writes: number[];
   /** Memories written (seq only). */
   memWrites: MemoryImpl[];
+  /** Reads memories (learned; declared processes are assumed to). */
+  memReads: boolean;
 }
 
 /** A clock-enable domain: the subtree under a `gate`. Domain 0 is the ungated root. */

@@ -35,6 +35,11 @@ export type BackendKind = 'interp' | 'codegen';
 export interface SimulatorOptions extends ElaborateOptions {
   /** 'interp' checks every access (debugging); 'codegen' (default) runs generated code. */
   backend?: BackendKind;
+  /** Generated code: run a comb process only when something it reads changed (default false, or the
+   *  environment's PULPSIM_ACTIVITY=1). Exact when the read sets are complete: check with `strictReads`. */
+  activity?: boolean;
+  /** Interpreter: a comb read outside the learned read set is an error even when it is in schedule order. */
+  strictReads?: boolean;
 }
 
 /** Runs after the cycle's comb logic settled, before the clock edge. Must not write signals. */
@@ -68,7 +73,7 @@ export class Simulator {
       s.S = this.values;
       s.N = this.next;
     }
-    this.be = this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next) : new Codegen(this.netlist, this.values, this.next);
+    this.be = this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next, options.strictReads ?? false) : new Codegen(this.netlist, this.values, this.next, { activity: options.activity ?? process.env.PULPSIM_ACTIVITY === '1' });
     this.reset();
   }
 
@@ -88,6 +93,7 @@ export class Simulator {
     }
     for (const t of nl.ties) this.values[t.slot] = t.value;
     for (const m of nl.memories) m.wn = 0;
+    this.be.touchAll();
     this.settled = false;
   }
 
@@ -148,7 +154,10 @@ export class Simulator {
     const v = typeof value === 'boolean' ? (value ? 1 : 0) : value;
     const max = s.width === 32 ? 0xffffffff : 2 ** s.width - 1;
     if (!Number.isInteger(v) || v < 0 || v > max) throw new SimulationError(`poke: ${value} does not fit in '${s.path}' (${s.width} bit(s))`);
-    this.values[s.i] = v;
+    if (this.values[s.i] !== v) {
+      this.values[s.i] = v;
+      this.be.touch(s.i);
+    }
     this.settled = false;
   }
 

@@ -1,15 +1,19 @@
 // `npm run bench`: simulated cycles per second of the reference design (bench_design.ts) on both back-ends,
-// with and without a full VCD (to a temporary file), and the peak RSS of each run. Every configuration
-// runs in its own child process (clean JIT state, its own peak RSS) for about `--seconds` of CPU time.
-// Cycles/s are given per CPU second (stable on a shared machine) and per wall second.
+// with and without a full VCD (to a temporary file), then the single-core RI5CY system (core_bench.ts) and the
+// 8-core GAP-8 cluster (cluster_bench.ts), each with waves off, with every signal traced to a VCD, and with
+// activity-based evaluation (PULPSIM_ACTIVITY=1; sim/activity.ts); start-up time (elaboration, learning, code
+// generation, loading) and the peak RSS of each run. Every configuration runs in its own child process (clean
+// JIT state, its own peak RSS). Cycles/s are given per CPU second (stable on a shared machine) and per wall second.
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Simulator, type BackendKind } from '../../sim/index.ts';
 import { openVcd } from '../../waves/vcd.ts';
 import { BenchTop } from './bench_design.ts';
+import { runClusterBench } from './cluster_bench.ts';
+import { runCoreBench } from './core_bench.ts';
 
 interface Config {
   backend: BackendKind;
@@ -73,16 +77,62 @@ function runConfig(c: Config, seconds: number): Result {
 }
 
 function child(config: string, seconds: number): void {
+  if (config.startsWith('core') || config.startsWith('cluster')) {
+    process.send!(systemChild(config, seconds));
+    return;
+  }
   const [backend, vcd] = config.split('+');
   const r = runConfig({ backend: backend as BackendKind, vcd: vcd === 'vcd' }, seconds);
   process.send!(r);
 }
 
-function inChild(config: string, seconds: number): Promise<Result> {
+interface SystemResult {
+  config: string;
+  cycles: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+  startupSeconds: number;
+  maxRssMiB: number;
+  vcdMiB: number;
+}
+
+/** `core[+vcd]` / `cluster[+vcd]`: one run of the system bench sized to about `seconds` of CPU without waves. */
+function systemChild(config: string, seconds: number): SystemResult {
+  const vcd = config.includes('+vcd');
+  let dir: string | null = null;
+  let path: string | undefined;
+  if (vcd) {
+    dir = mkdtempSync(join(tmpdir(), 'pulpsim-bench-'));
+    path = join(dir, 'bench.vcd');
+  }
+  try {
+    if (config.startsWith('core')) {
+      // ~1210 cycles per iteration; ~0.5 M cycles/CPU-s without waves.
+      const r = runCoreBench({ iterations: Math.max(20, Math.round((seconds * 4e5) / 1210)), ...(path !== undefined ? { vcd: path } : {}) });
+      const vcdMiB = path !== undefined ? statSync(path).size / 2 ** 20 : 0;
+      return { config, cycles: r.cycles, cpuSeconds: r.cpuSeconds, wallSeconds: r.seconds, startupSeconds: r.buildSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, vcdMiB };
+    }
+    // ~244 cycles per round; ~20 k cycles/CPU-s without waves.
+    const r = runClusterBench({ rounds: Math.max(10, Math.round((seconds * 2e4) / 244)), ...(path !== undefined ? { vcd: path } : {}) });
+    return {
+      config,
+      cycles: r.cycles,
+      cpuSeconds: r.cpuSeconds,
+      wallSeconds: r.seconds,
+      startupSeconds: r.buildSeconds,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      vcdMiB: r.vcdBytes / 2 ** 20,
+    };
+  } finally {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function inChild<R = Result>(config: string, seconds: number, env: NodeJS.ProcessEnv = process.env): Promise<R> {
   return new Promise((resolveP, reject) => {
-    const p = fork(fileURLToPath(import.meta.url), ['--child', config, String(seconds)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let got: Result | null = null;
-    p.on('message', (m) => (got = m as Result));
+    const p = fork(fileURLToPath(import.meta.url), ['--child', config, String(seconds)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
+    let got: R | null = null;
+    p.on('message', (m) => (got = m as R));
     p.on('error', reject);
     p.on('exit', (code) => (got !== null ? resolveP(got) : reject(new Error(`bench child '${config}' exited with code ${code}`))));
   });
@@ -120,6 +170,26 @@ async function main(argv: string[]): Promise<void> {
   };
   out.push('', `codegen / interp: ${(speed('codegen', false) / speed('interp', false)).toFixed(1)}x without VCD, ${(speed('codegen', true) / speed('interp', true)).toFixed(1)}x with VCD`);
   process.stdout.write(out.join('\n') + '\n');
+
+  // The real designs (generated code). 'activity' = PULPSIM_ACTIVITY=1 in that child.
+  const sys: { label: string; config: string; activity: boolean }[] = [
+    { label: 'single core, waves off', config: 'core', activity: false },
+    { label: 'single core, whole core traced', config: 'core+vcd', activity: false },
+    { label: 'single core, activity', config: 'core', activity: true },
+    { label: '8-core cluster, waves off', config: 'cluster', activity: false },
+    { label: '8-core cluster, all traced', config: 'cluster+vcd', activity: false },
+    { label: '8-core cluster, activity', config: 'cluster', activity: true },
+    { label: '8-core cluster, activity+VCD', config: 'cluster+vcd', activity: true },
+  ];
+  const rows: string[] = ['', 'system                          cycles   cycles/cpu-s  cycles/wall-s   start-up   peak RSS   VCD'];
+  for (const c of sys) {
+    const env = { ...process.env, PULPSIM_ACTIVITY: c.activity ? '1' : '0' };
+    const r = await inChild<SystemResult>(c.config, seconds, env);
+    rows.push(
+      `${c.label.padEnd(30)} ${String(r.cycles).padStart(8)}   ${Math.round(r.cycles / r.cpuSeconds).toLocaleString('en-US').padStart(12)}   ${Math.round(r.cycles / r.wallSeconds).toLocaleString('en-US').padStart(12)}   ${r.startupSeconds.toFixed(2).padStart(6)} s   ${r.maxRssMiB.toFixed(0).padStart(5)} MiB   ${r.vcdMiB > 0 ? `${r.vcdMiB.toFixed(1)} MiB` : '-'}`,
+    );
+    process.stdout.write(rows.splice(0).join('\n') + '\n');
+  }
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -7,12 +7,15 @@ import { assemble } from '../../kernels/toolchain/asm/assembler.ts';
 import { readElf } from '../../kernels/toolchain/elf.ts';
 import { link, linkedElf } from '../../kernels/toolchain/linker.ts';
 import { Testbench } from '../system/testbench.ts';
+import { openVcd } from '../../waves/vcd.ts';
 
 export interface CoreBenchOptions {
   /** Outer iterations of the kernel (each is about 1200 cycles). */
   iterations?: number;
   backend?: BackendKind;
   version?: Extract<CoreVersion, 'ri5cy' | 'ri5cy_v1'>;
+  /** Write a VCD of the whole system (every signal of the core) to this path. */
+  vcd?: string;
 }
 
 export interface CoreBenchResult {
@@ -90,11 +93,14 @@ export function runCoreBench(opts: CoreBenchOptions = {}): CoreBenchResult {
   const { object } = assemble(matmulSource(iterations), 'core_bench.S', { flavour: cfg.core.flavour, rvc: false });
   const elf = readElf(linkedElf(link([object], { textBase: 0, memory: cfg.memory })), 'core_bench.elf');
   const tb = new Testbench(cfg, elf, { backend });
+  const vcd = opts.vcd === undefined ? null : openVcd(opts.vcd, tb.sim.traceSource());
+  if (vcd !== null) tb.sim.attachTracer(vcd);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
   const r = tb.run(1_000_000_000);
   const c2 = process.cpuUsage(c1);
   const t2 = performance.now();
+  vcd?.close();
   const cpuSeconds = (c2.user + c2.system) / 1e6;
   if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`core bench program failed: ${r.message}`);
   const seconds = (t2 - t1) / 1000;

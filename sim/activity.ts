@@ -1,0 +1,59 @@
+// Activity-based evaluation for the generated-code back-end (opt-in: SimulatorOptions.activity): a comb process
+// runs only when something it reads changed since its last run. A comb process is a function of the signals it
+// reads (the interpreter checks this every cycle), so skipping it when none of them changed leaves exactly the
+// values a full evaluation computes. Values change at a few places only, all of which the engine sees: the
+// commit (register S != N), a comb process's outputs after it runs (compared with a shadow copy), `poke` and
+// `reset`. Each change sets the dirty flag of every comb process that reads the slot.
+//
+// Contract: the read sets must be complete. Learning can miss a read on a path no trial took; without activity
+// such a read is harmless when in schedule order, with activity it would let the process be skipped on a stale
+// input. Run the design on the interpreter with `strictReads` to have every such read reported (then declare it:
+// `comb(name, fn, { reads: [...] })`). A per-read test in the generated code would make the contract
+// unnecessary, but measured on the cluster it costs more (~25% per evaluated process) than skipping saves.
+// Seq processes always run when their clock is enabled: the RTL semantics, and testbench monitors written as
+// seq processes may count cycles in JavaScript. Comb processes reading memories (contents are not slots, and
+// testbenches load memories directly) always run.
+import type { Netlist } from './netlist.ts';
+
+export class Activity {
+  /** Per process: must run at its next evaluation. */
+  readonly F: Uint8Array;
+  /** Per process: always run (reads memories). */
+  readonly A: Uint8Array;
+  /** Per slot, the comb processes reading it: R[RO[slot] .. RO[slot + 1]). */
+  readonly RO: Int32Array;
+  readonly R: Int32Array;
+
+  constructor(nl: Netlist) {
+    const n = nl.nslots;
+    const np = nl.procs.length;
+    this.F = new Uint8Array(np).fill(1);
+    this.A = new Uint8Array(np);
+    const comb = nl.procs.filter((p) => p.kind === 'comb');
+    const count = new Int32Array(n);
+    for (const p of comb) {
+      if (p.memReads) this.A[p.idx] = 1;
+      for (const s of p.reads) count[s]!++;
+    }
+    this.RO = new Int32Array(n + 1);
+    for (let s = 0; s < n; s++) this.RO[s + 1] = this.RO[s]! + count[s]!;
+    this.R = new Int32Array(this.RO[n]!);
+    const fill = this.RO.slice(0, n);
+    for (const p of comb) for (const s of p.reads) this.R[fill[s]!++] = p.idx;
+  }
+
+  /** Comb processes reading `slot`. */
+  readers(slot: number): Int32Array {
+    return this.R.subarray(this.RO[slot]!, this.RO[slot + 1]!);
+  }
+
+  /** A slot changed outside the generated code (poke). */
+  touch(slot: number): void {
+    for (let j = this.RO[slot]!; j < this.RO[slot + 1]!; j++) this.F[this.R[j]!] = 1;
+  }
+
+  /** Every value may have changed (reset). */
+  touchAll(): void {
+    this.F.fill(1);
+  }
+}

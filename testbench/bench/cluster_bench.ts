@@ -1,0 +1,154 @@
+// Cluster speed entry of the bench: the signal-level GAP-8 cluster (8 RI5CY cores, TCDM, event unit, I$) running
+// a long parallel kernel built with the cluster runtime. Every core runs `rounds` rounds of an 8-bit dot product
+// over its own TCDM rows (hardware loop, post-increment loads, pv.sdotusp.b) whose length grows with the core id,
+// then meets the others at the team barrier: the TCDM sees bank conflicts and the faster cores sleep, clock-gated,
+// in every barrier. Reports start-up time (elaboration + codegen, loading) apart from the simulated cycles/s.
+import { gap8 } from '../../rtl/config/index.ts';
+import { buildClusterProgram } from '../../kernels/runtime/runtime.ts';
+import type { BackendKind } from '../../sim/index.ts';
+import { openVcd } from '../../waves/vcd.ts';
+import { ClusterTestbench } from '../cluster/testbench.ts';
+
+export interface ClusterBenchOptions {
+  /** Rounds of work + barrier per core (each is about 200 cycles). */
+  rounds?: number;
+  backend?: BackendKind;
+  /** Write a VCD of the whole cluster to this path. */
+  vcd?: string;
+}
+
+export interface ClusterBenchResult {
+  name: string;
+  backend: BackendKind;
+  cycles: number;
+  seconds: number;
+  cyclesPerSecond: number;
+  cpuSeconds: number;
+  cyclesPerCpuSecond: number;
+  /** Wall seconds to elaborate the cluster, generate code and load the program (not included in the rate). */
+  buildSeconds: number;
+  /** Bytes of VCD written (0 without waves). */
+  vcdBytes: number;
+}
+
+/** Per core: `rounds` x (dot product of 4 * (4 + core id) words, store, barrier); core 0 then exits with 0. */
+export function clusterBenchSource(rounds: number): string {
+  return `
+.include "rt.inc"
+  .text
+  .globl main
+main:
+  addi sp, sp, -16
+  sw ra, 12(sp)
+  li a0, 0
+  la a1, work
+  li a2, ${rounds}
+  call rt_team_fork
+  la t0, result
+  lw a0, 0(t0)
+  addi a0, a0, -${rounds}
+  snez a0, a0
+  lw ra, 12(sp)
+  addi sp, sp, 16
+  ret
+
+work:
+  addi sp, sp, -16
+  sw ra, 12(sp)
+  sw s0, 8(sp)
+  sw s1, 4(sp)
+  sw s2, 0(sp)
+  mv s0, a0
+  RT_CORE_ID s1
+  addi s2, s1, 4
+  slli s2, s2, 2
+round:
+  la a0, mat_a
+  slli t0, s1, 8
+  add a0, a0, t0
+  la a1, vec_b
+  li a3, 0
+  lp.setup 0, s2, dot_end
+  p.lw t0, 4(a0!)
+  p.lw t1, 4(a1!)
+dot_end:
+  pv.sdotusp.b a3, t0, t1
+  la t0, out
+  slli t1, s1, 2
+  add t0, t0, t1
+  sw a3, 0(t0)
+  call rt_team_barrier
+  addi s0, s0, -1
+  bnez s0, round
+  bnez s1, 1f
+  la t0, result
+  lw t1, 0(t0)
+  add t1, t1, s2
+  addi t1, t1, -16
+  sw t1, 0(t0)
+1:
+  lw s2, 0(sp)
+  lw s1, 4(sp)
+  lw s0, 8(sp)
+  lw ra, 12(sp)
+  addi sp, sp, 16
+  ret
+
+  .data
+  .balign 16
+mat_a:
+  .fill 512, 4, 0x01fe03fc
+vec_b:
+  .fill 64, 4, 0x7f80017f
+out:
+  .space 32
+result:
+  .word ${rounds}
+`;
+}
+
+export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchResult {
+  const rounds = opts.rounds ?? 10_000;
+  const backend = opts.backend ?? 'codegen';
+  const cfg = gap8();
+  const t0 = performance.now();
+  const prog = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(rounds) }], cfg);
+  const tb = new ClusterTestbench(cfg, prog.elf, { backend });
+  const vcd = opts.vcd === undefined ? null : openVcd(opts.vcd, tb.sim.traceSource());
+  if (vcd !== null) tb.sim.attachTracer(vcd);
+  const t1 = performance.now();
+  const c1 = process.cpuUsage();
+  const r = tb.run(1_000_000_000);
+  const c2 = process.cpuUsage(c1);
+  const t2 = performance.now();
+  vcd?.close();
+  if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`cluster bench program failed: ${r.message}`);
+  const cpuSeconds = (c2.user + c2.system) / 1e6;
+  const seconds = (t2 - t1) / 1000;
+  return {
+    name: `gap8 cluster, 8 cores: dot products + team barrier x ${rounds}`,
+    backend,
+    cycles: r.cycles,
+    seconds,
+    cyclesPerSecond: r.cycles / seconds,
+    cpuSeconds,
+    cyclesPerCpuSecond: r.cycles / cpuSeconds,
+    buildSeconds: (t1 - t0) / 1000,
+    vcdBytes: vcd === null ? 0 : vcd.bytesWritten,
+  };
+}
+
+const isEntry = process.argv[1] !== undefined && /testbench[\\/]bench[\\/]cluster_bench\.ts$/.test(process.argv[1]);
+if (isEntry) {
+  const args = process.argv.slice(2);
+  const backend = (args.find((a) => a === 'interp' || a === 'codegen') as BackendKind | undefined) ?? 'codegen';
+  const ri = args.indexOf('--rounds');
+  const vi = args.indexOf('--vcd');
+  const rounds = ri >= 0 ? Number(args[ri + 1]) : backend === 'interp' ? 20 : 2000;
+  const r = runClusterBench({ backend, rounds, ...(vi >= 0 ? { vcd: args[vi + 1]! } : {}) });
+  process.stdout.write(
+    `${r.name} [${r.backend}]: ${r.cycles} cycles in ${r.seconds.toFixed(2)} s = ${(r.cyclesPerSecond / 1e3).toFixed(1)} k cycles/s ` +
+      `(CPU ${r.cpuSeconds.toFixed(2)} s = ${(r.cyclesPerCpuSecond / 1e3).toFixed(1)} k cycles/CPU-s; start-up ${r.buildSeconds.toFixed(2)} s` +
+      `${r.vcdBytes > 0 ? `; VCD ${(r.vcdBytes / 2 ** 20).toFixed(1)} MiB` : ''})\n`,
+  );
+}
