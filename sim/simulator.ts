@@ -18,6 +18,10 @@
 // Source-to-source compilation of process bodies was rejected: closures capture variables (helpers, enum
 // constants, loop indices) that `new Function` cannot see. A design instance belongs to one simulator.
 //
+// Optionally (SimulatorOptions.activity) the generated code runs a comb process only when a slot it reads
+// changed since its last run (activity.ts); exact when the learned read sets are complete, which the
+// interpreter checks with `strictReads`.
+//
 // No allocation happens per cycle in either back-end (typed arrays, preallocated queues, hook arrays that
 // are only replaced when hooks are added or removed).
 import type { TraceSignal, TraceSource, TraceString } from '../waves/trace_source.ts';
