@@ -11,6 +11,9 @@ import type { CoreRules } from './version.ts';
 
 const MISA: Record<string, number> = { ri5cy: 0x40801104, ri5cy_v1: 0, cv32e40p: 0x40801104 };
 const MPP_M = 3 << 11;
+/** CV32E40P tdata1 outside debug mode (tmatch_control_rdata): type 2, dmode 1, action 1 (enter debug mode),
+ *  m 1, execute 0 (only debug mode writes the trigger, and this system never enters it). */
+const TDATA1_M = ((2 << 28) | (1 << 27) | (1 << 12) | (1 << 6)) >>> 0;
 
 export class CsRegisters extends Module {
   l!: CoreLinks;
@@ -163,9 +166,18 @@ export class CsRegisters extends Module {
       case 0xf12:
         return 4;
       case 0xf13:
-        return 0;
+        // mimpid is 1 when COREV_PULP is set
+        return 1;
       case 0xf14:
+      case 0xcd0:
         return this.hartId;
+      case 0xcd1:
+        return 3;
+      case 0x7a1:
+        return TDATA1_M;
+      case 0x7a4:
+        // tinfo: the one trigger supports type 2 (address match)
+        return 1 << 2;
       case 0x7b0:
         return this.dcsr_q.v;
       case 0x7b1:

@@ -38,6 +38,9 @@ export interface DecodeInfo {
   jump: number;
   branch: boolean;
   csr: boolean;
+  /** cv32e40p_decoder.sv csr_access_o: a 32-bit SYSTEM word with funct3 != 0, set before the CSR number is
+   *  checked, so an illegal CSR instruction has it too (and keeps it in EX, where it makes ex_valid). */
+  csrAccess: boolean;
   /** CSR access that makes the controller flush the pipeline (DECODE -> FLUSH_EX -> FLUSH_WB). */
   csrStatus: boolean;
   csrAddr: number;
@@ -116,6 +119,7 @@ export class DecodeCache {
       jump: JUMP_NONE,
       branch: false,
       csr: false,
+      csrAccess: !compressed && (w & 0x7f) === 0x73 && ((w >>> 12) & 7) !== 0,
       csrStatus: false,
       csrAddr: 0,
       csrOp: 0,
@@ -190,8 +194,9 @@ export class DecodeCache {
       info.csrOp = (w >>> 12) & 3;
       // CV32E40P: csrrs/csrrc with a zero operand is CSR_OP_READ (no write); RI5CY writes on every access
       if (this.rules.version === 'cv32e40p' && info.csrOp !== 1 && ((w >>> 15) & 31) === 0) info.csrOp = 0;
-      info.csrStatus = this.rules.csrFlush(o.csr);
+      // the decoder sets csr_status only for the numbers it accepts
       if (!this.rules.csrLegal(o.csr, writesCsr(w))) info.illegal = true;
+      else info.csrStatus = this.rules.csrFlush(o.csr);
     }
     info.hwloop = t === 'hwloop';
     info.ecall = t === 'ecall';

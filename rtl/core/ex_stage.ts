@@ -120,6 +120,11 @@ export class ExStage extends Module {
   mulh_en_ex = this.reg(1, 0);
   div_en_ex = this.reg(1, 0);
   div_signed_ex = this.reg(1, 0);
+  /** CV32E40P: alu_en | mult_en | csr_access | lsu_en of the ID/EX register, which gate ex_valid_o
+   *  (cv32e40p_ex_stage.sv). An instruction handed over under deassert_we (an illegal one) clears all but
+   *  csr_access, so EX is not valid until a bubble sets alu_en again (cv32e40p_id_stage.sv ID_EX_PIPE_REGISTERS):
+   *  the controller then waits one more cycle in FLUSH_EX. */
+  en_ex = this.reg(1, 0);
 
   // EX/WB register (riscv_ex_stage.sv EX_WB_Pipeline_Register)
   regfile_we_wb = this.reg(1, 0);
@@ -231,7 +236,7 @@ export class ExStage extends Module {
       const lsu = this.l.lsu;
       const units = this.alu_ready.v & this.mult_ready.v & lsu.lsu_ready_ex.v & lsu.lsu_ready_wb.v;
       this.ex_ready.v = units | this.branch_in_ex.v;
-      this.ex_valid.v = units;
+      this.ex_valid.v = this.cv ? units & this.en_ex.v : units;
     });
     this.seq('units', () => {
       const exReady = this.ex_ready.v;
@@ -300,10 +305,15 @@ export class ExStage extends Module {
       set(this.csr_access_ex, i.csr && !i.illegal ? 1 : 0);
       set(this.csr_op_ex, !deassert && i.csr ? i.csrOp : CSR_OP_NONE);
       set(this.mulh_en_ex, !deassert && i.mulh ? 1 : 0);
-      // The divider starts from alu_en, which deassert_we does not clear (only a taken branch does).
-      set(this.div_en_ex, i.div && !branchTaken ? 1 : 0);
+      // The divider starts from alu_en. RI5CY's deassert_we does not clear it (only a taken branch does);
+      // CV32E40P's decoder gates alu_en_o with deassert_we, so a word handed over while ID is not decoding (the
+      // stale divide still in ID when a divide leaves EX with the next fetch outstanding) does not restart it.
+      set(this.div_en_ex, i.div && !branchTaken && !(this.cv && deassert) ? 1 : 0);
       set(this.div_signed_ex, i.divSigned ? 1 : 0);
+      // every legal word enables the ALU or the multiplier; deassert_we clears both, csr_access stays
+      if (this.cv) set(this.en_ex, !deassert || i.csrAccess ? 1 : 0);
     } else if (exReady) {
+      if (this.cv) set(this.en_ex, 1);
       set(this.valid_ex, 0);
       set(this.regfile_we_ex, 0);
       set(this.regfile_alu_we_ex, 0);

@@ -46,43 +46,54 @@ export interface CoreRules {
 
 const RI5CY_FLUSH = new Set([0x300, 0x000, 0x041, 0x7b0, 0x7b1, 0x7b2, 0x7b3]);
 const V1_FLUSH = new Set([0x300, 0x000]);
-// CV32E40P (README "CSRs taking 4 cycles"): mstatus, mepc, mtvec, mcause, mcountinhibit, mcycle(h), minstret(h),
-// cycle(h), instret(h), the mhpm counters and events, debug CSRs.
+// CV32E40P (README "CSRs taking 4 cycles"): the CSRs cv32e40p_decoder.sv marks csr_status: mstatus, mepc, mtvec,
+// mcause, mcountinhibit, the counters (mcycle(h), minstret(h), mhpmcounterN(h), and at 0x100 above them the
+// read-only mirrors cycle(h), instret(h), hpmcounterN(h)), the mhpmevents, and privlv (0xCD1).
 function cvFlush(csr: number): boolean {
   if (csr === 0x300 || csr === 0x341 || csr === 0x305 || csr === 0x342 || csr === 0x320) return true;
-  if ((csr >= 0xb00 && csr <= 0xb1f) || (csr >= 0xb80 && csr <= 0xb9f)) return true;
-  if ((csr >= 0xc00 && csr <= 0xc1f) || (csr >= 0xc80 && csr <= 0xc9f)) return true;
+  if (cvCounter(csr) || cvCounter(csr - 0x100)) return true;
   if (csr >= 0x323 && csr <= 0x33f) return true;
-  if (csr === 0xc10) return true;
-  return false;
+  return csr === 0xcd1;
 }
+/** mcycle (0xB00), minstret (0xB02), mhpmcounter3..31 and their upper halves (0xB80..): index 1 (time) is not a
+ *  CSR of this core. */
+function cvCounter(csr: number): boolean {
+  return ((csr >= 0xb00 && csr <= 0xb1f) || (csr >= 0xb80 && csr <= 0xb9f)) && (csr & 0x1f) !== 1;
+}
+/** The CSR numbers cv32e40p_decoder.sv accepts (COREV_PULP=1, FPU=0, PULP_SECURE=0, no PMP, DEBUG_TRIGGER_EN=1,
+ *  outside debug mode); every other number, and a write to a read-only one (0xC00..0xFFF), is illegal. */
 function cvLegal(csr: number, write: boolean): boolean {
-  const ro = (csr >>> 10) === 3;
-  if (ro && write) return false;
-  if (csr >= 0xcc0 && csr <= 0xcc6 && (csr & 3) !== 3) return !write;
-  if ((csr >= 0xb00 && csr <= 0xb1f) || (csr >= 0xb80 && csr <= 0xb9f)) return true;
-  if ((csr >= 0xc00 && csr <= 0xc1f) || (csr >= 0xc80 && csr <= 0xc9f)) return !write;
-  if (csr >= 0x320 && csr <= 0x33f) return true;
-  if (csr >= 0x7a0 && csr <= 0x7a8) return true;
-  // dcsr/dpc/dscratch are illegal outside debug mode (cv32e40p_decoder.sv)
+  if (csr >>> 10 === 3 && write) return false;
+  if (cvCounter(csr) || cvCounter(csr - 0x100)) return true;
+  if (csr >= 0x323 && csr <= 0x33f) return true;
+  // hardware loops (lpstart/lpend/lpcount 0 and 1), uhartid, privlv, zfinx: read-only
+  if (csr >= 0xcc0 && csr <= 0xcc6 && (csr & 3) !== 3) return true;
+  if (csr >= 0xcd0 && csr <= 0xcd2) return true;
   switch (csr) {
     case 0x300:
     case 0x301:
     case 0x304:
     case 0x305:
+    case 0x320:
     case 0x340:
     case 0x341:
     case 0x342:
     case 0x343:
     case 0x344:
-      return true;
+    // trigger CSRs: tselect, tdata1-3, tinfo, mcontext, scontext (not tcontrol 0x7A5); dcsr/dpc/dscratch are
+    // illegal outside debug mode
+    case 0x7a0:
+    case 0x7a1:
+    case 0x7a2:
+    case 0x7a3:
+    case 0x7a4:
+    case 0x7a8:
+    case 0x7aa:
     case 0xf11:
     case 0xf12:
     case 0xf13:
     case 0xf14:
-    case 0x014:
-    case 0xc10:
-      return !write;
+      return true;
     default:
       return false;
   }

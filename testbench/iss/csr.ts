@@ -135,7 +135,7 @@ export class CsrFile {
         if (!v1) this.mscratch = nv;
         break;
       case 0x341:
-        this.mepc = this.o.rules.mepcClearsBit0 ? nv & ~1 : nv;
+        this.mepc = this.o.rules.mepcClearsBit0 ? (nv & ~1) >>> 0 : nv;
         break;
       case 0x342:
         this.mcause = (nv & 0x8000001f) >>> 0;
@@ -144,7 +144,7 @@ export class CsrFile {
         if (!v1) this.dcsr = ((nv & 0x0ffff9e4) | 3) >>> 0;
         break;
       case 0x7b1:
-        if (!v1) this.dpc = nv & ~1;
+        if (!v1) this.dpc = (nv & ~1) >>> 0;
         break;
       case 0x7b2:
         if (!v1) this.dscratch0 = nv;
@@ -287,7 +287,7 @@ export class CsrFile {
       case 0x341:
         return rw(
           () => this.mepc,
-          (v) => (this.mepc = v & ~1),
+          (v) => (this.mepc = (v & ~1) >>> 0),
         );
       case 0x342:
         return rw(
@@ -315,9 +315,14 @@ export class CsrFile {
       case 0xcd2: // zfinx
         return readOnly(0);
       // Debug trigger CSRs (DEBUG_TRIGGER_EN=1): tselect/tdata3/mcontext/scontext read 0; tdata1/2 are the one
-      // trigger's control and address (not modelled: no debug in this system); tinfo = type 2.
-      case 0x7a0:
+      // trigger's control and address, written only in debug mode (never entered in this system), so tdata2
+      // reads 0 and tdata1 its fixed fields: type 2, dmode, action 1 (enter debug mode), m; tinfo = type 2.
       case 0x7a1:
+        return rw(
+          () => 0x28001040,
+          () => {},
+        );
+      case 0x7a0:
       case 0x7a2:
       case 0x7a3:
       case 0x7a8:

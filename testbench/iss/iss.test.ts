@@ -181,6 +181,17 @@ describe('traps per core version', () => {
     iss.csrs.mret();
     expect(iss.csrs.mstatus).toBe(0x1888);
   });
+  it('CV32E40P: mret returns to an mepc at or above 0x80000000 (the riscv-tests link address)', () => {
+    const lui = (rd: number, imm20: number) => ((imm20 << 12) | (rd << 7) | 0x37) >>> 0;
+    const target = 0x80000010;
+    const iss = machine('cv32e40p', [lui(5, 0x80000), addi(5, 5, 0x10), csrrw(0, 0x341, 5), csrrs(6, 0x341, 0), MRET]);
+    finish(1).forEach((w, i) => iss.writeMem(target + 4 * i, 4, w));
+    for (let k = 0; k < 5; k++) iss.step();
+    // the lockstep checker compares this pc with the core's (an unsigned 32-bit number)
+    expect(iss.step().pc).toBe(target);
+    expect(iss.readReg(6) >>> 0).toBe(target);
+    expect(iss.run()).toMatchObject({ exit: 'tohost', tohost: 1 });
+  });
 });
 
 describe('hardware loops', () => {
