@@ -28,6 +28,11 @@ export interface IssOptions {
    * 'nop' continues with the next instruction.
    */
   wfi?: 'error' | 'nop';
+  /**
+   * `ecall` with a7 = 93 ends the run (the riscv-tests exit shortcut; default true). False makes it trap into the
+   * program's handler as the core does, so a lockstep comparison follows the handler to its `tohost` store.
+   */
+  ecallExit?: boolean;
   /** Memory system shared with other harts (the cluster); default a private IssMemory of `config.memory`. */
   memory?: IssBus;
 }
@@ -96,6 +101,7 @@ export class Iss implements Hart {
   readonly maxInstructions: number;
   private readonly decode: DecodeFn;
   private readonly wfiMode: 'error' | 'nop';
+  private readonly ecallExit: boolean;
   private bootAddr = 0;
 
   /** Address of `tohost`, when the loaded ELF has one. */
@@ -130,6 +136,7 @@ export class Iss implements Hart {
     this.loops = new HwLoops(this.rules.loopEnd);
     this.maxInstructions = opts.maxInstructions ?? DEFAULT_MAX;
     this.wfiMode = opts.wfi ?? 'error';
+    this.ecallExit = opts.ecallExit ?? true;
     this.decode = makeDecoder(this.flavour, {
       exclude: this.rules.excluded,
       rvc: config.core.rvc,
@@ -223,7 +230,7 @@ export class Iss implements Hart {
   system(kind: 'ecall' | 'ebreak' | 'mret' | 'uret' | 'dret' | 'wfi' | 'fence' | 'fencei'): void {
     switch (kind) {
       case 'ecall':
-        if (this.x(17) === 93) {
+        if (this.ecallExit && this.x(17) === 93) {
           const a0 = this.x(10);
           const tohost = a0 === 0 ? 1 : ((a0 << 1) | 1) >>> 0;
           this.exited = { exit: 'ecall', tohost, message: `ecall exit with a0 = ${a0} at pc ${hex(this.pc_)}` };

@@ -59,7 +59,7 @@ export class Lockstep {
   divergence: Divergence | null = null;
 
   constructor(readonly tb: Testbench) {
-    this.iss = new Iss(tb.config, { maxInstructions: Number.MAX_SAFE_INTEGER, wfi: 'nop' });
+    this.iss = new Iss(tb.config, { maxInstructions: Number.MAX_SAFE_INTEGER, wfi: 'nop', ecallExit: false });
     this.iss.load(tb.elf);
     const c = tb.top.core;
     const f = c.if_stage;
