@@ -282,6 +282,9 @@ export function formatPaper(r: PaperReport): string {
   lines.push(`CF'20 reproduction on the cycle-accurate cluster (gap8), mode ${p.mode}`);
   for (const [k, v] of Object.entries(p.layers)) lines.push(`  layer ${k}: ${v}`);
   lines.push('');
+  const l1 = r.kernels[0]?.layers.c1 ?? '-';
+  const l8 = r.kernels[0]?.layers.c8 ?? '-';
+  lines.push(`per kernel: 1 core on layer ${l1}, 8 cores on layer ${l8}`);
   lines.push(['kernel', 'exact1', 'exact8', 'MAC/c 1', 'lin MAC/c', 'MAC/c 8', 'inner c/it', 'qnt c/out', '+/-'].join('\t'));
   for (const k of r.kernels) {
     lines.push(
