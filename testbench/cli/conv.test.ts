@@ -76,10 +76,18 @@ describe('pulpsim conv: generated layers', () => {
     const y = readFileSync(join(dir, 'y_ref.npy'));
     y[y.length - 1] = y[y.length - 1]! ^ 1;
     writeFileSync(join(dir, 'y.npy'), y);
-    const r = await cli(['--layer', dir]);
+    const r = await cli(['--layer', dir, '--cores', '1']);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/y\.npy: 1 outputs differ/);
     expect(r.stdout).toMatch(/golden: bit-exact/);
+  }, 60_000);
+});
+
+describe('pulpsim conv: a run that does not complete', () => {
+  it('exits 1 naming the cycle limit', async () => {
+    const r = await cli(['--in', '8', '--w', '8', '--out', '8', '--h', '2', '--cin', '4', '--cout', '4', '--cores', '1', '--max-cycles', '2000']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/conv_u8_u8_i8 on 1 core\(s\) did not end normally: cycle limit of 2000 reached/);
   }, 60_000);
 });
 

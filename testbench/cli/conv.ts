@@ -46,7 +46,9 @@ const DEFAULT_SHAPE = { h: 8, w: 8, cin: 16, cout: 16, kh: 3, kw: 3, stride: 1, 
 
 function bitsOf(opt: string, v: string | undefined): Precision {
   if (v === undefined) throw new InvalidArgumentError(`${opt} is required (2, 4 or 8) unless --layer <dir> is given`);
-  if (v !== '2' && v !== '4' && v !== '8') throw new InvalidArgumentError(`${opt} '${v}' must be 2, 4 or 8`);
+  if (v !== '2' && v !== '4' && v !== '8') {
+    throw new InvalidArgumentError(`${opt} '${v}' must be 2, 4 or 8${opt === '--out' ? ' (--out names a directory only with --layer)' : ''}`);
+  }
   return Number(v) as Precision;
 }
 
@@ -119,7 +121,7 @@ export interface ConvCliOutput {
 }
 
 /** Runs the command once its options are resolved. Throws UsageError-like InvalidArgumentError / LayerError for bad input. */
-export function runConvCli(v: ConvCliValues, common: ResolvedOptions): ConvCliOutput {
+export function runConvCli(v: ConvCliValues, common: ResolvedOptions, maxCyclesGiven = true): ConvCliOutput {
   const config = common.config as Gap8Config;
   if (!('icache' in config) || !('l2' in config)) {
     throw new InvalidArgumentError(`--config: '${common.source.file ?? common.source.preset}' is not a cycle-accurate cluster configuration (use gap8)`);
@@ -137,7 +139,8 @@ export function runConvCli(v: ConvCliValues, common: ResolvedOptions): ConvCliOu
   try {
     r = runConvOnCluster(layer, {
       config,
-      maxCycles: common.run.maxCycles,
+      // Without --max-cycles, the harness's bound from the layer's MACs stops a kernel that runs away.
+      ...(maxCyclesGiven ? { maxCycles: common.run.maxCycles } : {}),
       ...(vcd
         ? {
             onTestbench: (tb) => {
@@ -214,7 +217,7 @@ export function registerConv(program: Command): void {
     const common = commonOptions(cmd);
     let out: ConvCliOutput;
     try {
-      out = runConvCli(v, common);
+      out = runConvCli(v, common, cmd.getOptionValueSource('maxCycles') === 'cli');
     } catch (e) {
       if (e instanceof InvalidArgumentError || e instanceof LayerError || e instanceof NpyError) usageError(cmd, e.message);
       throw e;

@@ -1,7 +1,7 @@
 // `pulpsim paper [--json] [--workers N] [--full]`: the CF'20 reproduction on the cycle-accurate cluster
-// (testbench/kernels/paper.ts). Quick mode (default) runs the 27 kernels on 8 pixels of an interior output row of the
-// reference layer on 1 core and on a small layer on 8 cores, and the 8-bit kernel on the whole reference layer on 1
-// and 8 cores (speed-up, peak); --full runs all 27 kernels on the whole reference layer on 1 and 8 cores.
+// (testbench/kernels/paper.ts). Quick mode (default) runs the 27 kernels on 8 pixels of an interior output row of
+// the reference layer on 1 core and on a small layer on 8 cores, and the 8-bit kernel on the whole reference layer
+// on 1 and 8 cores (speed-up, peak); --full runs all 27 kernels on the whole reference layer on 1 and 8 cores.
 // Exit codes: 0 every run bit-exact, 1 a run mismatched the golden model, 2 usage error, 3 model error.
 import { availableParallelism } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
