@@ -1,11 +1,15 @@
 // `pulpsim cluster-iss` on the cluster/system fixture ELFs: the pass case, the JSON summary, the trace, and a
 // failure by instruction limit (the command's function, without spawning a process).
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { readElf } from '../../kernels/toolchain/elf.ts';
+import { gap8 } from '../../rtl/config/index.ts';
 import { registerClusterIss, runClusterIssCli } from './cluster_iss.ts';
 
-const ELF = 'testbench/fixtures/timing/cluster/system/psum8.elf';
-const base = { cores: 8, maxInstructions: 1_000_000, json: false, trace: false };
+const PATH = 'testbench/fixtures/timing/cluster/system/psum8.elf';
+const ELF = readElf(readFileSync(PATH), PATH);
+const base = { config: gap8(), configName: 'gap8', maxInstructions: 1_000_000, json: false, trace: false };
 
 describe('pulpsim cluster-iss', () => {
   it('passes psum8 with tohost 1 and one instruction count per core', () => {
@@ -16,10 +20,11 @@ describe('pulpsim cluster-iss', () => {
 
   it('--json gives the run result', () => {
     const out = runClusterIssCli(ELF, { ...base, json: true });
-    const j = JSON.parse(out.stdout) as { tohost: number; steps: number[]; cores: number };
+    const j = JSON.parse(out.stdout) as { tohost: number; steps: number[]; cores: number; instructions: number };
     expect(j.tohost).toBe(1);
     expect(j.cores).toBe(8);
     expect(j.steps).toHaveLength(8);
+    expect(j.instructions).toBe(j.steps.reduce((a, b) => a + b, 0));
   });
 
   it('--trace prefixes every instruction with its core; the first round is cores 0..7 at 0x1c000080', () => {
@@ -35,10 +40,10 @@ describe('pulpsim cluster-iss', () => {
     expect(out.stderr).toMatch(/FAIL: instruction limit of 100[\s\S]*core 7: pc 0x1c/);
   });
 
-  it('registers the subcommand with its options', () => {
+  it('registers the subcommand with the common options of an untimed cluster run (no waves, an instruction limit)', () => {
     const p = new Command();
     registerClusterIss(p);
     const cmd = p.commands.find((c) => c.name() === 'cluster-iss');
-    expect(cmd?.options.map((o) => o.long)).toEqual(['--cores', '--max-instructions', '--json', '--trace']);
+    expect(cmd?.options.map((o) => o.long)).toEqual(['--trace', '--config', '--set', '--cores', '--max-instructions', '--json']);
   });
 });

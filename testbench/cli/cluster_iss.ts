@@ -2,15 +2,20 @@
 // all cores boot from 0x1C000000, the run ends at core 0's store to tohost).
 // Exit codes: 0 core 0 stored 1 to tohost, 1 another value, the instruction limit or every core asleep, 2 usage
 // error (commander), 3 model error (bad ELF, access outside the map, event-unit misuse).
-import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
-import { gap8ClusterSystem } from '../../rtl/config/index.ts';
-import { readElf } from '../../kernels/toolchain/elf.ts';
+import type { Command } from 'commander';
+import type { ClusterSystemConfig } from '../../rtl/config/index.ts';
+import type { ParamValue } from '../../rtl/config/params.ts';
+import type { Elf } from '../../kernels/toolchain/elf.ts';
 import { type ClusterRunResult, ClusterIss, ClusterStopError } from '../iss/cluster_iss.ts';
 import { formatRetire } from './iss.ts';
+import { addCommonOptions, commonOptions, loadElfArg } from './options.ts';
 
 export interface ClusterIssCliOptions {
-  cores: number;
+  /** The cluster (cores, memory map, event unit); `--cores` already applied. */
+  config: ClusterSystemConfig;
+  /** The `--config` argument (preset name or file), echoed in the output. */
+  configName: string;
+  set?: Record<string, ParamValue>;
   maxInstructions: number;
   json: boolean;
   trace: boolean;
@@ -24,11 +29,10 @@ export interface ClusterIssCliOutput {
   result: ClusterRunResult | undefined;
 }
 
-/** Runs `elfPath` on the GAP-8 cluster (with `cores` cores); throws on a model error. */
-export function runClusterIssCli(elfPath: string, o: ClusterIssCliOptions): ClusterIssCliOutput {
-  const elf = readElf(readFileSync(elfPath), elfPath);
-  const config = gap8ClusterSystem();
-  config.cluster.cores = o.cores;
+/** Runs `elf` on the cluster of `o.config`; throws on a model error. */
+export function runClusterIssCli(elf: Elf, o: ClusterIssCliOptions): ClusterIssCliOutput {
+  const elfPath = elf.name;
+  const config = o.config;
   const lines: string[] = [];
   const c = new ClusterIss(config, {
     maxInstructions: o.maxInstructions,
@@ -49,34 +53,41 @@ export function runClusterIssCli(elfPath: string, o: ClusterIssCliOptions): Clus
   let stdout = '';
   if (result) {
     stdout = o.json
-      ? JSON.stringify({ elf: elfPath, cores: o.cores, ...result }) + '\n'
+      ? JSON.stringify({ elf: elfPath, config: o.configName, set: o.set ?? {}, cores: config.cluster.cores, ...result, instructions: result.steps.reduce((a, b) => a + b, 0) }) + '\n'
       : `tohost=${result.tohost} exit=${result.exit} core=${result.core} rounds=${result.rounds} instructions=${result.steps.join(',')}\n`;
   }
   return { code: pass ? 0 : 1, stdout, stderr, result };
 }
 
-function intIn(min: number, max: number): (v: string) => number {
-  return (v) => {
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) throw new InvalidArgumentError(`'${v}' is not an integer in ${min}..${max}`);
-    return n;
-  };
+interface ClusterIssValues {
+  config: string;
+  trace: boolean;
 }
 
 /** Adds the `cluster-iss` subcommand to the `pulpsim` program. */
 export function registerClusterIss(program: Command): void {
-  program
+  const cmd = program
     .command('cluster-iss')
     .description('run an ELF on the functional (untimed) multi-core cluster ISS; prints tohost and per-core instructions')
     .argument('<elf>', 'RISC-V ELF executable linked for the cluster (code at 0x1C000000)')
-    .option('--cores <n>', 'cluster cores', intIn(1, 16), 8)
-    .option('--max-instructions <n>', 'stop after this many instructions summed over the cores', intIn(1, Number.MAX_SAFE_INTEGER), 50_000_000)
-    .option('--json', 'print the result as one JSON object', false)
-    .option('--trace', 'print every executed instruction to stderr, prefixed with [core]', false)
-    .action((elfPath: string, opts: ClusterIssCliOptions) => {
-      const out = runClusterIssCli(elfPath, opts);
-      process.stdout.write(out.stdout);
-      if (out.stderr) process.stderr.write(out.stderr);
-      if (out.code !== 0) process.exit(out.code);
+    .option('--trace', 'print every executed instruction to stderr, prefixed with [core]', false);
+  // untimed: an instruction limit (summed over the cores), no waves
+  addCommonOptions(cmd, { config: 'gap8', limit: 'instructions', maxInstructions: 50_000_000, waves: false, system: 'cluster', otherCommand: 'iss' });
+  cmd.action((elfPath: string) => {
+    const common = commonOptions(cmd);
+    const v = cmd.opts<ClusterIssValues>();
+    const elf = loadElfArg(cmd, elfPath);
+    if (!('cluster' in common.config)) throw new Error('unreachable: commonOptions refuses single-core configurations here');
+    const out = runClusterIssCli(elf, {
+      config: common.config,
+      configName: v.config,
+      set: common.source.set,
+      maxInstructions: common.run.maxInstructions!,
+      json: common.run.json,
+      trace: v.trace,
     });
+    process.stdout.write(out.stdout);
+    if (out.stderr) process.stderr.write(out.stderr);
+    if (out.code !== 0) process.exitCode = out.code;
+  });
 }

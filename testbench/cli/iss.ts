@@ -1,15 +1,19 @@
 // `pulpsim iss <elf>`: runs a program on the golden instruction-set simulator.
 // Exit codes: 0 the program stored 1 to tohost (or exited by ecall with a0 = 0), 1 it failed (other tohost
 // value or the instruction limit), 2 usage error (commander), 3 model error (bad ELF, unmapped access, wfi).
-import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { presets, preset, type CoreVersion } from '../../rtl/config/index.ts';
+import type { Command } from 'commander';
+import type { SystemConfig } from '../../rtl/config/index.ts';
+import type { ParamValue } from '../../rtl/config/params.ts';
 import { disassemble } from '../../rtl/isa/disasm.ts';
-import { readElf } from '../../kernels/toolchain/elf.ts';
+import type { Elf } from '../../kernels/toolchain/elf.ts';
 import { type Retire, type RunResult, Iss } from '../iss/iss.ts';
+import { addCommonOptions, commonOptions, loadElfArg } from './options.ts';
 
 export interface IssCliOptions {
-  config: CoreVersion;
+  config: SystemConfig;
+  /** The `--config` argument (preset name or file), echoed in the output. */
+  configName: string;
+  set?: Record<string, ParamValue>;
   maxInstructions: number;
   json: boolean;
   trace: boolean;
@@ -37,10 +41,9 @@ export function formatRetire(r: Retire, iss: Iss): string {
 }
 
 /** Runs `elfPath` and formats the outcome; throws (model error) on a bad ELF or a model error of the ISS. */
-export function runIssCli(elfPath: string, o: IssCliOptions): IssCliOutput {
-  const bytes = readFileSync(elfPath);
-  const elf = readElf(bytes, elfPath);
-  const iss = new Iss(preset(o.config), { maxInstructions: o.maxInstructions });
+export function runIssCli(elf: Elf, o: IssCliOptions): IssCliOutput {
+  const elfPath = elf.name;
+  const iss = new Iss(o.config, { maxInstructions: o.maxInstructions });
   iss.load(elf);
   let stderr = '';
   let result: RunResult;
@@ -54,37 +57,41 @@ export function runIssCli(elfPath: string, o: IssCliOptions): IssCliOutput {
   }
   const pass = result.exit !== 'limit' && result.tohost === 1;
   if (!pass) stderr += `pulpsim iss: ${elfPath}: FAIL: ${result.message}\n`;
-  const summary = { elf: elfPath, config: o.config, ...result };
+  const summary = { elf: elfPath, config: o.configName, set: o.set ?? {}, ...result, instructions: result.instret };
   const stdout = o.json
     ? JSON.stringify(summary) + '\n'
     : `tohost=${result.tohost} instret=${result.instret} exit=${result.exit} pc=0x${hex(result.pc)}\n`;
   return { code: pass ? 0 : 1, stdout, stderr, result };
 }
 
-function positiveInt(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
-    throw new InvalidArgumentError(`'${v}' is not a positive integer`);
-  }
-  return Number(v);
+interface IssValues {
+  config: string;
+  trace: boolean;
 }
 
 /** Adds the `iss` subcommand to the `pulpsim` program. */
 export function registerIss(program: Command): void {
-  program
+  const cmd = program
     .command('iss')
     .description('run an ELF on the golden instruction-set simulator; prints tohost and instret')
     .argument('<elf>', 'RISC-V ELF executable')
-    .addOption(
-      new Option('--config <preset>', 'core configuration preset').choices(Object.keys(presets)).default('ri5cy'),
-    )
-    .option('--max-instructions <n>', 'stop after this many instructions', positiveInt, 10_000_000)
-    .option('--json', 'print the result as one JSON object', false)
-    .option('--trace', 'print every executed instruction to stderr', false)
-    .action((elfPath: string, opts: IssCliOptions) => {
-      const out = runIssCli(elfPath, opts);
-      process.stdout.write(out.stdout);
-      if (out.stderr) process.stderr.write(out.stderr);
-      // main() returns 0 once an action completes, so a failing program ends the process here with code 1.
-      if (out.code !== 0) process.exit(out.code);
+    .option('--trace', 'print every executed instruction to stderr', false);
+  // untimed and single-hart: no cycles, cores or waves
+  addCommonOptions(cmd, { config: 'ri5cy', limit: 'instructions', maxInstructions: 10_000_000, cores: false, waves: false, system: 'single-core', otherCommand: 'cluster-iss' });
+  cmd.action((elfPath: string) => {
+    const common = commonOptions(cmd);
+    const v = cmd.opts<IssValues>();
+    const elf = loadElfArg(cmd, elfPath);
+    const out = runIssCli(elf, {
+      config: common.config,
+      configName: v.config,
+      set: common.source.set,
+      maxInstructions: common.run.maxInstructions!,
+      json: common.run.json,
+      trace: v.trace,
     });
+    process.stdout.write(out.stdout);
+    if (out.stderr) process.stderr.write(out.stderr);
+    if (out.code !== 0) process.exitCode = out.code;
+  });
 }

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildCli } from './main.ts';
 
@@ -7,5 +8,26 @@ describe('pulpsim CLI', () => {
     cli.configureOutput({ writeErr: () => {}, writeOut: () => {} });
     expect(cli.name()).toBe('pulpsim');
     expect(() => cli.parse(['no-such-command'], { from: 'user' })).toThrow();
+  });
+
+  it('every command, also one added with addCommand, throws on a misspelt option with the closest name (exit 2 in main)', () => {
+    const cli = buildCli();
+    let err = '';
+    const quiet = (c: Command): void => {
+      c.configureOutput({ writeErr: (s) => (err += s), writeOut: () => {} });
+      c.commands.forEach(quiet);
+    };
+    quiet(cli);
+    for (const [name, args] of [['run', ['x.elf', '--max-cycle', '5']], ['conv', ['--jsn']], ['sweep', ['--wokers', '2']]] as const) {
+      err = '';
+      let code: string | undefined;
+      try {
+        cli.parse([name, ...args], { from: 'user' });
+      } catch (e) {
+        code = (e as { code?: string }).code;
+      }
+      expect(code, name).toBe('commander.unknownOption');
+      expect(err).toMatch(/Did you mean --/);
+    }
   });
 });

@@ -1,5 +1,6 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { UsageError } from './options.ts';
 import { registerAsm } from './asm.ts';
 import { registerClusterIss } from './cluster_iss.ts';
 import { registerConv } from './conv.ts';
@@ -14,11 +15,7 @@ import { registerSweep } from './sweep.ts';
 
 export function buildCli(): Command {
   const program = new Command();
-  program
-    .name('pulpsim')
-    .description('Cycle-accurate, signal-level model of a PULP cluster')
-    .showHelpAfterError()
-    .exitOverride();
+  program.name('pulpsim').description('Cycle-accurate, signal-level model of a PULP cluster');
   registerIss(program);
   registerClusterIss(program);
   registerDisasm(program);
@@ -30,7 +27,22 @@ export function buildCli(): Command {
   registerConv(program);
   registerPaper(program);
   registerSweep(program);
+  uniformErrors(program);
   return program;
+}
+
+/**
+ * Every command, however it was registered (`program.command` copies the settings, `addCommand` does not), reports
+ * a usage error the same way: the message, the closest valid option for a misspelt one, a pointer to its help,
+ * and exit code 2 through main() (exitOverride: commander throws instead of exiting with its own code 1).
+ */
+function uniformErrors(cmd: Command): void {
+  const path = (c: Command): string => (c.parent ? `${path(c.parent)} ${c.name()}` : c.name());
+  cmd
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .showHelpAfterError(`(${path(cmd)}${cmd.parent ? '' : ' [command]'} --help lists the options)`);
+  for (const sub of cmd.commands) uniformErrors(sub);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -42,7 +54,15 @@ async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const err = e as { code?: string; exitCode?: number; message?: string };
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    // commander displays its own errors before throwing a plain CommanderError; an InvalidArgumentError thrown
+    // by an action's own check has not been shown yet
+    if (e instanceof InvalidArgumentError) process.stderr.write(`error: ${e.message}\n`);
     if (err.code?.startsWith('commander.')) return 2;
+    // a usage error found after commander's parsing (usageError() reports and throws commander.usage itself)
+    if (e instanceof UsageError) {
+      process.stderr.write(`error: ${e.message}\n`);
+      return 2;
+    }
     process.stderr.write(`pulpsim: ${err.message ?? String(e)}\n`);
     return 3;
   }

@@ -4,16 +4,16 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { Gap8Config } from '../../rtl/config/index.ts';
-import { type ResolvedOptions, UsageError, addCommonOptions, checkWritableFile, commonOptions } from './options.ts';
+import { type CommonDefaults, type ResolvedOptions, UsageError, addCommonOptions, addTimingShorthands, checkWritableFile, commonOptions } from './options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pulpsim-options-'));
 
 /** A dummy command adopting the common options, run the way `pulpsim` runs its commands (exitOverride). */
-async function run(args: string[]): Promise<{ got?: ResolvedOptions; err: string; code?: string; exitCode?: number }> {
+async function run(args: string[], defaults: CommonDefaults = { maxCycles: 5000 }): Promise<{ got?: ResolvedOptions; err: string; code?: string; exitCode?: number }> {
   let err = '';
   const program = new Command().exitOverride().configureOutput({ writeErr: (s) => (err += s), writeOut: () => {} });
   let got: ResolvedOptions | undefined;
-  const cmd = addCommonOptions(program.command('dummy').argument('[elf]'), { maxCycles: 5000 });
+  const cmd = addTimingShorthands(addCommonOptions(program.command('dummy').argument('[elf]'), defaults));
   cmd.action(() => {
     got = commonOptions(cmd, dir);
   });
@@ -38,7 +38,7 @@ describe('common options', () => {
     const r = await run(['--config', 'gap8', '--cores', '4', '--set', 'icache.refillLatency=20', '--set', 'tcdm.banks=32', '--json', '--max-cycles', '123']);
     const c = r.got!.config as Gap8Config;
     expect([c.cluster.cores, c.cluster.eventUnit.barriers, c.icache.refillLatency, c.cluster.tcdm.banks]).toEqual([4, 4, 20, 32]);
-    expect(r.got!.source.set).toEqual({ 'cluster.cores': 4, 'cluster.eventUnit.barriers': 4, 'icache.refillLatency': '20', 'cluster.tcdm.banks': '32' });
+    expect(r.got!.source.set).toEqual({ 'cluster.cores': 4, 'cluster.eventUnit.barriers': 4, 'icache.refillLatency': 20, 'cluster.tcdm.banks': 32 });
     expect(r.got!.run.maxCycles).toBe(123);
     expect(r.got!.run.json).toBe(true);
   });
@@ -56,6 +56,35 @@ describe('common options', () => {
   });
 });
 
+describe('shorthands and per-command option sets', () => {
+  it('--imem/--dmem set both port parameters, --l2-latency the L2, and a later --set wins', async () => {
+    const r = await run(['--imem', '1,2', '--dmem', '3,4', '--set', 'dmem.grantDelay=7']);
+    const c = r.got!.config;
+    expect([c.imem.grantDelay, c.imem.responseDelay, c.dmem.grantDelay, c.dmem.responseDelay]).toEqual([1, 2, 7, 4]);
+    const g = await run(['--config', 'gap8', '--l2-latency', '20']);
+    expect((g.got!.config as Gap8Config).l2.latency).toBe(20);
+    expect(g.got!.source.set).toEqual({ 'l2.latency': 20 });
+  });
+
+  it('an instruction-limited command without waves or cores has --max-instructions and no --vcd/--cores', async () => {
+    const r = await run(['--max-instructions', '77'], { limit: 'instructions', cores: false, waves: false });
+    expect(r.got!.run.maxInstructions).toBe(77);
+    for (const o of ['--vcd', 'w.vcd', '--cores', '2', '--max-cycles', '5']) {
+      if (!o.startsWith('--')) continue;
+      const bad = await run([o, '1'], { limit: 'instructions', cores: false, waves: false });
+      expect(bad.code).toBe('commander.unknownOption');
+    }
+  });
+
+  it('a single-core command refuses a cluster configuration and names the command to use', async () => {
+    const r = await run(['--config', 'gap8'], { system: 'single-core', otherCommand: 'cluster-iss' });
+    expect(r.exitCode).toBe(2);
+    expect(r.err).toMatch(/--config gap8: a cluster configuration, and `pulpsim dummy` runs one core; use `pulpsim cluster-iss`/);
+    const c = await run([], { system: 'cluster' });
+    expect(c.err).toMatch(/--config ri5cy: a single-core configuration/);
+  });
+});
+
 describe('usage errors (exit code 2, message on the error output)', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['unknown parameter with a suggestion', ['--config', 'gap8', '--set', 'icache.refilLatency=3'], /--set icache\.refilLatency=3: unknown parameter .*did you mean 'icache\.refillLatency'/],
@@ -68,6 +97,8 @@ describe('usage errors (exit code 2, message on the error output)', () => {
     ['scope without vcd', ['--scope', 'top'], /--scope applies only with --vcd/],
     ['empty window', ['--vcd', 'w.vcd', '--from', '9', '--to', '3'], /--from 9 is after --to 3/],
     ['vcd is a directory', ['--vcd', '.'], /--vcd .*: is a directory/],
+    ['port timing on the cluster', ['--config', 'gap8', '--dmem', '2,1'], /--dmem: 'gap8' is a cluster configuration/],
+    ['L2 latency on a single core', ['--l2-latency', '20'], /--l2-latency 20: 'ri5cy' has no L2/],
   ];
   for (const [name, args, re] of cases) {
     it(name, async () => {

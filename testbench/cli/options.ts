@@ -1,11 +1,13 @@
 // The options every simulation command shares — which configuration (`--config`, `--set`, `--cores`), how long
 // (`--max-cycles`), what to write (`--vcd` with `--scope`, `--from`, `--to`; `--json`) — and their resolution into
 // a checked configuration and run options. Usage errors surface before any simulation, with exit code 2.
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { type Elf, readElf } from '../../kernels/toolchain/elf.ts';
+import type { Gap8Config, PortTiming } from '../../rtl/config/index.ts';
 import { type AnyConfig, ConfigError, type ResolvedConfig, isClusterConfig, presetNames, resolveConfig } from '../../rtl/config/load.ts';
-import { ParamError, parseAssignment, setParamInPlace, validateConfig } from '../../rtl/config/params.ts';
+import { ParamError, getParam, parseAssignment, setParamInPlace, validateConfig } from '../../rtl/config/params.ts';
 import type { VcdOptions } from '../../waves/vcd.ts';
 
 /** The raw option values commander collects for `addCommonOptions`. */
@@ -17,12 +19,19 @@ export interface CommonOptionValues {
   scope?: string[];
   from?: number;
   to?: number;
-  maxCycles: number;
+  maxCycles?: number;
+  maxInstructions?: number;
   json: boolean;
+  /** Shorthands (`addTimingShorthands`): `--imem/--dmem G,R` and `--l2-latency L`. */
+  imem?: PortTiming;
+  dmem?: PortTiming;
+  l2Latency?: number;
 }
 
 export interface RunOptions {
   maxCycles: number;
+  /** The instruction limit of the commands that count instructions (`--max-instructions`). */
+  maxInstructions?: number;
   json: boolean;
   /** Where and what to dump; the path was checked to be writable. */
   vcd?: { path: string; options: VcdOptions };
@@ -46,9 +55,21 @@ export class UsageError extends Error {
 export interface CommonDefaults {
   config?: string;
   maxCycles?: number;
+  maxInstructions?: number;
+  /** What ends a run early: a cycle count (`--max-cycles`, the default) or an instruction count (`--max-instructions`). */
+  limit?: 'cycles' | 'instructions';
+  /** `--cores` (default true: the command can run a cluster). */
+  cores?: boolean;
+  /** `--vcd --scope --from --to` (default true: the command can write waves). */
+  waves?: boolean;
+  /** The configuration it accepts, checked after `--config` is resolved (default any). */
+  system?: 'single-core' | 'cluster';
+  /** The command's name as the refusal of a wrong system names it, and where to go instead. */
+  otherCommand?: string;
 }
 
 const DEFAULT_MAX_CYCLES = 10_000_000;
+const DEFAULT_MAX_INSTRUCTIONS = 10_000_000;
 
 export function parsePositiveInt(v: string): number {
   if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(Number(v)) || Number(v) < 1) throw new InvalidArgumentError(`'${v}' is not a positive integer`);
@@ -64,20 +85,86 @@ const collect = (v: string, prev: string[] | undefined): string[] => [...(prev ?
 
 /** Adds the common options to `cmd`; read them back with `commonOptions(cmd)` in its action. */
 export function addCommonOptions(cmd: Command, defaults: CommonDefaults = {}): Command {
-  return cmd
+  cmd
     .addOption(
       new Option('--config <preset|file.json>', `configuration: a preset (${presetNames().join(', ')}) or a JSON file`).default(
         defaults.config ?? 'ri5cy',
       ),
     )
-    .addOption(new Option('--set <key=value>', 'change one parameter, e.g. icache.refillLatency=20 (repeatable)').argParser(collect).default([]))
-    .addOption(new Option('--cores <n>', 'cores of a cluster configuration (also its hardware barriers)').argParser(parsePositiveInt))
-    .addOption(new Option('--vcd <file>', 'write the waves to a VCD file'))
-    .addOption(new Option('--scope <prefix>', 'dump only signals under this hierarchy prefix (repeatable; with --vcd)').argParser(collect))
-    .addOption(new Option('--from <cycle>', 'first cycle to dump (with --vcd)').argParser(parseCycle))
-    .addOption(new Option('--to <cycle>', 'last cycle to dump (with --vcd)').argParser(parseCycle))
-    .addOption(new Option('--max-cycles <n>', 'stop after this many cycles').argParser(parsePositiveInt).default(defaults.maxCycles ?? DEFAULT_MAX_CYCLES))
-    .addOption(new Option('--json', 'print the result as JSON').default(false));
+    .addOption(new Option('--set <key=value>', 'change one parameter, e.g. dmem.grantDelay=2 (repeatable; `pulpsim sweep params` lists them)').argParser(collect).default([]));
+  if (defaults.cores ?? true) cmd.addOption(new Option('--cores <n>', 'cores of a cluster configuration (also its hardware barriers)').argParser(parsePositiveInt));
+  if (defaults.waves ?? true) {
+    cmd
+      .addOption(new Option('--vcd <file>', 'write the waves to a VCD file'))
+      .addOption(new Option('--scope <prefix>', 'dump only signals under this hierarchy prefix (repeatable; with --vcd)').argParser(collect))
+      .addOption(new Option('--from <cycle>', 'first cycle to dump (with --vcd)').argParser(parseCycle))
+      .addOption(new Option('--to <cycle>', 'last cycle to dump (with --vcd)').argParser(parseCycle));
+  }
+  if (defaults.limit === 'instructions') {
+    cmd.addOption(
+      new Option('--max-instructions <n>', 'stop after this many instructions').argParser(parsePositiveInt).default(defaults.maxInstructions ?? DEFAULT_MAX_INSTRUCTIONS),
+    );
+  } else {
+    cmd.addOption(maxCyclesOption(defaults.maxCycles));
+  }
+  cmd.addOption(jsonOption());
+  if (defaults.system) systemOf.set(cmd, { system: defaults.system, other: defaults.otherCommand });
+  return cmd;
+}
+
+/** `--max-cycles <n>`, for a command that takes no other common option. */
+export function maxCyclesOption(def = DEFAULT_MAX_CYCLES): Option {
+  return new Option('--max-cycles <n>', 'stop after this many cycles').argParser(parsePositiveInt).default(def);
+}
+
+/** `--json`, for a command that takes no other common option. */
+export function jsonOption(): Option {
+  return new Option('--json', 'print the result as one JSON object on stdout').default(false);
+}
+
+const systemOf = new WeakMap<Command, { system: 'single-core' | 'cluster'; other?: string }>();
+
+/** Parses a `G,R` port timing (G >= 0 grant delay, R >= 1 response delay; the ranges of params.ts). */
+export function parsePortTiming(v: string, what: string): PortTiming {
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(v);
+  if (!m) throw new InvalidArgumentError(`${what} '${v}' must be G,R (grant delay, response delay), e.g. 0,1`);
+  const g = Number(m[1]);
+  const r = Number(m[2]);
+  if (g > 200) throw new InvalidArgumentError(`${what} '${v}': grant delay G must be 0..200`);
+  if (r < 1 || r > 16) throw new InvalidArgumentError(`${what} '${v}': response delay R must be 1..16`);
+  return { grantDelay: g, responseDelay: r };
+}
+
+/**
+ * The documented shorthands of `--set`: `--imem G,R` / `--dmem G,R` (single-core port timing, = `--set
+ * imem.grantDelay=G --set imem.responseDelay=R`) and `--l2-latency L` (cluster, = `--set l2.latency=L`). They
+ * apply after `--cores` and before every `--set`, so an explicit `--set` wins.
+ */
+export function addTimingShorthands(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--imem <G,R>', 'single core: instruction port grant and response delay (= --set imem.grantDelay=G --set imem.responseDelay=R)').argParser((v) => parsePortTiming(v, '--imem')))
+    .addOption(new Option('--dmem <G,R>', 'single core: data port grant and response delay (= --set dmem.grantDelay=G --set dmem.responseDelay=R)').argParser((v) => parsePortTiming(v, '--dmem')))
+    .addOption(
+      new Option('--l2-latency <L>', 'cluster: L2 latency in cycles (= --set l2.latency=L)').argParser((v) => {
+        if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 10000) throw new InvalidArgumentError(`'${v}' must be an integer 1..10000`);
+        return Number(v);
+      }),
+    );
+}
+
+/** A cluster configuration the signal-level cluster can build (the `gap8` preset and files based on it). */
+export function isGap8Config(c: AnyConfig): c is Gap8Config {
+  return isClusterConfig(c) && 'icache' in c && 'l2' in c;
+}
+
+/**
+ * Reads and parses the ELF argument before any simulation. A missing file is a usage error (exit 2); a file that
+ * is not a valid RISC-V ELF throws the reader's ElfError naming the file and the field (exit 3, as a model error).
+ */
+export function loadElfArg(cmd: Command, path: string): Elf {
+  if (!existsSync(path)) usageError(cmd, `${path}: no such file (expected a RISC-V ELF executable)`);
+  if (statSync(path).isDirectory()) usageError(cmd, `${path}: is a directory, not an ELF file`);
+  return readElf(readFileSync(path), path);
 }
 
 /**
@@ -135,10 +222,32 @@ export function resolveCommonOptions(o: CommonOptionValues, baseDir = process.cw
       }
     }
   }
+  const shorthand = (option: string, name: string, value: number): void => {
+    try {
+      set[setParamInPlace(config, name, value)] = value;
+    } catch (e) {
+      if (e instanceof ParamError) throw new UsageError(`${option}: ${e.message}`);
+      throw e;
+    }
+  };
+  for (const [option, port] of [['--imem', o.imem], ['--dmem', o.dmem]] as const) {
+    if (port === undefined) continue;
+    // The cluster's cores reach memory through the I$ and the TCDM interconnect, whose timing comes from those blocks.
+    if (isClusterConfig(config)) throw new UsageError(`${option}: '${o.config}' is a cluster configuration; ${option} times the single-core system's ports (use --config ri5cy, cv32e40p or ri5cy_v1)`);
+    const which = option.slice(2);
+    shorthand(option, `${which}.grantDelay`, port.grantDelay);
+    shorthand(option, `${which}.responseDelay`, port.responseDelay);
+  }
+  if (o.l2Latency !== undefined) {
+    if (!isGap8Config(config)) throw new UsageError(`--l2-latency ${o.l2Latency}: '${o.config}' has no L2; --l2-latency applies to a cluster configuration (e.g. --config gap8)`);
+    shorthand('--l2-latency', 'l2.latency', o.l2Latency);
+  }
   for (const s of o.set ?? []) {
     try {
       const { name, value } = parseAssignment(s);
-      set[setParamInPlace(config, name, value)] = value;
+      const path = setParamInPlace(config, name, value);
+      // the value as the parameter's type parsed it (20, not '20'), for the outputs that echo the changes
+      set[path] = getParam(config, path);
     } catch (e) {
       if (e instanceof ParamError) throw new UsageError(`--set ${s}: ${e.message}`);
       throw e;
@@ -151,6 +260,7 @@ export function resolveCommonOptions(o: CommonOptionValues, baseDir = process.cw
     throw e;
   }
   const run: RunOptions = { maxCycles: o.maxCycles ?? DEFAULT_MAX_CYCLES, json: o.json ?? false };
+  if (o.maxInstructions !== undefined) run.maxInstructions = o.maxInstructions;
   if (o.vcd === undefined) {
     for (const [name, v] of [['--scope', o.scope], ['--from', o.from], ['--to', o.to]] as const) {
       if (v !== undefined) throw new UsageError(`${name} applies only with --vcd <file>`);
@@ -181,10 +291,20 @@ export function usageError(cmd: Command, message: string): never {
 
 /** The resolved common options of `cmd` (call in its action); a usage error ends the command with exit code 2. */
 export function commonOptions(cmd: Command, baseDir = process.cwd()): ResolvedOptions {
+  let r: ResolvedOptions;
   try {
-    return resolveCommonOptions(cmd.opts<CommonOptionValues>(), baseDir);
+    r = resolveCommonOptions(cmd.opts<CommonOptionValues>(), baseDir);
   } catch (e) {
     if (e instanceof UsageError) usageError(cmd, e.message);
     throw e;
   }
+  const want = systemOf.get(cmd);
+  if (want) {
+    const name = cmd.opts<CommonOptionValues>().config;
+    const cluster = isClusterConfig(r.config);
+    const instead = want.other ? `; use \`pulpsim ${want.other}\`` : '';
+    if (want.system === 'single-core' && cluster) usageError(cmd, `--config ${name}: a cluster configuration, and \`pulpsim ${cmd.name()}\` runs one core${instead}`);
+    if (want.system === 'cluster' && !cluster) usageError(cmd, `--config ${name}: a single-core configuration, and \`pulpsim ${cmd.name()}\` runs a cluster${instead}`);
+  }
+  return r;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Progress, type ProgressStream } from './progress.ts';
+import { Progress, type ProgressStream, runWithProgress } from './progress.ts';
 
 function fake(isTTY: boolean): ProgressStream & { out: string } {
   const s = { isTTY, columns: 80, out: '', write: (x: string) => (s.out += x) };
@@ -47,5 +47,51 @@ describe('Progress', () => {
     const p = new Progress({ total: 3, stream: s, now: () => 0 });
     p.update(1, 'x'.repeat(100));
     expect(p.render(5000).length).toBeLessThanOrEqual(49);
+  });
+});
+
+describe('runWithProgress', () => {
+  /** A stand-in run: ends at cycle `end` (or never), stops at `limit` like the testbenches. */
+  const fake = (end: number) => {
+    let cycle = 0;
+    const limits: number[] = [];
+    return {
+      limits,
+      run(limit: number): string {
+        limits.push(limit);
+        cycle = Math.min(limit, end);
+        return cycle === end ? `ended at ${end}` : `limit ${limit}`;
+      },
+      get cycle() {
+        return cycle;
+      },
+      ended: (r: string) => r.startsWith('ended'),
+    };
+  };
+
+  it('runs in chunks up to the end of the program and returns its result', () => {
+    const r = fake(250);
+    expect(runWithProgress(r, { maxCycles: 1000, chunk: 100, stream: { isTTY: false, write: () => true } })).toBe('ended at 250');
+    expect(r.limits).toEqual([100, 200, 300]);
+  });
+
+  it('stops at the limit, the last chunk cut to it', () => {
+    const r = fake(Infinity);
+    expect(runWithProgress(r, { maxCycles: 250, chunk: 100, stream: { isTTY: false, write: () => true } })).toBe('limit 250');
+    expect(r.limits).toEqual([100, 200, 250]);
+  });
+
+  it('draws on a terminal after the delay and erases the bar at the end', () => {
+    let t = 0;
+    const writes: string[] = [];
+    const r = fake(300);
+    const run = r.run.bind(r);
+    r.run = (limit: number) => {
+      t += 600; // each chunk takes 0.6 s
+      return run(limit);
+    };
+    runWithProgress(r, { maxCycles: 400, chunk: 100, now: () => t, stream: { isTTY: true, columns: 80, write: (s) => writes.push(s) } });
+    expect(writes.some((w) => /200\/400 +50%/.test(w))).toBe(true);
+    expect(writes.at(-1)).toBe('\r\x1b[K');
   });
 });

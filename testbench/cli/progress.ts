@@ -94,3 +94,50 @@ export class Progress {
     this.shown = true;
   }
 }
+
+/** A run that can be resumed: `run(limit)` simulates until the program ends or `limit` cycles in total. */
+export interface ResumableRun<R> {
+  run(limit: number): R;
+  /** Cycles simulated so far. */
+  readonly cycle: number;
+  /** True once the result is final (the program ended or failed), false when it only reached `limit`. */
+  ended(result: R): boolean;
+}
+
+export interface ChunkedRunOptions {
+  maxCycles: number;
+  label?: string;
+  /** Cycles per call of `run` (default 20000: a few tenths of a second on the cluster, so the bar moves). */
+  chunk?: number;
+  stream?: ProgressStream;
+  now?: () => number;
+  delayMs?: number;
+}
+
+/**
+ * Runs to the end or `maxCycles` in chunks, drawing a progress bar of cycles against the limit on a terminal.
+ * The testbenches' `run(limit)` count the limit from cycle 0 and stop at the same cycle whether called once or
+ * in pieces, so the result is the one a single `run(maxCycles)` gives.
+ */
+export function runWithProgress<R>(r: ResumableRun<R>, o: ChunkedRunOptions): R {
+  const chunk = Math.max(1, o.chunk ?? 20_000);
+  const bar = new Progress({
+    total: o.maxCycles,
+    label: o.label ?? 'cycles',
+    ...(o.stream ? { stream: o.stream } : {}),
+    ...(o.now ? { now: o.now } : {}),
+    ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}),
+  });
+  try {
+    for (;;) {
+      const before = r.cycle;
+      const limit = Math.min(o.maxCycles, before + chunk);
+      const result = r.run(limit);
+      bar.update(r.cycle);
+      // a run that made no progress would make none in the next chunk either
+      if (r.ended(result) || limit >= o.maxCycles || r.cycle === before) return result;
+    }
+  } finally {
+    bar.finish();
+  }
+}

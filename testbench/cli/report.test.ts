@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { preset } from '../../rtl/config/index.ts';
 import { assemble } from '../../kernels/toolchain/asm/assembler.ts';
 import { link, linkedElf } from '../../kernels/toolchain/linker.ts';
+import { readElf } from '../../kernels/toolchain/elf.ts';
 import { checkXml } from '../report/svg_xml_check.ts';
 import { reportCli } from './report.ts';
 
@@ -56,7 +57,7 @@ describe('pulpsim report', () => {
     const elf = elfFile();
     const html = join(dir, 'r.html');
     const vcd = join(dir, 'r.vcd');
-    const out = reportCli(elf, { config: 'ri5cy', maxCycles: 10_000, html, vcd });
+    const out = reportCli(readElf(readFileSync(elf), elf), { config: preset('ri5cy'), configName: 'ri5cy', maxCycles: 10_000, html, vcd: { path: vcd, options: {} } });
     expect(out.code).toBe(0);
     const fn = (n: string) => out.report.functions.find((f) => f.name === n)!;
     expect(fn('helper').classes.div).toBe(10 * 31);

@@ -3,31 +3,35 @@
 // per kernel phase (when the ELF holds a pulp-nn-mixed kernel); `--html` also writes the page with charts,
 // `--vcd` the waves with the monitors' probes and a GTKWave layout next to them (`.gtkw`).
 // Exit codes as `pulpsim run`: 0 tohost == 1, 1 the program failed, 2 usage error, 3 model error.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { readElf } from '../../kernels/toolchain/elf.ts';
-import { type CoreVersion, preset, presets } from '../../rtl/config/index.ts';
+import type { Command } from 'commander';
+import type { Elf } from '../../kernels/toolchain/elf.ts';
+import type { SystemConfig } from '../../rtl/config/index.ts';
 import type { BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { clusterLayout, systemLayout } from '../../waves/layout.ts';
-import { openVcd } from '../../waves/vcd.ts';
+import { type VcdOptions, openVcd } from '../../waves/vcd.ts';
 import { ensureDir } from '../../waves/ensure_dir.ts';
-import { CLUSTER_PRESETS } from '../cluster/run_cluster.ts';
-import { gap8WithLatency } from '../cluster/config.ts';
+import type { Gap8Config } from '../cluster/config.ts';
 import { ClusterTestbench } from '../cluster/testbench.ts';
 import { monitorCluster, monitorSystem, type SystemMonitor } from '../monitors/attach.ts';
 import { buildReport, reportJson, type RunReport } from '../report/report.ts';
 import { renderReportHtml } from '../report/report_html.ts';
 import { renderReportTable } from '../report/table.ts';
 import { Testbench } from '../system/testbench.ts';
+import { addCommonOptions, addTimingShorthands, checkWritableFile, commonOptions, isGap8Config, loadElfArg, UsageError, usageError } from './options.ts';
+import { runWithProgress } from './progress.ts';
 
 export interface ReportCliOptions {
-  config: string;
+  /** A single-core system or a cluster (resolved by options.ts). */
+  config: SystemConfig | Gap8Config;
+  /** The `--config` argument, named in the report's system line. */
+  configName: string;
   maxCycles: number;
   json?: boolean;
   html?: string;
-  vcd?: string;
+  vcd?: { path: string; options: VcdOptions };
   backend?: BackendKind;
 }
 
@@ -39,44 +43,44 @@ export interface ReportCliOutput {
 }
 
 /** Runs `elfPath` with the monitors and renders the report; throws on a bad ELF or a model error. */
-export function reportCli(elfPath: string, o: ReportCliOptions): ReportCliOutput {
-  const elf = readElf(readFileSync(elfPath), elfPath);
-  const cluster = CLUSTER_PRESETS.includes(o.config);
-  if (!cluster && !(o.config in presets)) throw new InvalidArgumentError(`--config '${o.config}' is not a preset`);
+export function reportCli(elf: Elf, o: ReportCliOptions): ReportCliOutput {
+  const elfPath = elf.name;
+  const cluster = isGap8Config(o.config);
   let mon: SystemMonitor;
   let run: () => { pass: boolean; message: string };
   let system: string;
-  if (cluster) {
-    const cfg = gap8WithLatency(5);
+  if (isGap8Config(o.config)) {
+    const cfg = o.config;
     const tb = new ClusterTestbench(cfg, elf, { backend: o.backend ?? 'codegen' });
     mon = monitorCluster(tb);
-    system = `${o.config}: ${cfg.cluster.cores} cores, L2 latency ${cfg.l2.latency}`;
+    system = `${o.configName}: ${cfg.cluster.cores} cores, L2 latency ${cfg.l2.latency}`;
     run = () => {
-      const r = tb.run(o.maxCycles);
+      const r = runWithProgress({ run: (n) => tb.run(n), get cycle() { return tb.sim.cycle; }, ended: (x) => x.exit !== 'limit' }, { maxCycles: o.maxCycles });
       return { pass: r.exit === 'tohost' && r.tohost === 1, message: r.message };
     };
   } else {
-    const cfg = preset(o.config as CoreVersion);
+    const cfg = o.config;
     const tb = new Testbench(cfg, elf, { backend: o.backend ?? 'codegen' });
     mon = monitorSystem(tb);
-    system = `${o.config}: single core, imem ${cfg.imem.grantDelay},${cfg.imem.responseDelay}, dmem ${cfg.dmem.grantDelay},${cfg.dmem.responseDelay}`;
+    system = `${o.configName}: single core, imem ${cfg.imem.grantDelay},${cfg.imem.responseDelay}, dmem ${cfg.dmem.grantDelay},${cfg.dmem.responseDelay}`;
     run = () => {
-      const r = tb.run(o.maxCycles);
+      const r = runWithProgress({ run: (n) => tb.run(n), get cycle() { return tb.cycle; }, ended: (x) => x.exit !== 'limit' }, { maxCycles: o.maxCycles });
       if (r.exit === 'error') throw new Error(`${elfPath}: ${r.message}`);
       return { pass: r.exit === 'tohost' && r.tohost === 1, message: r.message };
     };
   }
   let closeVcd: (() => void) | undefined;
   if (o.vcd) {
+    const vcd = o.vcd;
     const source = mon.traceSource();
-    const w = openVcd(o.vcd, source);
+    const w = openVcd(vcd.path, source, vcd.options);
     const detach = mon.sim.attachTracer(w);
     closeVcd = () => {
       detach();
       w.close();
-      const gtkw = o.vcd!.replace(/\.vcd$/, '') + '.gtkw';
       const groups = cluster ? clusterLayout(source, mon.cores.length) : systemLayout(source);
-      writeGtkw(gtkw, { vcdPath: o.vcd!, vars: w.vars, source, groups, view: { from: 0, to: 199 } });
+      const from = vcd.options.from ?? 0;
+      writeGtkw(gtkwPathOf(vcd.path), { vcdPath: vcd.path, vars: w.vars, source, groups, view: { from, to: Math.min(from + 199, vcd.options.to ?? Infinity) } });
     };
   }
   const res = run();
@@ -96,25 +100,45 @@ export function reportCli(elfPath: string, o: ReportCliOptions): ReportCliOutput
   };
 }
 
-function positiveInt(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError(`'${v}' is not a positive integer`);
-  return Number(v);
+/** The GTKWave layout written next to the waves. */
+export const gtkwPathOf = (vcdPath: string): string => vcdPath.replace(/\.vcd$/, '') + '.gtkw';
+
+interface ReportValues {
+  config: string;
+  html?: string;
 }
 
 export function registerReport(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('run an ELF with the cycle monitors and print where every cycle went (per core, function, kernel phase)')
     .argument('<elf>', 'RISC-V ELF executable')
-    .addOption(new Option('--config <preset>', 'system preset').choices([...Object.keys(presets), ...CLUSTER_PRESETS]).default('ri5cy'))
-    .option('--max-cycles <n>', 'stop after this many cycles', positiveInt, 10_000_000)
-    .option('--json', 'print the report as JSON', false)
-    .option('--html <file>', 'also write the report as an HTML page with charts')
-    .option('--vcd <file>', 'also write the waves (with the monitor probes) and a .gtkw layout next to them')
-    .action((elfPath: string, opts: ReportCliOptions) => {
-      const out = reportCli(elfPath, opts);
-      process.stdout.write(out.stdout);
-      if (out.stderr) process.stderr.write(out.stderr);
-      if (out.code !== 0) process.exitCode = out.code;
+    .option('--html <file>', 'also write the report as an HTML page with charts');
+  addCommonOptions(cmd, { config: 'ri5cy', maxCycles: 10_000_000 });
+  addTimingShorthands(cmd);
+  cmd.action((elfPath: string) => {
+    const common = commonOptions(cmd);
+    const v = cmd.opts<ReportValues>();
+    try {
+      if (v.html !== undefined) checkWritableFile(v.html, '--html');
+      if (common.run.vcd) checkWritableFile(gtkwPathOf(common.run.vcd.path), '--vcd (its .gtkw layout)');
+    } catch (e) {
+      if (e instanceof UsageError) usageError(cmd, e.message);
+      throw e;
+    }
+    const elf = loadElfArg(cmd, elfPath);
+    const config = common.config;
+    if (!isGap8Config(config) && 'cluster' in config) usageError(cmd, `--config ${v.config}: this cluster configuration has no I$ or L2 the signal-level cluster needs (start from the gap8 preset)`);
+    const out = reportCli(elf, {
+      config,
+      configName: v.config,
+      maxCycles: common.run.maxCycles,
+      json: common.run.json,
+      ...(v.html !== undefined ? { html: v.html } : {}),
+      ...(common.run.vcd ? { vcd: common.run.vcd } : {}),
     });
+    process.stdout.write(out.stdout);
+    if (out.stderr) process.stderr.write(out.stderr);
+    if (out.code !== 0) process.exitCode = out.code;
+  });
 }

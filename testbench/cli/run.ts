@@ -1,23 +1,29 @@
-// `pulpsim run <elf>`: runs a program on the signal-level single-core system and prints cycles (index of the
-// cycle with the granted tohost store, testbench/fixtures/timing/README.md), instructions, tohost and results.
+// `pulpsim run <elf>`: runs a program on the signal-level single-core system or, with a cluster configuration
+// (`--config gap8`), on the whole cluster, and prints cycles (index of the cycle with the granted tohost store,
+// testbench/fixtures/timing/README.md), instructions, tohost and results. The configuration comes from the common
+// options (options.ts: preset or JSON file, --cores, --imem/--dmem/--l2-latency, --set).
 // Exit codes: 0 tohost == 1, 1 the program failed (other tohost value or the cycle limit), 2 usage error,
 // 3 model error (bad ELF, unmapped access).
-import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { type CoreVersion, type PortTiming, preset, presets } from '../../rtl/config/index.ts';
+import type { Command } from 'commander';
+import type { Elf } from '../../kernels/toolchain/elf.ts';
+import type { SystemConfig } from '../../rtl/config/index.ts';
+import type { ParamValue } from '../../rtl/config/params.ts';
 import type { BackendKind } from '../../sim/index.ts';
-import { readElf } from '../../kernels/toolchain/elf.ts';
+import { type VcdOptions, openVcd } from '../../waves/vcd.ts';
 import { type RunResult, Testbench } from '../system/testbench.ts';
-import { openVcd } from '../../waves/vcd.ts';
-import { CLUSTER_PRESETS, addClusterRunOptions, runClusterCli, type ClusterRunCliOptions } from '../cluster/run_cluster.ts';
+import { addDumpOption, runClusterCli } from '../cluster/run_cluster.ts';
+import { addCommonOptions, addTimingShorthands, commonOptions, isGap8Config, loadElfArg, usageError } from './options.ts';
+import { runWithProgress } from './progress.ts';
 
 export interface RunCliOptions {
-  config: CoreVersion;
-  imem?: PortTiming;
-  dmem?: PortTiming;
+  config: SystemConfig;
+  /** The `--config` argument (preset name or file), echoed in the output. */
+  configName: string;
+  /** The parameters changed from the preset, by full path. */
+  set?: Record<string, ParamValue>;
   maxCycles: number;
   json: boolean;
-  vcd?: string;
+  vcd?: { path: string; options: VcdOptions };
   backend?: BackendKind;
 }
 
@@ -29,32 +35,38 @@ export interface RunCliOutput {
   counters: Record<string, number>;
 }
 
-/** Parses a `G,R` port timing (G >= 0 grant delay, R >= 1 response delay); `what` names the option. */
-export function parsePortTiming(v: string, what: string): PortTiming {
-  const m = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(v);
-  if (!m) throw new InvalidArgumentError(`${what} '${v}' must be G,R (grant delay, response delay), e.g. 0,1`);
-  const g = Number(m[1]);
-  const r = Number(m[2]);
-  if (g > 200) throw new InvalidArgumentError(`${what} '${v}': grant delay G must be 0..200`);
-  if (r < 1 || r > 16) throw new InvalidArgumentError(`${what} '${v}': response delay R must be 1..16`);
-  return { grantDelay: g, responseDelay: r };
-}
-
-/** Runs `elfPath`; throws on a bad ELF (model error). */
-export function runCli(elfPath: string, o: RunCliOptions): RunCliOutput {
-  const elf = readElf(readFileSync(elfPath), elfPath);
-  const cfg = preset(o.config);
-  if (o.imem) cfg.imem = o.imem;
-  if (o.dmem) cfg.dmem = o.dmem;
-  const tb = new Testbench(cfg, elf, { backend: o.backend ?? 'codegen' });
+/** Runs `elf` on the single-core system; throws on a model error (unmapped access, a wfi nothing can wake). */
+export function runCli(elf: Elf, o: RunCliOptions): RunCliOutput {
+  const elfPath = elf.name;
+  const tb = new Testbench(o.config, elf, { backend: o.backend ?? 'codegen' });
   let closeVcd: (() => void) | undefined;
-  if (o.vcd) closeVcd = attachVcd(tb, o.vcd);
-  const result = tb.run(o.maxCycles);
+  if (o.vcd) {
+    const w = openVcd(o.vcd.path, tb.sim.traceSource(), o.vcd.options);
+    const detach = tb.sim.attachTracer(w);
+    closeVcd = () => {
+      detach();
+      w.close();
+    };
+  }
+  const result = runWithProgress({ run: (n) => tb.run(n), get cycle() { return tb.cycle; }, ended: (r) => r.exit !== 'limit' }, { maxCycles: o.maxCycles });
   closeVcd?.();
   if (result.exit === 'error') throw new Error(`${elfPath}: ${result.message}`);
   const pass = result.exit === 'tohost' && result.tohost === 1;
   const counters = tb.counters();
-  const summary = { elf: elfPath, config: o.config, ...result, counters };
+  const summary = {
+    elf: elfPath,
+    config: o.configName,
+    set: o.set ?? {},
+    exit: result.exit,
+    cycles: result.cycles,
+    instructions: result.instret,
+    instret: result.instret,
+    tohost: result.tohost,
+    results: result.results,
+    message: result.message,
+    counters,
+    cores: [{ core: 0, instructions: result.instret, counters }],
+  };
   const stdout = o.json
     ? JSON.stringify(summary) + '\n'
     : `cycles=${result.cycles} instructions=${result.instret} tohost=${result.tohost} exit=${result.exit}\n` +
@@ -63,41 +75,34 @@ export function runCli(elfPath: string, o: RunCliOptions): RunCliOutput {
   return { code: pass ? 0 : 1, stdout, stderr, result, counters };
 }
 
-/** Streams the run's waves (every signal and probe of the system) to a VCD file. */
-function attachVcd(tb: Testbench, path: string): () => void {
-  const w = openVcd(path, tb.sim.traceSource());
-  const detach = tb.sim.attachTracer(w);
-  return () => {
-    detach();
-    w.close();
-  };
-}
-
-function positiveInt(v: string): number {
-  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
-    throw new InvalidArgumentError(`'${v}' is not a positive integer`);
-  }
-  return Number(v);
+interface RunValues {
+  dump?: { addr: number; bytes: number }[];
 }
 
 /** Adds the `run` subcommand to the `pulpsim` program. */
 export function registerRun(program: Command): void {
-  addClusterRunOptions(program
-    .command('run'))
-    .description('run an ELF on the cycle-accurate single-core system; prints cycles, instructions, tohost, results')
-    .argument('<elf>', 'RISC-V ELF executable')
-    .addOption(
-      new Option('--config <preset>', 'core configuration preset').choices([...Object.keys(presets), ...CLUSTER_PRESETS]).default('ri5cy'),
-    )
-    .option('--imem <G,R>', 'instruction port grant and response delay', (v) => parsePortTiming(v, '--imem'))
-    .option('--dmem <G,R>', 'data port grant and response delay', (v) => parsePortTiming(v, '--dmem'))
-    .option('--max-cycles <n>', 'stop after this many cycles', positiveInt, 10_000_000)
-    .option('--json', 'print the result as one JSON object', false)
-    .option('--vcd <file>', 'write the waves to a VCD file')
-    .action((elfPath: string, opts: RunCliOptions) => {
-      const out = CLUSTER_PRESETS.includes(opts.config) ? runClusterCli(elfPath, opts as unknown as ClusterRunCliOptions) : runCli(elfPath, opts);
-      process.stdout.write(out.stdout);
-      if (out.stderr) process.stderr.write(out.stderr);
-      if (out.code !== 0) process.exit(out.code);
-    });
+  const cmd = program
+    .command('run')
+    .description('run an ELF on the cycle-accurate single-core system or cluster; prints cycles, instructions, tohost, results')
+    .argument('<elf>', 'RISC-V ELF executable');
+  addCommonOptions(cmd, { config: 'ri5cy', maxCycles: 10_000_000 });
+  addTimingShorthands(cmd);
+  addDumpOption(cmd);
+  cmd.action((elfPath: string) => {
+    const common = commonOptions(cmd);
+    const { dump } = cmd.opts<RunValues>();
+    const elf = loadElfArg(cmd, elfPath);
+    const base = { configName: cmd.opts<{ config: string }>().config, set: common.source.set, maxCycles: common.run.maxCycles, json: common.run.json, ...(common.run.vcd ? { vcd: common.run.vcd } : {}) };
+    let out: { code: 0 | 1; stdout: string; stderr: string };
+    if (isGap8Config(common.config)) {
+      out = runClusterCli(elf, { ...base, config: common.config, ...(dump ? { dump } : {}) });
+    } else {
+      if (dump) usageError(cmd, `--dump applies to a cluster configuration (e.g. --config gap8); the single-core system prints its results words`);
+      if ('cluster' in common.config) usageError(cmd, `--config ${base.configName}: this cluster configuration has no I$ or L2 the signal-level cluster needs (start from the gap8 preset)`);
+      out = runCli(elf, { ...base, config: common.config });
+    }
+    process.stdout.write(out.stdout);
+    if (out.stderr) process.stderr.write(out.stderr);
+    if (out.code !== 0) process.exitCode = out.code;
+  });
 }

@@ -16,6 +16,7 @@ import { DemoTop } from '../../rtl/demo/demo_top.ts';
 import { Simulator, type BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { openVcd } from '../../waves/vcd.ts';
+import { jsonOption, maxCyclesOption } from './options.ts';
 
 export interface DemoOptions {
   cycles: number;
@@ -100,6 +101,8 @@ export interface StartOptions {
   backend: BackendKind;
   /** Cycles of waves after the QntPack the view opens on. */
   waveCycles: number;
+  /** Cycle limit of the kernel run (the harness fails the run when it is reached). */
+  maxCycles?: number;
 }
 
 /** The start job's default: 4-bit inputs, 8-bit weights, 2-bit outputs (threshold QntPack with its branches),
@@ -115,6 +118,10 @@ export const START_DEFAULTS: StartOptions = {
 export interface StartOutput {
   result: KernelReportResult;
   text: string;
+  /** The report as one JSON object (what `--json` prints; the same as the .report.json file). */
+  json: string;
+  /** The lines around the table (notes, files written, verdict), which `--json` sends to stderr. */
+  notes: string;
   jsonPath: string;
   htmlPath: string;
   pass: boolean;
@@ -128,6 +135,7 @@ export function runStart(o: StartOptions): StartOutput {
     backend: o.backend,
     wavesDir: o.outDir,
     wavesAfterQntpack: o.waveCycles,
+    ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
   };
   const result = runKernelReport(opts);
   const r = result.report;
@@ -139,12 +147,12 @@ export function runStart(o: StartOptions): StartOutput {
   writeFileSync(jsonPath, reportJson(r));
   writeFileSync(htmlPath, renderReportHtml(r));
   const pass = k.golden.mismatches === 0;
-  const lines = [
+  const head = [
     k.reduced
       ? `NOTE: a reduced layer (${k.layer.h}x${k.layer.w} output pixels instead of the reference layer's 16x16) so the job ends in seconds; --size 16 runs the paper's reference layer (about 4x longer).`
       : `the paper's reference layer (32x16x16 -> 64x16x16, 3x3).`,
-    '',
-    renderReportTable(r),
+  ];
+  const lines = [
     `simulated ${result.report.cycles.toLocaleString('en-US')} cycles in ${result.seconds.toFixed(1)} s (${Math.round(result.cyclesPerSecond).toLocaleString('en-US')} cycles/s, monitors and waves on)`,
   ];
   if (result.vcdPath) {
@@ -156,7 +164,16 @@ export function runStart(o: StartOptions): StartOutput {
   }
   lines.push(`wrote ${jsonPath}`, `wrote ${htmlPath}`);
   lines.push(pass ? 'PASS: output matches the golden model' : `FAIL: ${k.golden.mismatches} outputs differ from the golden model`);
-  return { result, text: lines.join('\n') + '\n', jsonPath, htmlPath, pass };
+  const json = reportJson(r);
+  return {
+    result,
+    text: [...head, '', renderReportTable(r), ...lines].join('\n') + '\n',
+    json,
+    notes: [...head, ...lines].join('\n') + '\n',
+    jsonPath,
+    htmlPath,
+    pass,
+  };
 }
 
 function precisionTriple(v: string): StartOptions['precision'] {
@@ -176,7 +193,9 @@ export function registerStart(program: Command): void {
     .addOption(new Option('--cycles <n>', '--demo: cycles to simulate').default(5000).argParser(positiveInt('--cycles')))
     .addOption(new Option('--backend <kind>', 'engine back-end').choices(['codegen', 'interp']).default('codegen'))
     .addOption(new Option('--out <dir>', 'output directory').default('waves/out'))
-    .action((opts: { cycles: number; backend: BackendKind; out: string; demo?: boolean; precision: StartOptions['precision']; size: number; waveCycles: number }) => {
+    .addOption(maxCyclesOption(100_000_000))
+    .addOption(jsonOption())
+    .action((opts: { cycles: number; backend: BackendKind; out: string; demo?: boolean; precision: StartOptions['precision']; size: number; waveCycles: number; maxCycles: number; json: boolean }) => {
       if (opts.demo) {
         const s = runDemo({ cycles: opts.cycles, backend: opts.backend, outDir: opts.out });
         const lines = [
@@ -184,13 +203,17 @@ export function registerStart(program: Command): void {
           `wrote ${s.vcdPath} (${(s.vcdBytes / 1024).toFixed(0)} KiB)`,
           `wrote ${s.gtkwPath}  (open with: gtkwave ${s.gtkwPath})`,
         ];
-        process.stdout.write(lines.join('\n') + '\n');
+        if (opts.json) process.stdout.write(JSON.stringify({ demo: true, ...s }) + '\n');
+        else process.stdout.write(lines.join('\n') + '\n');
         return;
       }
       const p = opts.precision;
       process.stderr.write(`pulpsim start: conv_u${p.inBits}_u${p.outBits}_i${p.wBits} on the 8-core cluster, ${opts.size}x${opts.size} output pixels ...\n`);
-      const out = runStart({ precision: p, size: opts.size, outDir: opts.out, backend: opts.backend, waveCycles: opts.waveCycles });
-      process.stdout.write(out.text);
+      const out = runStart({ precision: p, size: opts.size, outDir: opts.out, backend: opts.backend, waveCycles: opts.waveCycles, maxCycles: opts.maxCycles });
+      if (opts.json) {
+        process.stderr.write(out.notes);
+        process.stdout.write(out.json);
+      } else process.stdout.write(out.text);
       if (!out.pass) process.exitCode = 1;
     });
 }

@@ -1,26 +1,27 @@
-// `pulpsim run <elf> --config gap8 [--l2-latency L] [--set key=value] [--json] [--dump ADDR:BYTES] [--max-cycles N]`:
+// `pulpsim run <elf> --config gap8 [--cores N] [--l2-latency L] [--set key=value] [--json] [--dump ADDR:BYTES]`:
 // runs a program on the whole cluster. `cycles` is the cycle of core 0's granted store to tohost (the system
 // oracle's total_cycles); per core the performance counters PCCR0..15 at the end, the cycles its clock ran, and the
-// region deltas the program stored to its result area; `--dump` adds memory words (TCDM or L2).
-import { readFileSync } from 'node:fs';
+// region deltas the program stored to its result area; `--dump` adds memory words (TCDM or L2). The configuration
+// arrives resolved (testbench/cli/options.ts: preset or file, --cores, shorthands, --set).
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { readElf } from '../../kernels/toolchain/elf.ts';
+import type { Elf } from '../../kernels/toolchain/elf.ts';
+import type { ParamValue } from '../../rtl/config/params.ts';
 import type { BackendKind } from '../../sim/index.ts';
-import { openVcd } from '../../waves/vcd.ts';
-import { type Gap8Config, gap8WithLatency } from './config.ts';
+import { type VcdOptions, openVcd } from '../../waves/vcd.ts';
+import { runWithProgress } from '../cli/progress.ts';
+import type { Gap8Config } from './config.ts';
 import { type ClusterRunResult, ClusterTestbench } from './testbench.ts';
 
-/** The `--config` values this runner serves. */
-export const CLUSTER_PRESETS: readonly string[] = ['gap8'];
-
 export interface ClusterRunCliOptions {
-  config: string;
-  l2Latency?: number;
-  set?: string[];
+  config: Gap8Config;
+  /** The `--config` argument (preset name or file), echoed in the output. */
+  configName: string;
+  /** The parameters changed from the preset, by full path (echoed in the JSON output). */
+  set?: Record<string, ParamValue>;
   dump?: { addr: number; bytes: number }[];
   maxCycles: number;
   json: boolean;
-  vcd?: string;
+  vcd?: { path: string; options: VcdOptions };
   backend?: BackendKind;
 }
 
@@ -44,45 +45,13 @@ export function parseDump(v: string, prev: { addr: number; bytes: number }[] = [
   return [...prev, { addr, bytes }];
 }
 
-/** Applies `--set key=value` overrides (the keys this runner knows) to a config. */
-export function applySets(c: Gap8Config, sets: readonly string[]): Gap8Config {
-  for (const s of sets) {
-    const m = /^\s*([\w.]+)\s*=\s*(\S+)\s*$/.exec(s);
-    if (!m) throw new InvalidArgumentError(`--set '${s}' must be key=value, e.g. l2.latency=20`);
-    const key = m[1]!;
-    const v = Number(m[2]);
-    const int = (min: number, max: number): number => {
-      if (!Number.isInteger(v) || v < min || v > max) throw new InvalidArgumentError(`--set ${key}: must be an integer ${min}..${max}, got '${m[2]}'`);
-      return v;
-    };
-    switch (key) {
-      case 'l2.latency':
-        c.l2.latency = int(1, 10000);
-        break;
-      case 'cluster.cores':
-        c.cluster.cores = int(1, 8);
-        break;
-      case 'cluster.tcdm.arbPolicy':
-        c.cluster.tcdm.arbPolicy = int(0, 3);
-        break;
-      case 'resetCycles':
-        c.resetCycles = int(1, 255);
-        break;
-      default:
-        throw new InvalidArgumentError(`--set: unknown key '${key}' (known: l2.latency, cluster.cores, cluster.tcdm.arbPolicy, resetCycles)`);
-    }
-  }
-  return c;
-}
-
-export function runClusterCli(elfPath: string, o: ClusterRunCliOptions): ClusterRunCliOutput {
-  if (!CLUSTER_PRESETS.includes(o.config)) throw new InvalidArgumentError(`--config '${o.config}' is not a cluster preset (${CLUSTER_PRESETS.join(', ')})`);
-  const elf = readElf(readFileSync(elfPath), elfPath);
-  const cfg = applySets(gap8WithLatency(o.l2Latency ?? 5), o.set ?? []);
+export function runClusterCli(elf: Elf, o: ClusterRunCliOptions): ClusterRunCliOutput {
+  const elfPath = elf.name;
+  const cfg = o.config;
   const tb = new ClusterTestbench(cfg, elf, { backend: o.backend ?? 'codegen' });
   let close: (() => void) | undefined;
   if (o.vcd) {
-    const w = openVcd(o.vcd, tb.sim.traceSource());
+    const w = openVcd(o.vcd.path, tb.sim.traceSource(), o.vcd.options);
     const detach = tb.sim.attachTracer(w);
     close = () => {
       detach();
@@ -90,12 +59,14 @@ export function runClusterCli(elfPath: string, o: ClusterRunCliOptions): Cluster
     };
   }
   const t0 = performance.now();
-  const result = tb.run(o.maxCycles);
+  const result = runWithProgress({ run: (n) => tb.run(n), get cycle() { return tb.sim.cycle; }, ended: (r) => r.exit !== 'limit' }, { maxCycles: o.maxCycles });
   const seconds = (performance.now() - t0) / 1000;
   close?.();
   const regions = tb.regions();
   const cores = tb.counters().map((c, k) => ({
     core: k,
+    // RI5CY's PCCR event 1 (INSTR): what the program's counter counted while enabled.
+    instructions: c.pccr[1] ?? 0,
     pccr: c.pccr,
     activeCycles: c.activeCycles,
     regionCycles: regions.cycles[k] ?? [],
@@ -107,10 +78,12 @@ export function runClusterCli(elfPath: string, o: ClusterRunCliOptions): Cluster
   const pass = result.exit === 'tohost' && result.tohost === 1;
   const summary = {
     elf: elfPath,
-    config: o.config,
+    config: o.configName,
+    set: o.set ?? {},
     l2Latency: cfg.l2.latency,
     exit: result.exit,
     cycles: result.cycles,
+    instructions: cores.reduce((a, c) => a + c.instructions, 0),
     tohost: result.tohost,
     cyclesPerSecond: Math.round(tb.sim.cycle / Math.max(seconds, 1e-6)),
     cores,
@@ -127,13 +100,9 @@ export function runClusterCli(elfPath: string, o: ClusterRunCliOptions): Cluster
   };
 }
 
-/** The cluster options of `pulpsim run` (ignored by the single-core presets). */
-export function addClusterRunOptions(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--l2-latency <L>', `${CLUSTER_PRESETS.join('/')}: L2 latency L in cycles`).argParser((v) => {
-      if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 10000) throw new InvalidArgumentError(`'${v}' must be an integer 1..10000`);
-      return Number(v);
-    }))
-    .option('--set <key=value>', `${CLUSTER_PRESETS.join('/')}: override a config value (repeatable), e.g. l2.latency=20`, (v: string, p: string[] = []) => [...p, v])
-    .option('--dump <ADDR:BYTES>', `${CLUSTER_PRESETS.join('/')}: print memory words after the run (repeatable)`, (v: string, p?: { addr: number; bytes: number }[]) => parseDump(v, p));
+/** `--dump ADDR:BYTES` of `pulpsim run` (repeatable). */
+export function addDumpOption(cmd: Command): Command {
+  return cmd.addOption(
+    new Option('--dump <ADDR:BYTES>', 'cluster: print memory words (TCDM or L2) after the run (repeatable)').argParser((v: string, p?: { addr: number; bytes: number }[]) => parseDump(v, p)),
+  );
 }
