@@ -38,6 +38,13 @@ describe('pulpsim cluster-iss', () => {
     expect(out.code).toBe(1);
     expect(out.stdout).toBe('');
     expect(out.stderr).toMatch(/FAIL: instruction limit of 100[\s\S]*core 7: pc 0x1c/);
+    // --json: still one object, with the reason and every core's state
+    const j = JSON.parse(runClusterIssCli(ELF, { ...base, maxInstructions: 100, json: true }).stdout) as { exit: string; instructions: number; harts: unknown[] };
+    expect(j.exit).toBe('limit');
+    expect(j.harts).toHaveLength(8);
+    // the limit is checked once per round-robin round of the 8 cores
+    expect(j.instructions).toBeGreaterThanOrEqual(100);
+    expect(j.instructions).toBeLessThan(100 + 8);
   });
 
   it('registers the subcommand with the common options of an untimed cluster run (no waves, an instruction limit)', () => {

@@ -40,21 +40,28 @@ export function runClusterIssCli(elf: Elf, o: ClusterIssCliOptions): ClusterIssC
   });
   c.load(elf);
   let result: ClusterRunResult | undefined;
+  let stop: ClusterStopError | undefined;
   let stderr = '';
   try {
     result = c.run();
   } catch (e) {
     if (!(e instanceof ClusterStopError)) throw e;
+    stop = e;
     stderr = `pulpsim cluster-iss: ${elfPath}: FAIL: ${e.message}\n`;
   }
   if (lines.length) stderr = lines.join('\n') + '\n' + stderr;
   if (result && result.tohost !== 1) stderr += `pulpsim cluster-iss: ${elfPath}: FAIL: ${result.message}\n`;
   const pass = result !== undefined && result.tohost === 1;
+  const head = { elf: elfPath, config: o.configName, set: o.set ?? {}, cores: config.cluster.cores };
   let stdout = '';
-  if (result) {
-    stdout = o.json
-      ? JSON.stringify({ elf: elfPath, config: o.configName, set: o.set ?? {}, cores: config.cluster.cores, ...result, instructions: result.steps.reduce((a, b) => a + b, 0) }) + '\n'
-      : `tohost=${result.tohost} exit=${result.exit} core=${result.core} rounds=${result.rounds} instructions=${result.steps.join(',')}\n`;
+  if (o.json) {
+    // one object whatever the outcome: a stopped run reports why and where every core was
+    const body = result
+      ? { ...result, instructions: result.steps.reduce((a, b) => a + b, 0) }
+      : { exit: stop!.kind, tohost: 0, message: stop!.message.split('\n')[0], harts: stop!.harts, instructions: stop!.harts.reduce((a, h) => a + h.steps, 0) };
+    stdout = JSON.stringify({ ...head, ...body }) + '\n';
+  } else if (result) {
+    stdout = `tohost=${result.tohost} exit=${result.exit} core=${result.core} rounds=${result.rounds} instructions=${result.steps.join(',')}\n`;
   }
   return { code: pass ? 0 : 1, stdout, stderr, result };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import type { Gap8Config } from '../../rtl/config/index.ts';
-import { type CommonDefaults, type ResolvedOptions, UsageError, addCommonOptions, addTimingShorthands, checkWritableFile, commonOptions } from './options.ts';
+import { type CommonDefaults, type ResolvedOptions, UsageError, addCommonOptions, addTimingShorthands, checkWritableDir, checkWritableFile, commonOptions } from './options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'pulpsim-options-'));
 
@@ -129,5 +129,14 @@ describe('checkWritableFile', () => {
     writeFileSync(join(dir, 'd/file'), '');
     expect(() => checkWritableFile(join(dir, 'd/file/x.vcd'))).toThrow(UsageError);
     expect(() => checkWritableFile(join(dir, 'd/file/x.vcd'))).toThrow(/is not a directory/);
+  });
+});
+
+describe('checkWritableDir', () => {
+  it('accepts an existing or creatable directory and refuses one below a regular file', () => {
+    expect(() => checkWritableDir(join(dir, 'new/sub'), '--out')).not.toThrow();
+    expect(() => checkWritableDir(dir, '--out')).not.toThrow();
+    writeFileSync(join(dir, 'plain'), '');
+    expect(() => checkWritableDir(join(dir, 'plain/out'), '--out')).toThrow(/--out .*plain\/out: '.*plain' is not a directory/);
   });
 });

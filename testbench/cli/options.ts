@@ -192,6 +192,19 @@ export function checkWritableFile(path: string, option = '--vcd'): void {
   }
 }
 
+/** Throws a UsageError unless `path` is a writable directory or can be created as one (the outputs go there). */
+export function checkWritableDir(path: string, option: string): void {
+  const abs = resolve(path);
+  let dir = abs;
+  while (!existsSync(dir)) dir = dirname(dir);
+  if (!statSync(dir).isDirectory()) throw new UsageError(`${option} ${path}: '${dir}' is not a directory`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new UsageError(`${option} ${path}: directory '${dir}' is not writable`);
+  }
+}
+
 /**
  * The configuration and run options the values describe: `--config` (preset or file), then `--cores`, then each
  * `--set` in order, then the whole config checked. Throws a UsageError naming the option at fault.

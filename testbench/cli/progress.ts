@@ -20,6 +20,11 @@ export interface ProgressOptions {
   intervalMs?: number;
   /** Clock in ms (tests). */
   now?: () => number;
+  /**
+   * Open-ended work (a simulation that ends when the program does, long before its cycle limit): show the count,
+   * the rate and the elapsed time instead of a bar against `total`, which then is only the limit.
+   */
+  open?: { unit: string };
 }
 
 const fmtTime = (s: number): string => {
@@ -41,8 +46,10 @@ export class Progress {
   private readonly delayMs: number;
   private readonly intervalMs: number;
   private readonly label: string;
+  private readonly open: { unit: string } | undefined;
 
   constructor(o: ProgressOptions) {
+    this.open = o.open;
     this.total = Math.max(0, o.total);
     this.stream = o.stream ?? process.stderr;
     this.enabled = this.stream.isTTY === true;
@@ -79,6 +86,12 @@ export class Progress {
     const width = Math.max(40, (this.stream.columns ?? 80) - 1);
     const frac = this.total > 0 ? this.done / this.total : 0;
     const elapsed = (t - this.start) / 1000;
+    if (this.open) {
+      const n = (v: number): string => Math.round(v).toLocaleString('en-US');
+      const rate = elapsed > 0 ? ` ${n(this.done / elapsed)} ${this.open.unit}/s` : '';
+      const line = `${this.label ? `${this.label} ` : ''}${n(this.done)} ${this.open.unit} (limit ${n(this.total)})${rate} ${fmtTime(elapsed)}${this.note ? ` ${this.note}` : ''}`;
+      return line.length > width ? line.slice(0, width - 1) + '…' : line;
+    }
     const eta = this.done > 0 && this.done < this.total ? `eta ${fmtTime((elapsed * (this.total - this.done)) / this.done)}` : fmtTime(elapsed);
     const count = `${this.done}/${this.total} ${String(Math.floor(frac * 100)).padStart(3)}% ${eta}`;
     const head = this.label ? `${this.label} ` : '';
@@ -115,7 +128,7 @@ export interface ChunkedRunOptions {
 }
 
 /**
- * Runs to the end or `maxCycles` in chunks, drawing a progress bar of cycles against the limit on a terminal.
+ * Runs to the end or `maxCycles` in chunks, showing on a terminal the cycles simulated, the rate and the time.
  * The testbenches' `run(limit)` count the limit from cycle 0 and stop at the same cycle whether called once or
  * in pieces, so the result is the one a single `run(maxCycles)` gives.
  */
@@ -123,7 +136,8 @@ export function runWithProgress<R>(r: ResumableRun<R>, o: ChunkedRunOptions): R 
   const chunk = Math.max(1, o.chunk ?? 20_000);
   const bar = new Progress({
     total: o.maxCycles,
-    label: o.label ?? 'cycles',
+    label: o.label ?? 'simulating',
+    open: { unit: 'cycles' },
     ...(o.stream ? { stream: o.stream } : {}),
     ...(o.now ? { now: o.now } : {}),
     ...(o.delayMs !== undefined ? { delayMs: o.delayMs } : {}),

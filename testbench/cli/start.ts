@@ -16,7 +16,7 @@ import { DemoTop } from '../../rtl/demo/demo_top.ts';
 import { Simulator, type BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { openVcd } from '../../waves/vcd.ts';
-import { jsonOption, maxCyclesOption } from './options.ts';
+import { UsageError, checkWritableDir, jsonOption, maxCyclesOption, usageError } from './options.ts';
 
 export interface DemoOptions {
   cycles: number;
@@ -183,7 +183,7 @@ function precisionTriple(v: string): StartOptions['precision'] {
 }
 
 export function registerStart(program: Command): void {
-  program
+  const cmd = program
     .command('start')
     .description('run a mixed-precision convolution on the 8-core cluster, check it, print where every cycle went, write waves + GTKWave layout + HTML/JSON report to waves/out')
     .addOption(new Option('--precision <in,w,out>', 'kernel precisions in bits').default(START_DEFAULTS.precision, '4,8,2').argParser(precisionTriple))
@@ -196,6 +196,12 @@ export function registerStart(program: Command): void {
     .addOption(maxCyclesOption(100_000_000))
     .addOption(jsonOption())
     .action((opts: { cycles: number; backend: BackendKind; out: string; demo?: boolean; precision: StartOptions['precision']; size: number; waveCycles: number; maxCycles: number; json: boolean }) => {
+      try {
+        checkWritableDir(opts.out, '--out');
+      } catch (e) {
+        if (e instanceof UsageError) usageError(cmd, e.message);
+        throw e;
+      }
       if (opts.demo) {
         const s = runDemo({ cycles: opts.cycles, backend: opts.backend, outDir: opts.out });
         const lines = [
