@@ -95,6 +95,7 @@ export class CoreRegion extends Module {
       if (this.fetch_en.v) this.core_busy_q.next = this.core_busy_int.v;
     });
     this.clockGate(c, this.clk_en);
+    this.clockGate(d, d.clk_en);
   }
 }
 

@@ -62,6 +62,8 @@ export class CoreDemux extends Module {
 
   /** {TCDM contention, L2 store cycles, L2 load cycles, L2 stores, L2 loads} = RI5CY ext counters 15..11. */
   perf = this.output(5);
+  /** The registers may change at this edge: the demux's clock enable (core region). */
+  clk_en = this.output(1);
 
   dest = this.wire(Dest);
   request_destination = this.reg(Dest, Dest.SH);
@@ -127,9 +129,21 @@ export class CoreDemux extends Module {
       const rd = this.request_destination.v;
       this.r_rdata.v = rd === Dest.SH ? this.sh_r_rdata.v : rd === Dest.PE ? this.r_data_pe.v : this.ext_r_rdata.v;
     });
+    // No request, and no peripheral access queued, pending or answering: every register holds (the usual cycle
+    // of a core computing or asleep), so the demux's clock is gated then.
+    this.comb('clk_en_p', () => {
+      this.clk_en.v =
+        this.req.v === 1 ||
+        this.cs.v !== TransState.IDLE ||
+        this.fifo_count.v !== 0 ||
+        this.pe_r_valid.v === 1 ||
+        this.r_valid_pe0.v === 1 ||
+        this.r_valid_pe.v === 1;
+    });
     this.seq('regs', () => {
       if (this.req.v) this.request_destination.next = this.dest.v;
       const cs = this.cs.v;
+
       if (cs === TransState.IDLE) {
         if (this.fifo_push.v) this.cs.next = TransState.PENDING;
       } else if (cs === TransState.PENDING) {

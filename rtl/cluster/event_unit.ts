@@ -111,6 +111,7 @@ export class EventUnit extends Module {
     for (let b = 0; b < nb; b++) {
       const u = new HwBarrierUnit(n);
       this.barriers.push(u);
+      this.clockGate(u, u.clk_en);
       for (let k = 0; k < n; k++) {
         this.connect(u.add[k]!, this.add[k]!);
         this.connect(u.wen[k]!, this.wen[k]!);
@@ -128,20 +129,22 @@ export class EventUnit extends Module {
 
     // Scratch arrays of the processes (rewritten every evaluation; no allocation per cycle).
     const trig = new Uint32Array(nb);
-    const swEv = new Uint32Array(n);
-    const swMask = new Uint32Array(n);
-    const bev = new Uint32Array(nb);
+    const swTo = new Uint32Array(n);
 
     // Requests to the units.
+    const barrReq = new Uint32Array(nb);
     this.comb('demux_req', () => {
+      barrReq.fill(0);
       for (let k = 0; k < n; k++) {
         const req = this.req[k]!.v;
-        const add = this.add[k]!.v;
-        const core = addIsCore(add);
-        this.cores[k]!.req.v = req === 1 && core;
-        const b = (add >>> 5) & 15;
-        for (let j = 0; j < nb; j++) this.barriers[j]!.req[k]!.v = req === 1 && !core && b === j;
+        const core = req === 1 && addIsCore(this.add[k]!.v);
+        this.cores[k]!.req.v = core;
+        if (req === 1 && !core) {
+          const b = (this.add[k]!.v >>> 5) & 15;
+          if (b < nb) barrReq[b] = barrReq[b]! | (1 << k);
+        }
       }
+      for (let j = 0; j < nb; j++) this.barriers[j]!.req.v = barrReq[j]!;
     });
 
     // Grants and responses back to the cores: two processes, since a core's next request may depend on the response
@@ -176,9 +179,11 @@ export class EventUnit extends Module {
     this.seq('demux_regs', () => {
       for (let k = 0; k < n; k++) {
         const req = this.req[k]!.v;
+        const del = this.demux_req_del[k]!.v;
+        // No request now or before: nothing moves (most cycles of most cores).
+        if (req === 0 && del === 0) continue;
         const add = this.add[k]!.v;
         const gnt = this.gnt[k]!.v;
-        const del = this.demux_req_del[k]!.v;
         this.demux_req_del[k]!.next = req;
         if ((req === 1 && del === 0) || (req === 0 && del === 1) || (req === 1 && gnt === 1)) {
           this.demux_ip_sel[k]!.next = addIsCore(add) ? 0 : 16 | ((add >>> 5) & 15);
@@ -203,8 +208,11 @@ export class EventUnit extends Module {
         pop |= c.dispatch_pop_req.v << k;
         ack |= c.dispatch_pop_ack.v << k;
         wreq |= c.dispatch_w_req.v << k;
-        const barr = c.hw_barr_id.v;
-        for (let j = 0; j < nb; j++) trig[j] = trig[j]! | (((barr >>> j) & 1) << k);
+        // A core arrives at one barrier at most per cycle, mostly at none.
+        for (let barr = c.hw_barr_id.v; barr !== 0; barr &= barr - 1) {
+          const j = 31 - Math.clz32(barr & -barr);
+          trig[j] = trig[j]! | (1 << k);
+        }
       }
       this.mutex.lock_req.v = lock;
       this.mutex.unlock_req.v = unlock;
@@ -217,19 +225,24 @@ export class EventUnit extends Module {
 
     // cluster_event_map: every core's 32 event lines.
     this.comb('event_map', () => {
+      // SW event j reaches core i when a core triggering j has i in its mask (triggers are rare: scatter them).
+      swTo.fill(0);
       for (let k = 0; k < n; k++) {
-        swEv[k] = this.cores[k]!.core_sw_events.v;
-        swMask[k] = this.cores[k]!.core_sw_events_mask.v;
+        const ev = this.cores[k]!.core_sw_events.v;
+        if (ev === 0) continue;
+        for (let m = this.cores[k]!.core_sw_events_mask.v; m !== 0; m &= m - 1) {
+          const i = 31 - Math.clz32(m & -m);
+          if (i < n) swTo[i] = swTo[i]! | ev;
+        }
       }
-      for (let j = 0; j < nb; j++) bev[j] = this.barriers[j]!.barrier_events.v;
+      // Core i's barrier line: any barrier sending it its event.
+      let bev = 0;
+      for (let j = 0; j < nb; j++) bev |= this.barriers[j]!.barrier_events.v;
       const mev = this.mutex.mutex_event.v;
       const dev = this.dispatch.dispatch_event.v;
       for (let i = 0; i < n; i++) {
-        // SW event j reaches core i when a core triggering j has i in its mask.
-        let sw = 0;
-        for (let k = 0; k < n; k++) if ((swMask[k]! >>> i) & 1) sw |= swEv[k]!;
-        let barr = 0;
-        for (let j = 0; j < nb; j++) barr |= (bev[j]! >>> i) & 1;
+        const sw = swTo[i]!;
+        const barr = (bev >>> i) & 1;
         this.cores[i]!.master_event_lines.v =
           ((sw & 0xff) |
             ((this.dma_events[i]!.v & 3) << EventLine.DMA) |
@@ -241,6 +254,6 @@ export class EventUnit extends Module {
             ((this.cluster_events[i]!.v & 3) << EventLine.CLUSTER)) >>>
           0;
       }
-    });
+    }, { reads: this.cores.map((c) => c.core_sw_events_mask) });
   }
 }

@@ -8,8 +8,9 @@
 import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
 
 export class HwBarrierUnit extends Module {
-  /** Per core: a demux access addressed to this barrier (other than TRIGGER_WAIT(_CLEAR)). */
-  req: Input[] = [];
+  /** Bit k: core k's demux access is addressed to this barrier (other than TRIGGER_WAIT(_CLEAR)). One vector, so
+   *  the idle cycles of a barrier (nearly all) cost one read. */
+  req: Input;
   add: Input[] = [];
   wen: Input[] = [];
   wdata: Input[] = [];
@@ -18,6 +19,9 @@ export class HwBarrierUnit extends Module {
   barrier_trigger_core: Input;
   /** Cores the barrier event goes to this cycle. */
   barrier_events: Output;
+  /** The registers may change at this edge (an access, an arrival, a match): the barrier's clock enable. Idle
+   *  (nearly every cycle), every register holds, so gating its clock changes no value. */
+  clk_en = this.output(1);
 
   trigger_mask: Reg;
   target_mask: Reg;
@@ -28,8 +32,8 @@ export class HwBarrierUnit extends Module {
   constructor(nbCores: number) {
     super();
     const mask = nbCores === 32 ? 0xffffffff : (1 << nbCores) - 1;
+    this.req = this.input(nbCores);
     for (let k = 0; k < nbCores; k++) {
-      this.req.push(this.input(1));
       this.add.push(this.input(32));
       this.wen.push(this.input(1));
       this.wdata.push(this.input(32));
@@ -53,36 +57,38 @@ export class HwBarrierUnit extends Module {
       }
     });
 
-    const sels = new Uint8Array(nbCores);
+    this.comb('clk_en_p', () => {
+      const tm = this.trigger_mask.v;
+      this.clk_en.v = this.req.v !== 0 || this.barrier_trigger_core.v !== 0 || (tm !== 0 && this.trigger_status.v === tm);
+    });
+
     this.seq('regs', () => {
       const tm = this.trigger_mask.v;
       const st = this.trigger_status.v;
+      const reqs = this.req.v;
       let trig = this.barrier_trigger_core.v;
-      let anyReq = false;
-      let newTm = -1;
-      let newTg = -1;
-      for (let k = 0; k < nbCores; k++) {
-        const req = this.req[k]!.v;
-        const a = (this.add[k]!.v >>> 2) & 7;
-        const wen = this.wen[k]!.v;
-        const wd = this.wdata[k]!.v & mask;
-        let sel = 0;
-        if (req) {
-          anyReq = true;
-          if (wen) sel = a === 0 ? 1 : a === 1 ? 2 : a === 3 ? 3 : 0;
-          else if (a === 0) newTm = (newTm < 0 ? 0 : newTm) | wd;
-          else if (a === 3) newTg = (newTg < 0 ? 0 : newTg) | wd;
-          else if (a === 4) trig |= wd;
+      if (reqs !== 0) {
+        let newTm = -1;
+        let newTg = -1;
+        for (let k = 0; k < nbCores; k++) {
+          let sel = 0;
+          if ((reqs >>> k) & 1) {
+            const a = (this.add[k]!.v >>> 2) & 7;
+            const wd = this.wdata[k]!.v & mask;
+            if (this.wen[k]!.v) sel = a === 0 ? 1 : a === 1 ? 2 : a === 3 ? 3 : 0;
+            else if (a === 0) newTm = (newTm < 0 ? 0 : newTm) | wd;
+            else if (a === 3) newTg = (newTg < 0 ? 0 : newTg) | wd;
+            else if (a === 4) trig |= wd;
+          }
+          this.read_sel[k]!.next = sel;
         }
-        sels[k] = sel;
+        // Several cores writing a mask in one cycle: the RTL ORs their data.
+        if (newTm >= 0) this.trigger_mask.next = newTm;
+        if (newTg >= 0) this.target_mask.next = newTg;
       }
-      // Several cores writing a mask in one cycle: the RTL ORs their data.
-      if (newTm >= 0) this.trigger_mask.next = newTm;
-      if (newTg >= 0) this.target_mask.next = newTg;
       const matched = tm !== 0 && st === tm;
       if (matched) this.trigger_status.next = 0;
       else if (trig !== 0) this.trigger_status.next = st | trig;
-      if (anyReq) for (let k = 0; k < nbCores; k++) this.read_sel[k]!.next = sels[k]!;
     });
   }
 }

@@ -106,6 +106,7 @@ export class Icache extends Module {
     // Private controllers, arrays, interconnect.
     for (let k = 0; k < P; k++) {
       const b = banks[k]!;
+      this.clockGate(b, b.clk_en);
       this.connect(b.bypass_req, ctrl.bypass_req);
       this.connect(b.empty_fifo, central.empty_fifo);
       this.connect(b.byp_rvalid, central.byp_rvalid[k]!);
@@ -113,7 +114,6 @@ export class Icache extends Module {
       this.connect(arrays.rd_req[k]!, b.rd_req);
       this.connect(arrays.rd_bank[k]!, b.rd_bank);
       this.connect(arrays.rd_set[k]!, b.rd_set);
-      this.connect(arrays.cur_bank[k]!, b.cur_bank);
       for (let w = 0; w < g.ways; w++) this.connect(b.tag[w]!, arrays.tag[k]![w]!);
       for (let i = 0; i < g.ways * LINE_WORDS; i++) this.connect(b.data[i]!, arrays.data[k]![i]!);
       this.connect(intc.miss_valid[k]!, b.miss_valid);

@@ -2,17 +2,77 @@
 // read port registers its address when the port reads that bank (ReadEnable) and returns Mem[registered address]
 // combinationally; a write in cycle t is seen by reads from cycle t+1 (the cycle-equivalent array model the
 // README's RTL run used in place of the latch-based SCM). A tag entry is {valid, tag}. Contents are not reset.
+//
+// Port k shows the bank under tag check (the private controller's addrQ[6:4]), and the controller loads addrQ and
+// reads the arrays in the same cycles, with the same address (icache_private_ctrl.ts `fsm`): so the row a port
+// shows is always the row of its last read, and the per-bank registered addresses reduce to one row register per
+// port. The port keeps that row's words in registers, reloaded at an edge with a read or a write to the row (a few
+// edges in a hundred), where the RTL's read mux looks them up every cycle: same values, in the same cycles.
 import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
 import type { Memory } from '../../sim/index.ts';
-import { ICACHE_BANKS, ICACHE_PORTS, LINE_WORDS, type IcacheGeometry } from './icache_geometry.ts';
+import { ICACHE_PORTS, LINE_WORDS, type IcacheGeometry } from './icache_geometry.ts';
+
+/** The shared write port of the arrays (central controller): one row, any subset of ways. */
+interface WritePort {
+  tag_we: Input;
+  tag_row: Input;
+  tag_ways: Input;
+  tag_wdata: Input;
+  data_we: Input;
+  data_row: Input;
+  data_ways: Input;
+  data_wdata: Input[];
+}
+
+/** One core's read port: the row of its last read and that row's words as they are after the edge's writes. */
+export class IcacheReadPort extends Module {
+  readonly rd_req = this.input(1);
+  readonly rd_bank = this.input(3);
+  readonly rd_set: Input;
+  readonly row_q: Reg;
+  /** tag_q[way], data_q[way * 4 + word]: Mem[row_q], the port's read data. */
+  readonly tag_q: Reg[];
+  readonly data_q: Reg[];
+  /** The row changes or is written at this edge: the port's clock enable. */
+  readonly load = this.wire(1);
+
+  constructor(g: IcacheGeometry, tagMem: readonly Memory[], dataMem: readonly Memory[], wr: WritePort) {
+    super();
+    const W = g.ways;
+    const S = g.setsPerBank;
+    const rows = g.rows;
+    this.rd_set = this.input(g.setBits);
+    this.row_q = this.reg(g.setBits + 3);
+    this.tag_q = Array.from({ length: W }, () => this.reg(g.tagBits + 1));
+    this.data_q = Array.from({ length: W * LINE_WORDS }, () => this.reg(32));
+
+    this.comb('load_p', () => {
+      const row = this.row_q.v;
+      this.load.v =
+        this.rd_req.v === 1 || (wr.tag_we.v === 1 && wr.tag_row.v % rows === row) || (wr.data_we.v === 1 && wr.data_row.v % rows === row);
+    });
+    this.seq('fill', () => {
+      const row = this.rd_req.v ? (this.rd_bank.v & 7) * S + (this.rd_set.v & (S - 1)) : this.row_q.v;
+      this.row_q.next = row;
+      // The arrays' write of this edge is visible from the next cycle on: it overrides the stored word.
+      const tw = wr.tag_we.v === 1 && wr.tag_row.v % rows === row ? wr.tag_ways.v : 0;
+      for (let w = 0; w < W; w++) this.tag_q[w]!.next = (tw >>> w) & 1 ? wr.tag_wdata.v : tagMem[w]!.read(row);
+      const dw = wr.data_we.v === 1 && wr.data_row.v % rows === row ? wr.data_ways.v : 0;
+      for (let w = 0; w < W; w++) {
+        for (let i = 0; i < LINE_WORDS; i++) {
+          const k = w * LINE_WORDS + i;
+          this.data_q[k]!.next = (dw >>> w) & 1 ? wr.data_wdata[i]!.v : dataMem[k]!.read(row);
+        }
+      }
+    });
+  }
+}
 
 export class IcacheArrays extends Module {
   // Read ports (one per core).
   readonly rd_req: Input[];
   readonly rd_bank: Input[];
   readonly rd_set: Input[];
-  /** The bank whose registered row port k shows. */
-  readonly cur_bank: Input[];
   /** tag[k][way]. */
   readonly tag: Output[][];
   /** data[k][way * 4 + word]. */
@@ -27,8 +87,7 @@ export class IcacheArrays extends Module {
   readonly data_ways: Input;
   readonly data_wdata: Input[];
 
-  /** raddr[k][bank]: the registered read row of port k in each bank. */
-  readonly raddr: Reg[][];
+  readonly ports: IcacheReadPort[];
   /** tagMem[way][bank * setsPerBank + set]. */
   readonly tagMem: Memory[];
   /** dataMem[way * 4 + word][row]. */
@@ -42,7 +101,6 @@ export class IcacheArrays extends Module {
     this.rd_req = Array.from({ length: P }, () => this.input(1));
     this.rd_bank = Array.from({ length: P }, () => this.input(3));
     this.rd_set = Array.from({ length: P }, () => this.input(g.setBits));
-    this.cur_bank = Array.from({ length: P }, () => this.input(3));
     this.tag = Array.from({ length: P }, () => Array.from({ length: W }, () => this.output(g.tagBits + 1)));
     this.data = Array.from({ length: P }, () => Array.from({ length: W * LINE_WORDS }, () => this.output(32)));
     this.tag_row = this.input(rowBits);
@@ -51,28 +109,21 @@ export class IcacheArrays extends Module {
     this.data_row = this.input(rowBits);
     this.data_ways = this.input(W);
     this.data_wdata = Array.from({ length: LINE_WORDS }, () => this.input(32));
-    this.raddr = Array.from({ length: P }, () => Array.from({ length: ICACHE_BANKS }, () => this.reg(g.setBits)));
     this.tagMem = Array.from({ length: W }, () => this.memory(g.tagBits + 1, g.rows));
     this.dataMem = Array.from({ length: W * LINE_WORDS }, () => this.memory(32, g.rows));
-    const S = g.setsPerBank;
 
-    for (let k = 0; k < P; k++) {
-      const tag = this.tag[k]!;
-      const data = this.data[k]!;
-      const raddr = this.raddr[k]!;
-      const cur = this.cur_bank[k]!;
-      this.comb(`read${k}`, () => {
-        const b = cur.v & 7;
-        const row = b * S + (raddr[b]!.v & (S - 1));
-        for (let w = 0; w < W; w++) tag[w]!.v = this.tagMem[w]!.read(row);
-        for (let i = 0; i < W * LINE_WORDS; i++) data[i]!.v = this.dataMem[i]!.read(row);
-      });
-    }
+    this.ports = Array.from({ length: P }, (_, k) => {
+      const p = new IcacheReadPort(g, this.tagMem, this.dataMem, this);
+      this.connect(p.rd_req, this.rd_req[k]!);
+      this.connect(p.rd_bank, this.rd_bank[k]!);
+      this.connect(p.rd_set, this.rd_set[k]!);
+      for (let w = 0; w < W; w++) this.connect(this.tag[k]![w]!, p.tag_q[w]!);
+      for (let i = 0; i < W * LINE_WORDS; i++) this.connect(this.data[k]![i]!, p.data_q[i]!);
+      this.clockGate(p, p.load);
+      return p;
+    });
 
     this.seq('update', () => {
-      for (let k = 0; k < P; k++) {
-        if (this.rd_req[k]!.v) this.raddr[k]![this.rd_bank[k]!.v & 7]!.next = this.rd_set[k]!.v;
-      }
       const rows = g.rows;
       if (this.tag_we.v) {
         const row = this.tag_row.v % rows;

@@ -29,6 +29,14 @@ export function intcWinner(r: number, f: number): number {
   return !m0.q || (f2 && m1.q) ? m1.w : m0.w;
 }
 
+/** intcWinner for every counter and request mask, indexed by `f << 8 | r`: the tree is pure combinational logic of
+ *  11 bits, so the cycle looks its answer up instead of rebuilding it. */
+export const INTC_WINNER: Uint8Array = (() => {
+  const t = new Uint8Array(8 << 8);
+  for (let f = 0; f < 8; f++) for (let r = 0; r < 256; r++) t[(f << 8) | r] = intcWinner(r, f);
+  return t;
+})();
+
 export class IcacheIntc extends Module {
   readonly miss_valid: Input[];
   readonly miss_addr: Input[];
@@ -56,7 +64,7 @@ export class IcacheIntc extends Module {
     this.comb('select', () => {
       let r = 0;
       for (let k = 0; k < P; k++) r |= this.miss_valid[k]!.v << k;
-      const w = intcWinner(r, this.flag.v);
+      const w = INTC_WINNER[(this.flag.v << 8) | r]!;
       this.winner.v = w;
       this.req.v = r !== 0;
       if (r !== 0) {

@@ -44,8 +44,6 @@ export class IcachePrivateCtrl extends Module {
   readonly rd_req = this.output(1);
   readonly rd_bank = this.output(3);
   readonly rd_set: Output;
-  /** Bank of the fetch under tag check (addrQ[6:4]): selects which bank's read data comes back. */
-  readonly cur_bank = this.output(3);
   readonly tag: Input[];
   /** data[way * 4 + word]. */
   readonly data: Input[];
@@ -60,6 +58,10 @@ export class IcachePrivateCtrl extends Module {
   readonly hit_count = this.reg(32);
   readonly trans_count = this.reg(32);
   readonly miss_count = this.reg(32);
+  /** The controller's or its miss buffer's registers may change at this edge: their clock enable. A bank at rest
+   *  (OPERATIVE without a fetch in flight, or waiting for a refill) holds every register, so gating its clock
+   *  changes no value. */
+  readonly clk_en = this.output(1);
 
   readonly state = this.reg(BankState, BankState.DISABLED_ICACHE);
   /** Previous state (only the hit counter looks at it). */
@@ -101,7 +103,6 @@ export class IcachePrivateCtrl extends Module {
 
     this.comb('status', () => {
       const st = this.state.v;
-      this.cur_bank.v = (this.addrQ.v >>> 4) & 7;
       this.is_bypassed.v = st === BankState.DISABLED_ICACHE || st === BankState.WAIT_EMPTY_FIFOS || st === BankState.ENTER_BYPASS;
     });
 
@@ -124,7 +125,8 @@ export class IcachePrivateCtrl extends Module {
       for (let i = 0; i < LINE_WORDS; i++) {
         this.fetch_rdata[i]!.v = rvalid && hitWay >= 0 && st === BankState.OPERATIVE ? this.data[hitWay * LINE_WORDS + i]!.v : this.line[i]!.v;
       }
-    });
+      // Only the hit way's words are read, and learning's random tags rarely hit: every way declared.
+    }, { reads: [...this.tag, ...this.data] });
 
     this.comb('fsm', () => {
       const st = this.state.v;
@@ -193,6 +195,8 @@ export class IcachePrivateCtrl extends Module {
               clear = 1;
             }
           } else {
+            // addrQ is loaded exactly when the arrays are read at the same address (WAIT_NOTIFICATION re-reads at
+            // addrQ): the arrays' read ports rely on it (icache_arrays.ts).
             enable = req;
             rdReq = req;
             if (reqQ) {
@@ -249,6 +253,15 @@ export class IcachePrivateCtrl extends Module {
       this.clearPipe.v = clear;
       this.savePipe.v = save;
       this.updateLfsr.v = upd;
+    });
+
+    this.comb('clk_en_p', () => {
+      const st = this.state.v;
+      this.clk_en.v =
+        this.ns.v !== st ||
+        this.prevState.v !== st ||
+        (this.enablePipe.v | this.clearPipe.v | this.savePipe.v | this.updateLfsr.v | this.stat_clear.v) !== 0 ||
+        (this.missFifo.valid_i.v | this.miss_pop.v) !== 0;
     });
 
     this.seq('update', () => {

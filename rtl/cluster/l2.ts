@@ -123,7 +123,8 @@ export class L2Memory extends Module {
       const bv = this.bCount.v > 0 && this.cycle.v >= this.bDue[this.bHead.v]!.v;
       this.b_valid.v = bv;
       this.b_id.v = bv ? this.bId[this.bHead.v]!.v : 0;
-    });
+      // The queue entries are read at the head index: declared, since learning reaches only a few indices.
+    }, { reads: [...this.rAddr, ...this.rId, ...this.rLen, ...this.rSize, ...this.rDue, ...this.bId, ...this.bDue] });
 
     this.seq('queues', () => {
       const cyc = this.cycle.v;

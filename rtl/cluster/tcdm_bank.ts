@@ -23,15 +23,13 @@ export class TcdmBank extends Module {
       this.q.v = this.q_reg.v;
     });
     this.seq('access', () => {
-      const req = this.req.v;
-      const wen = this.wen.v;
+      if (!this.req.v) return;
       const addr = this.addr.v;
-      const wdata = this.wdata.v;
-      const be = this.be.v;
-      if (!req) return;
-      if (wen) {
+      if (this.wen.v) {
         this.q_reg.next = this.mem.read(addr);
       } else {
+        const be = this.be.v;
+        const wdata = this.wdata.v;
         const mask = (be & 1 ? 0xff : 0) | (be & 2 ? 0xff00 : 0) | (be & 4 ? 0xff0000 : 0) | (be & 8 ? 0xff000000 : 0);
         this.mem.write(addr, wdata, mask);
       }

@@ -82,6 +82,9 @@ export class TcdmInterconnect extends Module {
       this.blocks.push(blk);
       this.banks.push(new TcdmBank(c.tcdm.bankWords));
       this.connect(blk.policy, this.arb_policy);
+      // Clocks of idle banks stopped: a block holds without a request, a bank acts only on `req`.
+      this.clockGate(blk, blk.clk_en);
+      this.clockGate(this.banks[b]!, this.banks[b]!.req);
       this.bank_valid.push(this.output(1));
       this.bank_id.push(this.output(idBits));
       this.bank_ts_set.push(this.output(1));

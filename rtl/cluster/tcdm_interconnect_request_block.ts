@@ -17,8 +17,9 @@ const clog2 = (n: number): number => (n <= 1 ? 0 : Math.ceil(Math.log2(n)));
 export function treeWinner(reqMask: number, leaves: number, prio: number): number {
   let best = -1;
   let bestKey = 0;
-  for (let r = 0; r < leaves; r++) {
-    if (((reqMask >>> r) & 1) === 0) continue;
+  // Only the requesting leaves (lowest set bit first): a bank sees one or two requests in a typical cycle.
+  for (let m = reqMask & (leaves === 32 ? -1 : (1 << leaves) - 1); m !== 0; m &= m - 1) {
+    const r = 31 - Math.clz32(m & -m);
     const key = r ^ prio;
     if (best < 0 || key < bestKey) {
       best = r;
@@ -52,6 +53,9 @@ export class TcdmRequestBlock extends Module {
   /** Row and byte enables of the set write. */
   ts_row: Output;
   ts_be = this.output(4);
+  /** The block's registers may change at this edge (a request, or the set cycle): its clock enable. Idle, every
+   *  register holds, so gating the clock changes no value and spares the edge's work. */
+  clk_en = this.output(1);
 
   prio_ch0: Reg;
   prio_ch1: Reg;
@@ -107,26 +111,26 @@ export class TcdmRequestBlock extends Module {
       this.bank_id.v = set ? idS : win;
       this.ts_row.v = addS;
       this.ts_be.v = beS;
+      this.clk_en.v = any || set === 1;
     });
 
     this.seq('state', () => {
+      if (this.ts_cs.v) {
+        // SET_STORE: the bank grant is tied to 1, so the set write completes in one cycle.
+        this.ts_cs.next = 0;
+        return;
+      }
       const r0 = this.req_ch0.v;
       const r1 = this.req_ch1.v;
+      if (r0 === 0 && r1 === 0) return;
       const t0 = this.tas_ch0.v;
       const t1 = this.tas_ch1.v;
       const pol = this.policy.v;
       const p0 = this.prio_ch0.v;
       const p1 = this.prio_ch1.v;
       const rr = this.rr_flag.v;
-      const set = this.ts_cs.v;
       const row = this.win_row.v;
       const be = this.win_be.v;
-      if (set) {
-        // SET_STORE: the bank grant is tied to 1, so the set write completes in one cycle.
-        this.ts_cs.next = 0;
-        return;
-      }
-      if (r0 === 0 && r1 === 0) return;
       const sel1 = r0 === 0 || (rr === 1 && r1 !== 0);
       this.rr_flag.next = rr ^ 1;
       let win: number;

@@ -235,7 +235,7 @@ export class Controller extends Module {
       else if (st === S.DECODE && this.l.ifs.instr_valid_id.v === 0) c = StallCause.FETCH;
       this.stall_cause.v = c;
     }, {
-      reads: [this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb],
+      reads: [this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb, l.ifs.instr_valid_id],
     });
     this.seq('fsm_q', () => {
       // the comb pass's decision stands unless its next state depends on id_ready / ex_valid

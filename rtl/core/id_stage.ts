@@ -199,7 +199,7 @@ export class IdStage extends Module {
       this.hwlp_start_id.v = we & 1 ? h.loopStart : 0;
       this.hwlp_end_id.v = we & 2 ? h.loopEnd : 0;
       this.hwlp_cnt_id.v = we & 4 ? h.loopCount : 0;
-    }, { reads: [this.operand_a_fw_id, l.ctrl.deassert_we, this.id_ready, l.ctrl.hwloop_mask] });
+    }, { reads: [this.operand_a_fw_id, l.ctrl.deassert_we, this.id_ready, l.ctrl.hwloop_mask, l.ifs.pc_id] });
     // register file writes: port A (WB, load data in its rvalid cycle) then port B (EX), so B wins.
     this.seq('regfile', () => {
       const ex = this.l.ex;

@@ -102,7 +102,8 @@ export class IfStage extends Module {
         this.hwloopCtrl();
         this.is_hwlp_id.v = this.is_hwlp_id_q.v & this.instr_valid_id.v;
       },
-      { reads: [this.instr_rvalid, this.instr_rdata] },
+      // The loop registers are read only when pc_if equals an end address, which learning's random values miss.
+      { reads: [this.instr_rvalid, this.instr_rdata, l.hwlp.hwlp_start0, l.hwlp.hwlp_start1, l.hwlp.hwlp_counter0, l.hwlp.hwlp_counter1] },
     );
     // PC mux, offset FSM and prefetcher request (riscv_if_stage.sv, riscv_prefetch_buffer.sv)
     this.comb(
