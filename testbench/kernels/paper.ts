@@ -215,8 +215,8 @@ export function paperReport(ms: Measurement[], ctx: ReportContext): PaperReport 
           o === 8
             ? "our 8-bit QntPack requantizes with the golden model's per-channel kappa*acc + lambda before the shift and clip (mul, add, sra, clipu, sb, and the channel's kappa and lambda loads shared by 2 pixels); the paper's 8-bit path is a shift and clip only"
             : o === 4
-              ? 'the 4-bit threshold search is a called routine: 4 compare-and-branch levels per output plus the call (mv, addi, jal, ret) and the insert packing'
-              : 'the 2-bit threshold search is inlined: 2 compare-and-branch levels per output plus the insert packing';
+              ? "the 4-bit threshold search is a called routine: 4 compare-and-branch levels per output, the call (mv, jal, ret), the channel's top 3 thresholds loaded once for both pixels, each level loading its children's, and the insert packing"
+              : "the 2-bit threshold search is inlined: 2 compare-and-branch levels per output over the channel's 3 thresholds (loaded once for both pixels) and the insert packing";
         return `${why}; measured ${cycleAccount(sumEvents(g, 'qntpack'), g.reduce((a, m) => a + m.outputs, 0), 'output')}`;
       }),
     );
