@@ -61,7 +61,6 @@ const cases: Record<string, string[]> = {
   wrongType: ['run', CV_MAC, '--set', 'dmem.grantDelay=fast'],
   wrongTypeCluster: ['report', CV_MAC, '--config', 'gap8', '--set', 'icache.ideal=maybe'],
   unwritableVcd: ['run', CV_MAC, '--vcd', join(notADir, 'w.vcd')],
-  issOnCluster: ['iss', JAL, '--config', 'gap8'],
   missingElf: ['run', join(dir, 'nope.elf')],
   malformedElf: ['run', 'testbench/fixtures/timing/ri5cy/README.md'],
   programFails: ['run', CV_MAC, '--max-cycles', '3000'],
@@ -125,9 +124,6 @@ describe('refusals (exit code 2, before anything runs)', () => {
     refused('wrongTypeCluster', /--set icache\.ideal=maybe: icache\.ideal: expected true or false, got 'maybe'/);
   });
   it('an unwritable --vcd path', () => refused('unwritableVcd', /--vcd .*plain-file\/w\.vcd: '.*plain-file' is not a directory/));
-  it('a command that does not fit the configuration', () => {
-    refused('issOnCluster', /--config gap8: a cluster configuration.*use `pulpsim cluster-iss`/);
-  });
   it('a missing ELF', () => refused('missingElf', /nope\.elf: no such file/));
 });
 

@@ -30,4 +30,18 @@ describe('pulpsim CLI', () => {
       expect(err).toMatch(/Did you mean --/);
     }
   });
+
+  it('the ISSs refuse the other kind of configuration and name the command to use, before reading the ELF', async () => {
+    for (const [args, re] of [
+      [['iss', 'missing.elf', '--config', 'gap8'], /--config gap8: a cluster configuration, and `pulpsim iss` runs one core; use `pulpsim cluster-iss`/],
+      [['cluster-iss', 'missing.elf', '--config', 'cv32e40p'], /--config cv32e40p: a single-core configuration, and `pulpsim cluster-iss` runs a cluster; use `pulpsim iss`/],
+    ] as const) {
+      const cli = buildCli();
+      let err = '';
+      for (const c of cli.commands) c.configureOutput({ writeErr: (s) => (err += s), writeOut: () => {} });
+      await expect(cli.parseAsync([...args], { from: 'user' })).rejects.toMatchObject({ code: 'commander.usage', exitCode: 2 });
+      expect(err).toMatch(re);
+    }
+  });
 });
+

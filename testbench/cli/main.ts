@@ -41,7 +41,7 @@ function uniformErrors(cmd: Command): void {
   cmd
     .exitOverride()
     .showSuggestionAfterError(true)
-    .showHelpAfterError(`(${path(cmd)}${cmd.parent ? '' : ' [command]'} --help lists the options)`);
+    .showHelpAfterError(cmd.parent ? `(${path(cmd)} --help lists the options)` : `(${path(cmd)} --help lists the commands)`);
   for (const sub of cmd.commands) uniformErrors(sub);
 }
 
