@@ -132,13 +132,9 @@ export class CoreDemux extends Module {
     // No request, and no peripheral access queued, pending or answering: every register holds (the usual cycle
     // of a core computing or asleep), so the demux's clock is gated then.
     this.comb('clk_en_p', () => {
-      this.clk_en.v =
-        this.req.v === 1 ||
-        this.cs.v !== TransState.IDLE ||
-        this.fifo_count.v !== 0 ||
-        this.pe_r_valid.v === 1 ||
-        this.r_valid_pe0.v === 1 ||
-        this.r_valid_pe.v === 1;
+      const cs = this.cs.v;
+      const busy = this.req.v | this.fifo_count.v | this.pe_r_valid.v | this.r_valid_pe0.v | this.r_valid_pe.v;
+      this.clk_en.v = busy !== 0 || cs !== TransState.IDLE;
     });
     this.seq('regs', () => {
       if (this.req.v) this.request_destination.next = this.dest.v;

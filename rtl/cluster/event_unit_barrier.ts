@@ -57,9 +57,12 @@ export class HwBarrierUnit extends Module {
       }
     });
 
+    // Every input read unconditionally: a short-circuit would hide reads from the learned read set.
     this.comb('clk_en_p', () => {
       const tm = this.trigger_mask.v;
-      this.clk_en.v = this.req.v !== 0 || this.barrier_trigger_core.v !== 0 || (tm !== 0 && this.trigger_status.v === tm);
+      const st = this.trigger_status.v;
+      const busy = this.req.v | this.barrier_trigger_core.v;
+      this.clk_en.v = busy !== 0 || (tm !== 0 && st === tm);
     });
 
     this.seq('regs', () => {

@@ -73,6 +73,8 @@ export class HwDispatch extends Module {
       const inProg = this.req_in_progr.v;
       const incr = this.incr_rptr_del.v;
       const wp = this.write_ptr.v;
+      // No pop requested or in progress, no pointer to move, no write: every register holds (most cycles).
+      if ((pop | inProg | incr | wreq) === 0) return;
       const conf = this.core_set_conf.v;
       let nextInProg = 0;
       let nextIncr = 0;

@@ -47,9 +47,11 @@ export class IcacheReadPort extends Module {
     this.data_q = Array.from({ length: W * LINE_WORDS }, () => this.reg(32));
 
     this.comb('load_p', () => {
+      // Every input read unconditionally: a short-circuit would hide reads from the learned read set.
       const row = this.row_q.v;
-      this.load.v =
-        this.rd_req.v === 1 || (wr.tag_we.v === 1 && wr.tag_row.v % rows === row) || (wr.data_we.v === 1 && wr.data_row.v % rows === row);
+      const tagHit = wr.tag_row.v % rows === row ? wr.tag_we.v : 0;
+      const dataHit = wr.data_row.v % rows === row ? wr.data_we.v : 0;
+      this.load.v = (this.rd_req.v | tagHit | dataHit) !== 0;
     });
     this.seq('fill', () => {
       const row = this.rd_req.v ? (this.rd_bank.v & 7) * S + (this.rd_set.v & (S - 1)) : this.row_q.v;

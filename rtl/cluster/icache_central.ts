@@ -233,7 +233,8 @@ export class IcacheCentral extends Module {
       this.camReq.v = req & gnt & (bypassed ^ 1);
       this.lastHit.v = lastHit;
       this.match.v = match;
-    });
+      // CAM slots are read at dynamic indices (valid slots, the refill's ID): every slot declared.
+    }, { reads: [...this.camId, ...this.camAddr, ...this.camWay] });
 
     this.seq('update', () => {
       this.state.next = this.ns.v;

@@ -253,15 +253,16 @@ export class IcachePrivateCtrl extends Module {
       this.clearPipe.v = clear;
       this.savePipe.v = save;
       this.updateLfsr.v = upd;
-    });
+      // Each state reads its own inputs; the replacement LFSR only when every way is valid: all declared.
+    }, { reads: [this.lfsr, this.wvalidQ, this.addrQ, this.notify, this.retry, this.all_bypassed, this.empty_fifo, this.byp_rvalid, this.missFifo.grant_o] });
 
     this.comb('clk_en_p', () => {
       const st = this.state.v;
-      this.clk_en.v =
-        this.ns.v !== st ||
-        this.prevState.v !== st ||
-        (this.enablePipe.v | this.clearPipe.v | this.savePipe.v | this.updateLfsr.v | this.stat_clear.v) !== 0 ||
-        (this.missFifo.valid_i.v | this.miss_pop.v) !== 0;
+      const ns = this.ns.v;
+      const prev = this.prevState.v;
+      const pipe = this.enablePipe.v | this.clearPipe.v | this.savePipe.v | this.updateLfsr.v | this.stat_clear.v;
+      const fifo = this.missFifo.valid_i.v | this.miss_pop.v;
+      this.clk_en.v = ns !== st || prev !== st || (pipe | fifo) !== 0;
     });
 
     this.seq('update', () => {
