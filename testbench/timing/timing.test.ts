@@ -1,7 +1,9 @@
 // Every entry of every timing-vector folder (every memory variant), run the way a user runs it (`pulpsim run`,
 // runCli), against the numbers measured on the RTL: total cycles, results words, tohost and instret.
 import { describe, expect, it } from 'vitest';
-import type { CoreVersion } from '../../rtl/config/index.ts';
+import { type CoreVersion, preset } from '../../rtl/config/index.ts';
+import { readElf } from '../../kernels/toolchain/elf.ts';
+import { readFileSync } from 'node:fs';
 import { runCli } from '../cli/run.ts';
 import { timingVectors } from './vectors.ts';
 
@@ -13,7 +15,11 @@ describe.each(CORES)('timing vectors %s', (core) => {
     expect(vectors.length).toBe(core === 'cv32e40p' ? 86 : 88);
   });
   it.each(vectors.map((v) => [v.name, v] as const))('%s', (_name, v) => {
-    const out = runCli(v.elf, { config: core, imem: v.imem, dmem: v.dmem, maxCycles: v.total_cycles + 5000, json: false });
+    const config = preset(core);
+    config.imem = { ...v.imem };
+    config.dmem = { ...v.dmem };
+    const elf = readElf(readFileSync(v.elf), v.elf);
+    const out = runCli(elf, { config, configName: core, maxCycles: v.total_cycles + 5000, json: false });
     expect({
       cycles: out.result.cycles,
       tohost: out.result.tohost,
