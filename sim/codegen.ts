@@ -26,8 +26,9 @@ const CHUNK = 400;
  * are shared by every instance of a module class in every simulator of the process; they already see
  * LearnSignal's and FastSignal's (and SignalImpl's with the interpreter). With one bound class a site sees at
  * most four, which V8 still inlines (polymorphic); a fifth makes it megamorphic, every access a call.
- * Measured on the single-core bench after earlier simulators of the same design: a second bound class costs
- * ~15% against the shared FastSignal there, so later simulators share FastSignal.
+ * Measured on the single-core bench (CPU seconds): alone, bound accessors run ~17% faster than FastSignal; a
+ * second simulator of the same design, which then shares FastSignal, runs ~5% slower than it would without the
+ * bound class; with two bound classes a third simulator ran ~18% slower. So only the first one is bound.
  */
 export const BOUND_BUDGET = 1;
 let boundLeft = BOUND_BUDGET;
