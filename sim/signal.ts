@@ -90,6 +90,32 @@ export class FastSignal extends SignalImpl {
   }
 }
 
+/**
+ * A FastSignal class bound to one simulator's arrays: the accessors read `S`/`N` from their closure instead of
+ * the signal's fields. The arrays are constants of that closure, so once V8 inlines an accessor into a process
+ * it embeds the array (its base and length) as a constant: a read is one load plus a bounds check against a
+ * literal, instead of three dependent field loads first (measured on the single-core bench: ~15% fewer CPU
+ * seconds; the same with `let` arrays assigned after creation gains nothing). Each class is a distinct
+ * hidden class at every `sig.v` site of the design's processes, so the generated-code back-end hands out only
+ * a few of them per process (codegen.ts) and uses the shared FastSignal afterwards.
+ */
+export function boundFastSignal(S: Uint32Array, N: Uint32Array): typeof FastSignal {
+  return class BoundFastSignal extends FastSignal {
+    override get v(): number {
+      return S[this.i]!;
+    }
+    override set v(x: Value) {
+      S[this.i] = (x === true ? 1 : x === false ? 0 : x) & this.mask;
+    }
+    override get next(): number {
+      return N[this.i]!;
+    }
+    override set next(x: Value) {
+      N[this.i] = (x === true ? 1 : x === false ? 0 : x) & this.mask;
+    }
+  };
+}
+
 interface SigCommon {
   readonly width: number;
   readonly reset: number;
