@@ -130,8 +130,11 @@ export class Controller extends Module {
     decCnt: 0,
   };
 
+  private readonly cv: boolean;
+
   constructor(private readonly rules: CoreRules) {
     super();
+    this.cv = rules.version === 'cv32e40p';
   }
 
   bind(l: CoreLinks): void {
@@ -456,9 +459,6 @@ export class Controller extends Module {
     return this.l.ex.ex_valid.v;
   }
 
-  private get cv(): boolean {
-    return this.rules.version === 'cv32e40p';
-  }
 
   /** cv32e40p_controller.sv: traps and flushing instructions leave ID as bubbles and save the cause in FLUSH_EX;
    *  hardware loops end at the instruction after the body and are decided in ID (DECODE_HWLOOP). */

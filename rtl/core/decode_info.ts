@@ -70,6 +70,8 @@ const DOTUP_SCI = new Set(['pv.dotup.sci.h', 'pv.dotup.sci.b', 'pv.sdotup.sci.h'
 
 const ALU_WRITERS = new Set<TimingClass>(['alu', 'mul', 'mulh', 'div', 'csr', 'jal', 'jalr']);
 
+const FAST_SIZE = 1024;
+
 /** Per-core decoder with a cache keyed by the fetched word (the word is all the decoder looks at). */
 export class DecodeCache {
   private readonly decode: DecodeFn;
@@ -82,16 +84,29 @@ export class DecodeCache {
     this.version = rules.version;
     const exclude = rules.excluded.filter((id) => findId(id) !== undefined);
     this.decode = makeDecoder(rules.flavour, { exclude, rvc: rules.rvc, extensions: rules.extensions });
+    // packed elements from the start (a key of -1 never matches)
+    const zero = this.build(0);
+    this.map.set(0, zero);
+    this.fastInfo = Array.from({ length: FAST_SIZE }, () => zero);
   }
+
+  /** Direct-mapped front of the map, looked up every time ID or EX holds a new word: a typed-array compare
+   *  instead of hashing a (often heap-number) key. */
+  private readonly fastKey = new Float64Array(FAST_SIZE).fill(-1);
+  private readonly fastInfo: DecodeInfo[];
 
   get(word: number): DecodeInfo {
     const w = word >>> 0;
+    const h = (w ^ (w >>> 10) ^ (w >>> 20)) & (FAST_SIZE - 1);
+    if (this.fastKey[h] === w) return this.fastInfo[h]!;
     let d = this.map.get(w);
     if (d === undefined) {
       d = this.build(w);
       if (this.map.size > 1 << 16) this.map.clear();
       this.map.set(w, d);
     }
+    this.fastKey[h] = w;
+    this.fastInfo[h] = d;
     return d;
   }
 

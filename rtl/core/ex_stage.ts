@@ -4,7 +4,7 @@
 // branch decision (taken branches redirect from EX); the LSU request; CSR accesses. Timing: the 1-cycle
 // multiplier and dot products, the 5-cycle MULH FSM (IDLE-STEP0-STEP1-STEP2-FINISH), and the serial divider
 // (IDLE, DIVIDE for S+1 cycles, FINISH: 3..35 cycles, S from the divisor's leading bits).
-import { Module, defineEnum, type Reg } from '../../sim/index.ts';
+import { Module, defineEnum } from '../../sim/index.ts';
 import type { Hart, Operands } from '../isa/types.ts';
 import type { DecodeCache, DecodeInfo } from './decode_info.ts';
 import type { CoreLinks } from './links.ts';
@@ -84,11 +84,6 @@ class ExHart implements Hart {
   illegal(): void {}
 }
 
-/** Assigns a register only when its value changes (an unassigned register holds its value). */
-function set(r: Reg, v: number): void {
-  if (r.v !== v) r.next = v;
-}
-
 /** Divider cycle count S (riscv_alu.sv l.1024-1061): leading zeros of the divisor (32 for 0), or for a
  *  negative signed divisor its leading ones minus one. */
 export function divShift(divisor: number, signed: boolean): number {
@@ -151,6 +146,7 @@ export class ExStage extends Module {
   ex_valid = this.output(1);
 
   private readonly hart: ExHart;
+  private readonly cv: boolean;
   private lastWord = -1;
   private lastInfo: DecodeInfo;
 
@@ -158,6 +154,7 @@ export class ExStage extends Module {
     super();
     this.hart = new ExHart(dec.flavour);
     this.lastInfo = dec.get(0);
+    this.cv = dec.version === 'cv32e40p';
   }
 
   /** Register-file port B enable: RI5CY writes whenever EX has a port-B result; CV32E40P
@@ -168,9 +165,6 @@ export class ExStage extends Module {
     return (this.mult_ready.v & this.alu_ready.v & this.l.lsu.lsu_ready_ex.v) === 1;
   }
 
-  private get cv(): boolean {
-    return this.dec.version === 'cv32e40p';
-  }
 
   /** The decoded instruction in the ID/EX register. */
   info(): DecodeInfo {
@@ -268,64 +262,73 @@ export class ExStage extends Module {
     });
   }
 
-  /** riscv_id_stage.sv ID_EX_PIPE_REGISTERS. */
+  /** riscv_id_stage.sv ID_EX_PIPE_REGISTERS. Registers are assigned directly: an assignment of the value a
+   *  register already holds is the same as holding it, and cheaper than reading it to compare. */
   private idExSeq(): void {
     const l = this.l;
     const exReady = this.ex_ready.v;
     if (l.lsu.data_misaligned.v) {
       // second access of a misaligned load/store: address + 4, no second pointer update
       if (exReady) {
-        set(this.data_misaligned_ex, 1);
-        set(this.regfile_alu_we_ex, 0);
+        this.data_misaligned_ex.next = 1;
+        this.regfile_alu_we_ex.next = 0;
       }
       return;
     }
     if (this.mult_multicycle.v) return;
+    const cv = this.cv;
     if (l.id.id_valid.v) {
       const i = l.id.info();
       const deassert = l.ctrl.deassert_we.v === 1;
-      const branchTaken = this.branch_taken_ex.v === 1;
-      set(this.instr_ex, l.ifs.instr_rdata_id.v);
-      set(this.pc_ex, l.ifs.pc_id.v);
-      set(this.valid_ex, deassert ? 0 : 1);
-      set(this.alu_operand_a_ex, l.id.operand_a_fw_id.v);
-      set(this.alu_operand_b_ex, l.id.operand_b_fw_id.v);
-      set(this.alu_operand_c_ex, l.id.operand_c_fw_id.v);
-      const aluWe = !deassert && i.aluWe;
-      set(this.regfile_alu_we_ex, aluWe ? 1 : 0);
-      if (aluWe) set(this.regfile_alu_waddr_ex, i.aluWaddr);
-      const memWe = !deassert && i.memWe;
-      set(this.regfile_we_ex, memWe ? 1 : 0);
-      if (memWe) set(this.regfile_waddr_ex, i.memWaddr);
-      const req = !deassert && i.dataReq;
-      set(this.data_req_ex, req ? 1 : 0);
-      if (req) set(this.data_we_ex, i.dataWe ? 1 : 0);
-      set(this.data_misaligned_ex, 0);
-      set(this.branch_in_ex, !deassert && i.branch ? 1 : 0);
-      set(this.csr_access_ex, i.csr && !i.illegal ? 1 : 0);
-      set(this.csr_op_ex, !deassert && i.csr ? i.csrOp : CSR_OP_NONE);
-      set(this.mulh_en_ex, !deassert && i.mulh ? 1 : 0);
+      this.instr_ex.next = l.ifs.instr_rdata_id.v;
+      this.pc_ex.next = l.ifs.pc_id.v;
+      this.alu_operand_a_ex.next = l.id.operand_a_fw_id.v;
+      this.alu_operand_b_ex.next = l.id.operand_b_fw_id.v;
+      this.alu_operand_c_ex.next = l.id.operand_c_fw_id.v;
+      this.data_misaligned_ex.next = 0;
+      this.csr_access_ex.next = i.csr && !i.illegal ? 1 : 0;
+      this.div_signed_ex.next = i.divSigned ? 1 : 0;
       // The divider starts from alu_en. RI5CY's deassert_we does not clear it (only a taken branch does);
       // CV32E40P's decoder gates alu_en_o with deassert_we, so a word handed over while ID is not decoding (the
       // stale divide still in ID when a divide leaves EX with the next fetch outstanding) does not restart it.
-      set(this.div_en_ex, i.div && !branchTaken && !(this.cv && deassert) ? 1 : 0);
-      set(this.div_signed_ex, i.divSigned ? 1 : 0);
-      // every legal word enables the ALU or the multiplier; deassert_we clears both, csr_access stays
-      if (this.cv) set(this.en_ex, !deassert || i.csrAccess ? 1 : 0);
+      this.div_en_ex.next = i.div && this.branch_taken_ex.v === 0 && !(cv && deassert) ? 1 : 0;
+      if (deassert) {
+        this.valid_ex.next = 0;
+        this.regfile_alu_we_ex.next = 0;
+        this.regfile_we_ex.next = 0;
+        this.data_req_ex.next = 0;
+        this.branch_in_ex.next = 0;
+        this.csr_op_ex.next = CSR_OP_NONE;
+        this.mulh_en_ex.next = 0;
+        // every legal word enables the ALU or the multiplier; deassert_we clears both, csr_access stays
+        if (cv) this.en_ex.next = i.csrAccess ? 1 : 0;
+        return;
+      }
+      this.valid_ex.next = 1;
+      this.regfile_alu_we_ex.next = i.aluWe ? 1 : 0;
+      if (i.aluWe) this.regfile_alu_waddr_ex.next = i.aluWaddr;
+      this.regfile_we_ex.next = i.memWe ? 1 : 0;
+      if (i.memWe) this.regfile_waddr_ex.next = i.memWaddr;
+      this.data_req_ex.next = i.dataReq ? 1 : 0;
+      if (i.dataReq) this.data_we_ex.next = i.dataWe ? 1 : 0;
+      this.branch_in_ex.next = i.branch ? 1 : 0;
+      this.csr_op_ex.next = i.csr ? i.csrOp : CSR_OP_NONE;
+      this.mulh_en_ex.next = i.mulh ? 1 : 0;
+      if (cv) this.en_ex.next = 1;
     } else if (exReady) {
-      if (this.cv) set(this.en_ex, 1);
-      set(this.valid_ex, 0);
-      set(this.regfile_we_ex, 0);
-      set(this.regfile_alu_we_ex, 0);
-      set(this.csr_op_ex, CSR_OP_NONE);
-      set(this.data_req_ex, 0);
-      set(this.data_misaligned_ex, 0);
-      set(this.branch_in_ex, 0);
-      set(this.mulh_en_ex, 0);
-      set(this.div_en_ex, 0);
-      set(this.csr_access_ex, 0);
+      if (cv) this.en_ex.next = 1;
+      this.valid_ex.next = 0;
+      this.regfile_we_ex.next = 0;
+      this.regfile_alu_we_ex.next = 0;
+      this.csr_op_ex.next = CSR_OP_NONE;
+      this.data_req_ex.next = 0;
+      this.data_misaligned_ex.next = 0;
+      this.branch_in_ex.next = 0;
+      this.mulh_en_ex.next = 0;
+      this.div_en_ex.next = 0;
+      this.csr_access_ex.next = 0;
     } else if (this.csr_access_ex.v) {
-      set(this.regfile_alu_we_ex, 0);
+      this.regfile_alu_we_ex.next = 0;
     }
   }
 }
