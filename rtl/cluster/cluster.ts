@@ -19,8 +19,8 @@ import { ClusterAxi } from './axi_bus.ts';
 import { ClusterCtrl } from './cluster_ctrl.ts';
 import { CoreDemux } from './core_demux.ts';
 import { EventUnit } from './event_unit.ts';
-import { Icache } from './icache.ts';
-import { ICACHE_PORTS } from './icache_geometry.ts';
+import { Icache, type LineSource } from './icache.ts';
+import { icachePorts } from './icache_geometry.ts';
 import { L2Memory } from './l2.ts';
 import { PeriphInterconnect } from './periph_interco.ts';
 import { TcdmInterconnect } from './tcdm_interconnect.ts';
@@ -99,6 +99,15 @@ export class CoreRegion extends Module {
   }
 }
 
+/** Word `word` of the 16-byte line at `lineAddr` as L2 holds it; 0 outside L2 (what an AXI read there returns). */
+export function l2LineSource(l2: L2Memory): LineSource {
+  const words = l2.words;
+  return (lineAddr, word) => {
+    const i = ((lineAddr + 4 * word - l2.base) >>> 0) >>> 2;
+    return i < words ? l2.mem.read(i) : 0;
+  };
+}
+
 export class Cluster extends Module {
   readonly n: number;
   regions: CoreRegion[] = [];
@@ -118,16 +127,15 @@ export class Cluster extends Module {
     const p = params;
     validateCluster(p.cluster);
     const n = p.cluster.cores;
-    if (n > ICACHE_PORTS || (n & (n - 1)) !== 0) {
-      throw new RangeError(`cluster.cores: the shared I$ has ${ICACHE_PORTS} fetch ports; cores must be a power of two up to ${ICACHE_PORTS}, got ${n}`);
-    }
     this.n = n;
     this.tcdm = new TcdmInterconnect(p.cluster);
     this.eu = new EventUnit(p.cluster);
-    this.icache = new Icache({ config: icacheConfig(p.icache) });
+    // L2 first: the ideal I$ (a what-if) reads its lines straight from L2's memory.
+    this.l2 = new L2Memory(p.l2);
+    // GAP-8's cache has 8 fetch ports (unused ones idle with fewer cores); a 16-core cluster gets one per core.
+    this.icache = new Icache({ config: icacheConfig(p.icache), ports: icachePorts(n), lineSource: l2LineSource(this.l2) });
     this.periph = new PeriphInterconnect(n);
     this.ctrl = new ClusterCtrl(n, p.bootAddr, p.resetCycles);
-    this.l2 = new L2Memory(p.l2);
     this.rst_done = this.wire(1);
     this.connect(this.rst_done, this.ctrl.rst_done);
     for (let k = 0; k < n; k++) {
@@ -190,7 +198,7 @@ export class Cluster extends Module {
       });
       this.connect(r.fetch_en, en);
     }
-    for (let k = n; k < ICACHE_PORTS; k++) {
+    for (let k = n; k < icache.ports; k++) {
       this.tie(icache.fetch_req[k]!, 0);
       this.tie(icache.fetch_addr[k]!, 0);
     }

@@ -10,7 +10,7 @@ import { loadJson, parseChangeListScenario } from '../../testbench/replay/scenar
 import { Icache, type IcacheOptions } from './icache.ts';
 import { ICACHE_CTRL_BASE } from './icache_ctrl_unit.ts';
 import { icacheGeometry } from './icache_geometry.ts';
-import { intcWinner } from './icache_intc.ts';
+import { intcWinner, intcWinnerN } from './icache_intc.ts';
 import { lfsrStep } from './icache_private_ctrl.ts';
 import { IcacheRefillMem } from './icache_refill_mem.ts';
 
@@ -376,5 +376,23 @@ describe('icache building blocks', () => {
       expect(intcWinner(0xff, f)).toBe(f);
       for (let k = 0; k < 8; k++) expect(intcWinner(1 << k, f)).toBe(k);
     }
+  });
+  it('miss interconnect for 8 and 16 ports: the 8-port tree, core F when all request, a lone requester wins', () => {
+    for (let f = 0; f < 8; f++) for (let r = 0; r < 256; r++) expect(intcWinnerN(r, f, 8)).toBe(intcWinner(r, f));
+    for (let f = 0; f < 16; f++) {
+      expect(intcWinnerN(0xffff, f, 16)).toBe(f);
+      for (let k = 0; k < 16; k++) expect(intcWinnerN(1 << k, f, 16)).toBe(k);
+    }
+    // Top-down reading of the same tree: the root looks at the upper half when the lower half is idle or F's top
+    // bit is set and the upper half requests, then recurses into that half with the next lower bit.
+    const topDown = (r: number, f: number, lo: number, size: number): number => {
+      if (size === 1) return lo;
+      const h = size / 2;
+      const bit = (f >>> Math.log2(h)) & 1;
+      const loReq = (r >>> lo) & ((1 << h) - 1);
+      const hiReq = (r >>> (lo + h)) & ((1 << h) - 1);
+      return loReq === 0 || (bit === 1 && hiReq !== 0) ? topDown(r, f, lo + h, h) : topDown(r, f, lo, h);
+    };
+    fc.assert(fc.property(fc.integer({ min: 1, max: 0xffff }), fc.integer({ min: 0, max: 15 }), (r, f) => intcWinnerN(r, f, 16) === topDown(r, f, 0, 16)));
   });
 });

@@ -1,6 +1,8 @@
 // The cluster's shared instruction cache, signal for signal after icache_mp_128_pf pulp-v1.0 as pulp_cluster
 // 9fd9c3e instantiates it (icache_top_mp_128_PF: 8 fetch ports of 128 bits, 4 KB, 4 ways, 16-B lines, 8
 // line-interleaved TAG/DATA arrays with a read port per core, AXI refills of 2 x 64 bits), with its control unit.
+// `ports` = NB_CORES (8 in GAP-8; 16 for a 16-core cluster: a private controller and array read port per core, a
+// deeper miss arbitration tree, wider core IDs; the 8 banks, CAM and refill path unchanged).
 // The rules and their RTL sources: testbench/fixtures/timing/cluster/icache/README.md. Disabled (bypassed) at
 // reset: software enables it by writing 1 to ENABLE at 0x1020_1400; every enable and flush costs a 64-cycle
 // invalidation. The RTL's hazards (a selective flush that never completes, a bypass fetch lost across an
@@ -8,13 +10,13 @@
 //
 // `ideal` (a what-if, off in the RTL): every fetch is granted at once and answered in the next cycle with the
 // line read from `lineSource`; the refill path stays idle.
-import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
+import { Module, type Input, type Output, type Reg, type Wire } from '../../sim/index.ts';
 import { icacheConfig, type IcacheConfig } from '../config/index.ts';
 import { IcacheArrays } from './icache_arrays.ts';
 import { IcacheAxi } from './icache_axi.ts';
 import { IcacheCentral } from './icache_central.ts';
 import { IcacheCtrlUnit } from './icache_ctrl_unit.ts';
-import { ICACHE_PORTS, LINE_WORDS, icacheGeometry, type IcacheGeometry } from './icache_geometry.ts';
+import { ICACHE_PORTS, LINE_WORDS, checkIcachePorts, icacheGeometry, type IcacheGeometry } from './icache_geometry.ts';
 import { IcacheIntc } from './icache_intc.ts';
 import { IcachePfCtrl } from './icache_pf_ctrl.ts';
 import { IcachePrivateCtrl } from './icache_private_ctrl.ts';
@@ -24,6 +26,8 @@ export type LineSource = (lineAddr: number, word: number) => number;
 
 export interface IcacheOptions {
   config?: Partial<IcacheConfig>;
+  /** Fetch ports (NB_CORES): 8 (GAP-8, default) or 16; see icachePorts. */
+  ports?: number;
   /** Required when `config.ideal`: where ideal fetches read their line. */
   lineSource?: LineSource;
 }
@@ -31,13 +35,14 @@ export interface IcacheOptions {
 export class Icache extends Module {
   readonly config: IcacheConfig;
   readonly geometry: IcacheGeometry;
+  readonly ports: number;
   // Core fetch ports (RI5CY instr_req/addr/gnt/rvalid/rdata[127:0]).
-  readonly fetch_req: Input[] = Array.from({ length: ICACHE_PORTS }, () => this.input(1));
-  readonly fetch_addr: Input[] = Array.from({ length: ICACHE_PORTS }, () => this.input(32));
-  readonly fetch_gnt: Output[] = Array.from({ length: ICACHE_PORTS }, () => this.output(1));
-  readonly fetch_rvalid: Output[] = Array.from({ length: ICACHE_PORTS }, () => this.output(1));
+  readonly fetch_req: Input[];
+  readonly fetch_addr: Input[];
+  readonly fetch_gnt: Output[];
+  readonly fetch_rvalid: Output[];
   /** fetch_rdata[k][w]: word w (0 = bits 31..0) of core k's 128-bit line. */
-  readonly fetch_rdata: Output[][] = Array.from({ length: ICACHE_PORTS }, () => Array.from({ length: LINE_WORDS }, () => this.output(32)));
+  readonly fetch_rdata: Output[][];
   // Control unit peripheral port.
   readonly ctl_req = this.input(1);
   readonly ctl_add = this.input(32);
@@ -62,19 +67,20 @@ export class Icache extends Module {
   readonly r_resp = this.input(2);
   readonly r_ready = this.output(1);
 
-  readonly ctrl = new IcacheCtrlUnit();
+  readonly ctrl: IcacheCtrlUnit;
   readonly banks: IcachePrivateCtrl[];
   readonly pf = new IcachePfCtrl();
   readonly arrays: IcacheArrays;
   readonly intc: IcacheIntc;
   readonly central: IcacheCentral;
   readonly axi = new IcacheAxi();
-  /** 9-bit bypass acknowledge seen by the control unit (cores 0..7, prefetcher). */
-  readonly bypass_ack = this.wire(9);
+  /** Bypass acknowledge seen by the control unit (bits 0..ports-1 the cores, bit `ports` the prefetcher). */
+  readonly bypass_ack: Wire;
   readonly missCount = this.reg(32);
   /** Ideal mode only: the fetch waiting for its next-cycle answer. */
   readonly idealReqQ: Reg[] = [];
-  readonly idealAddrQ: Reg[] = [];
+  /** Ideal mode only: that fetch's line, [port][word]. */
+  readonly idealDataQ: Reg[][] = [];
 
   constructor(options: IcacheOptions = {}) {
     super();
@@ -82,11 +88,19 @@ export class Icache extends Module {
     this.config = cfg;
     const g = icacheGeometry(cfg);
     this.geometry = g;
-    const P = ICACHE_PORTS;
+    const P = checkIcachePorts(options.ports ?? ICACHE_PORTS);
+    this.ports = P;
+    this.fetch_req = Array.from({ length: P }, () => this.input(1));
+    this.fetch_addr = Array.from({ length: P }, () => this.input(32));
+    this.fetch_gnt = Array.from({ length: P }, () => this.output(1));
+    this.fetch_rvalid = Array.from({ length: P }, () => this.output(1));
+    this.fetch_rdata = Array.from({ length: P }, () => Array.from({ length: LINE_WORDS }, () => this.output(32)));
+    this.bypass_ack = this.wire(P + 1);
+    this.ctrl = new IcacheCtrlUnit(P);
     this.banks = Array.from({ length: P }, () => new IcachePrivateCtrl(g));
-    this.arrays = new IcacheArrays(g);
-    this.intc = new IcacheIntc(g.ways);
-    this.central = new IcacheCentral(g);
+    this.arrays = new IcacheArrays(g, P);
+    this.intc = new IcacheIntc(g.ways, P);
+    this.central = new IcacheCentral(g, P);
     const { ctrl, banks, pf, arrays, intc, central, axi } = this;
 
     // Control unit.
@@ -165,11 +179,12 @@ export class Icache extends Module {
     this.connect(axi.r_resp, this.r_resp);
     this.connect(this.r_ready, axi.r_ready);
 
+    const allAck = 2 ** (P + 1) - 1;
     this.comb('status', () => {
-      let ack = pf.is_bypassed.v << 8;
+      let ack = pf.is_bypassed.v * 2 ** P;
       for (let k = 0; k < P; k++) ack |= banks[k]!.is_bypassed.v << k;
       this.bypass_ack.v = ack;
-      const all = ack === 0x1ff && central.is_bypassed.v === 1 ? 1 : 0;
+      const all = ack === allAck && central.is_bypassed.v === 1 ? 1 : 0;
       const notify = central.notify.v;
       const retry = central.retry.v;
       const clear = ctrl.clear_regs.v & 1;
@@ -215,21 +230,26 @@ export class Icache extends Module {
       this.tie(banks[k]!.fetch_req, 0);
       this.tie(banks[k]!.fetch_addr, 0);
       this.idealReqQ.push(this.reg(1));
-      this.idealAddrQ.push(this.reg(32));
+      this.idealDataQ.push(Array.from({ length: LINE_WORDS }, () => this.reg(32)));
     }
-    this.comb('ideal', () => {
+    // The grant depends on the request only, the answer on registers only: one process driving both would tie the
+    // core's request to its own r_valid (the L0 buffer's request depends on r_valid), a combinational loop.
+    this.comb('ideal_gnt', () => {
+      for (let k = 0; k < P; k++) this.fetch_gnt[k]!.v = this.fetch_req[k]!.v;
+    });
+    this.comb('ideal_r', () => {
       for (let k = 0; k < P; k++) {
-        this.fetch_gnt[k]!.v = this.fetch_req[k]!.v;
-        const v = this.idealReqQ[k]!.v;
-        this.fetch_rvalid[k]!.v = v;
-        const a = (this.idealAddrQ[k]!.v & ~0xf) >>> 0;
-        for (let i = 0; i < LINE_WORDS; i++) this.fetch_rdata[k]![i]!.v = v ? src(a, i) >>> 0 : 0;
+        this.fetch_rvalid[k]!.v = this.idealReqQ[k]!.v;
+        for (let i = 0; i < LINE_WORDS; i++) this.fetch_rdata[k]![i]!.v = this.idealDataQ[k]![i]!.v;
       }
     });
     this.seq('ideal_q', () => {
       for (let k = 0; k < P; k++) {
-        this.idealReqQ[k]!.next = this.fetch_req[k]!.v;
-        if (this.fetch_req[k]!.v) this.idealAddrQ[k]!.next = this.fetch_addr[k]!.v;
+        const req = this.fetch_req[k]!.v;
+        this.idealReqQ[k]!.next = req;
+        // The line is read at the grant's edge (memory contents of the grant cycle) and shown with r_valid only.
+        const a = (this.fetch_addr[k]!.v & ~0xf) >>> 0;
+        for (let i = 0; i < LINE_WORDS; i++) this.idealDataQ[k]![i]!.next = req ? src(a, i) >>> 0 : 0;
       }
     });
   }

@@ -95,10 +95,13 @@ export class IcacheArrays extends Module {
   /** dataMem[way * 4 + word][row]. */
   readonly dataMem: Memory[];
 
-  constructor(readonly g: IcacheGeometry) {
+  constructor(
+    readonly g: IcacheGeometry,
+    ports = ICACHE_PORTS,
+  ) {
     super();
     const W = g.ways;
-    const P = ICACHE_PORTS;
+    const P = ports;
     const rowBits = g.setBits + 3;
     this.rd_req = Array.from({ length: P }, () => this.input(1));
     this.rd_bank = Array.from({ length: P }, () => this.input(3));

@@ -29,7 +29,8 @@ export class IcacheCentral extends Module {
   readonly req = this.input(1);
   readonly addr = this.input(32);
   readonly way: Input;
-  readonly id_oh = this.input(9);
+  /** One-hot requester: bits 0..ports-1 the cores, bit `ports` the prefetcher. */
+  readonly id_oh: Input;
   readonly gnt = this.output(1);
   // Control unit.
   readonly bypass_req = this.input(1);
@@ -49,8 +50,8 @@ export class IcacheCentral extends Module {
   readonly line_valid = this.input(1);
   readonly line_id = this.input(4);
   // To the private controllers.
-  readonly notify = this.output(9);
-  readonly retry = this.reg(9);
+  readonly notify: Output;
+  readonly retry: Reg;
   /** Bypass response per core (r_valid of a bypass fetch). */
   readonly byp_rvalid: Output[];
   // Array writes.
@@ -66,7 +67,7 @@ export class IcacheCentral extends Module {
   readonly counter: Reg;
   // merge_refill_cam_128_16.
   readonly camValid = this.reg(CAM_SLOTS);
-  readonly camId: Reg[] = Array.from({ length: CAM_SLOTS }, () => this.reg(9));
+  readonly camId: Reg[];
   readonly camAddr: Reg[] = Array.from({ length: CAM_SLOTS }, () => this.reg(32));
   readonly camWay: Reg[];
   readonly lastRefillAddr = this.reg(32);
@@ -81,15 +82,22 @@ export class IcacheCentral extends Module {
   readonly lastHit = this.wire(1);
   readonly match = this.wire(CAM_SLOTS);
 
-  constructor(readonly g: IcacheGeometry) {
+  constructor(
+    readonly g: IcacheGeometry,
+    ports = ICACHE_PORTS,
+  ) {
     super();
+    this.id_oh = this.input(ports + 1);
+    this.notify = this.output(ports + 1);
+    this.retry = this.reg(ports + 1);
+    this.camId = Array.from({ length: CAM_SLOTS }, () => this.reg(ports + 1));
     const W = g.ways;
     const rowBits = g.setBits + 3;
     const rows = g.rows;
     const S = g.setsPerBank;
     const tagMask = (1 << g.tagBits) - 1;
     this.way = this.input(W);
-    this.byp_rvalid = Array.from({ length: ICACHE_PORTS }, () => this.output(1));
+    this.byp_rvalid = Array.from({ length: ports }, () => this.output(1));
     this.tag_row = this.output(rowBits);
     this.tag_ways = this.output(W);
     this.tag_wdata = this.output(g.tagBits + 1);
@@ -178,6 +186,7 @@ export class IcacheCentral extends Module {
           gnt = arRoom & rel.grant_o.v;
           arPush = req & rel.grant_o.v;
           arAddr = (addr & ~0xf) >>> 0;
+          // The requesting core's index: 4 bits also for 16 cores (the prefetcher's ID never requests here).
           arId = onehotToBin(this.id_oh.v);
           if (!byp) ns = MainState.WAIT_EMPTY_BYPASS_FIFO;
           break;
@@ -217,7 +226,7 @@ export class IcacheCentral extends Module {
       this.is_bypassed.v = bypassed;
       this.empty_fifo.v = lk === 0 && !rel.valid_o.v;
       this.notify.v = !bypassed && rv ? this.camId[rid]!.v : 0;
-      for (let k = 0; k < ICACHE_PORTS; k++) this.byp_rvalid[k]!.v = bypassRvalid && rid === k;
+      for (let k = 0; k < ports; k++) this.byp_rvalid[k]!.v = bypassRvalid && rid === k;
       this.tag_we.v = tagWe;
       this.tag_row.v = tagRow;
       this.tag_ways.v = tagWays;

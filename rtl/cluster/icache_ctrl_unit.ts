@@ -3,7 +3,8 @@
 // ENABLE_CNTS (0x14), PF_SIZE (0x20), PF_ADDR (0x24); only add[7:2] is decoded. A write is granted in IDLE and
 // answered (r_valid, one cycle after the respond condition) only once the cache acknowledged it, which is how a
 // core's store to ENABLE/FLUSH stalls until the switch is done.
-import { Module, defineEnum } from '../../sim/index.ts';
+import { Module, defineEnum, type Input } from '../../sim/index.ts';
+import { ICACHE_PORTS } from './icache_geometry.ts';
 
 /** The RTL's state encoding with FEATURE_ICACHE_STAT (TRIGGER_PF is 7). */
 export const CtrlState = defineEnum('IcacheCtrlState', [
@@ -45,8 +46,8 @@ export class IcacheCtrlUnit extends Module {
   readonly flush_req = this.output(1);
   readonly sel_flush_req = this.output(1);
   readonly sel_flush_addr = this.output(32);
-  /** Bits 0..7: the private controllers; bit 8: the prefetcher's controller. */
-  readonly bypass_ack = this.input(9);
+  /** Bits 0..ports-1: the private controllers; bit `ports`: the prefetcher's controller. */
+  readonly bypass_ack: Input;
   readonly flush_ack = this.input(1);
   readonly sel_flush_ack = this.input(1);
   /** Software prefetcher command FIFO has room (prefetcher_if pf_ack_o). */
@@ -69,8 +70,10 @@ export class IcacheCtrlUnit extends Module {
   /** The cycle's respond condition (deliver_response). */
   readonly deliver = this.wire(1);
 
-  constructor() {
+  constructor(ports = ICACHE_PORTS) {
     super();
+    this.bypass_ack = this.input(ports + 1);
+    const allAck = 2 ** (ports + 1) - 1;
     this.comb('regs_out', () => {
       this.bypass_req.v = ~this.ENABLE.v & 1;
       this.flush_req.v = this.FLUSH.v & 1;
@@ -98,7 +101,7 @@ export class IcacheCtrlUnit extends Module {
           deliver = this.bypass_ack.v === 0 ? 1 : 0;
           break;
         case CtrlState.DISABLE_ICACHE:
-          deliver = this.bypass_ack.v === 0x1ff ? 1 : 0;
+          deliver = this.bypass_ack.v === allAck ? 1 : 0;
           break;
         case CtrlState.FLUSH_ICACHE_CHECK:
           deliver = this.flush_ack.v;

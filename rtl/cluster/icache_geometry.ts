@@ -7,8 +7,25 @@ import type { IcacheConfig } from '../config/index.ts';
 export const ICACHE_L2_WINDOW = 512 * 1024;
 /** NB_CACHE_BANKS: fixed by the 8 core read ports and addr[6:4]. */
 export const ICACHE_BANKS = 8;
-/** NB_CORES of the cache's fetch side. */
+/** NB_CORES of the cache's fetch side in the GAP-8 cluster: 8 ports, also when fewer cores are fitted (their ports
+ *  tied idle), so that a 1..8-core cluster has the measured cache. */
 export const ICACHE_PORTS = 8;
+/** Most fetch ports a cache can have: the core IDs (one-hot, plus the prefetcher's bit) stay within 32-bit signals
+ *  and the 4-bit AXI ID of a bypass fetch (the requesting core's index). */
+export const ICACHE_MAX_PORTS = 16;
+
+/** Fetch ports of the cache in front of `cores` cores: the GAP-8 cache's 8, or one per core above that. */
+export function icachePorts(cores: number): number {
+  return Math.max(ICACHE_PORTS, cores);
+}
+
+/** Checks a fetch port count (a power of two from 8 to ICACHE_MAX_PORTS); returns it. */
+export function checkIcachePorts(ports: number): number {
+  if (!Number.isInteger(ports) || ports < ICACHE_PORTS || ports > ICACHE_MAX_PORTS || (ports & (ports - 1)) !== 0) {
+    throw new RangeError(`icache: fetch ports must be a power of two from ${ICACHE_PORTS} to ${ICACHE_MAX_PORTS} (one per core), got ${ports}`);
+  }
+  return ports;
+}
 /** 128-bit lines as 32-bit words. */
 export const LINE_WORDS = 4;
 /** Slots of the refill CAM (merge_refill_cam_128_16) and entries of the bypass tracking FIFO. */

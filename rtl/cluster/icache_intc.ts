@@ -1,10 +1,11 @@
-// The miss path from the 8 private controllers to the central controller: icache_intc (pulp-v1.0) with one target,
-// a 3-level binary arbitration tree whose levels use the bits of a 3-bit counter F (+1 at every edge where the
-// tree's request is granted: leaves F[0], middle F[1], root F[2]; a node takes its upper input when the lower one
-// is idle or F's bit is 1 and the upper one requests), followed by pf_miss_mux (flag tied 0: cores before the
-// prefetcher). With no core requesting, the central controller sees the prefetcher's miss buffer head, which is
-// never written here: address 0, way 0, ID bit 8.
-import { Module, type Input, type Output } from '../../sim/index.ts';
+// The miss path from the private controllers to the central controller: icache_intc (pulp-v1.0) with one target,
+// a binary arbitration tree whose levels use the bits of a counter F (+1 at every edge where the tree's request is
+// granted). With GAP-8's 8 ports: 3 levels, leaves F[0], middle F[1], root F[2]; a node takes its upper input when
+// the lower one is idle or F's bit is 1 and the upper one requests. More ports (a 16-core cluster) add levels that
+// follow the next bits of F, the same rule (derived: the RTL's tree is generic in NB_CORES). Then pf_miss_mux (flag
+// tied 0: cores before the prefetcher). With no core requesting, the central controller sees the prefetcher's miss
+// buffer head, which is never written here: address 0, way 0, ID bit `ports`.
+import { Module, type Input, type Output, type Reg, type Wire } from '../../sim/index.ts';
 import { ICACHE_PORTS } from './icache_geometry.ts';
 
 /** The tree's winner for request mask `r` (8 bits) and counter `f`; 7 when nobody requests. */
@@ -29,6 +30,31 @@ export function intcWinner(r: number, f: number): number {
   return !m0.q || (f2 && m1.q) ? m1.w : m0.w;
 }
 
+/**
+ * The same tree for `ports` requesters (a power of two): log2(ports) levels, level l (leaves 0) following bit l of
+ * the counter `f`; a node takes its upper subtree when the lower one is idle or the bit is 1 and the upper one
+ * requests. `ports - 1` when nobody requests.
+ */
+export function intcWinnerN(r: number, f: number, ports: number): number {
+  // Bottom-up over the levels: winners and request flags of the 2^(L-l) subtrees of level l.
+  const levels = Math.round(Math.log2(ports));
+  let win = Array.from({ length: ports }, (_, k) => k);
+  let req = Array.from({ length: ports }, (_, k) => (r >>> k) & 1);
+  for (let l = 0; l < levels; l++) {
+    const bit = (f >>> l) & 1;
+    const nw: number[] = [];
+    const nq: number[] = [];
+    for (let i = 0; i < win.length; i += 2) {
+      const sel = !req[i] || (bit && req[i + 1]);
+      nw.push(sel ? win[i + 1]! : win[i]!);
+      nq.push(req[i]! | req[i + 1]!);
+    }
+    win = nw;
+    req = nq;
+  }
+  return win[0]!;
+}
+
 /** intcWinner for every counter and request mask, indexed by `f << 8 | r`: the tree is pure combinational logic of
  *  11 bits, so the cycle looks its answer up instead of rebuilding it. */
 export const INTC_WINNER: Uint8Array = (() => {
@@ -48,13 +74,20 @@ export class IcacheIntc extends Module {
   readonly addr = this.output(32);
   readonly way: Output;
   /** One-hot requester: bits 0..7 the cores, bit 8 the prefetcher. */
-  readonly id_oh = this.output(9);
-  readonly flag = this.reg(3);
-  readonly winner = this.wire(3);
+  readonly id_oh: Output;
+  readonly flag: Reg;
+  readonly winner: Wire;
 
-  constructor(ways: number) {
+  constructor(ways: number, ports = ICACHE_PORTS) {
     super();
-    const P = ICACHE_PORTS;
+    const P = ports;
+    const bits = Math.round(Math.log2(P));
+    this.id_oh = this.output(P + 1);
+    this.flag = this.reg(bits);
+    this.winner = this.wire(bits);
+    // 8 ports: the precomputed table; more: the tree evaluated (a 2^20-entry table for 16 would cost more than it
+    // saves in a cycle where a miss is presented, which is rare).
+    const winnerOf = P === 8 ? (r: number, f: number): number => INTC_WINNER[(f << 8) | r]! : (r: number, f: number): number => intcWinnerN(r, f, P);
     this.miss_valid = Array.from({ length: P }, () => this.input(1));
     this.miss_addr = Array.from({ length: P }, () => this.input(32));
     this.miss_way = Array.from({ length: P }, () => this.input(ways));
@@ -64,7 +97,7 @@ export class IcacheIntc extends Module {
     this.comb('select', () => {
       let r = 0;
       for (let k = 0; k < P; k++) r |= this.miss_valid[k]!.v << k;
-      const w = INTC_WINNER[(this.flag.v << 8) | r]!;
+      const w = r === 0 ? P - 1 : winnerOf(r, this.flag.v);
       this.winner.v = w;
       this.req.v = r !== 0;
       if (r !== 0) {
@@ -74,7 +107,7 @@ export class IcacheIntc extends Module {
       } else {
         this.addr.v = 0;
         this.way.v = 0;
-        this.id_oh.v = 1 << 8;
+        this.id_oh.v = 2 ** P;
       }
     });
     this.comb('grant', () => {
@@ -83,7 +116,7 @@ export class IcacheIntc extends Module {
       for (let k = 0; k < P; k++) this.miss_pop[k]!.v = take && k === w;
     });
     this.seq('count', () => {
-      if (this.req.v && this.gnt.v) this.flag.next = (this.flag.v + 1) & 7;
+      if (this.req.v && this.gnt.v) this.flag.next = (this.flag.v + 1) & (P - 1);
     });
   }
 }

@@ -137,11 +137,14 @@ export function validateCluster(c: ClusterConfig): ClusterConfig {
   const int = (v: number, name: string, min: number, max: number): void => {
     if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`cluster.${name}: must be an integer in ${min}..${max}, got ${v}`);
   };
-  int(c.cores, 'cores', 1, 16);
+  // Up to 16 cores (the I$'s core IDs and one barrier per core fit the event unit's 16); a power of two, as the
+  // runtime's and the kernels' work split (chunk = n >> log2(cores)) and the I$ arbitration tree assume.
+  if (!isPow2(c.cores) || c.cores > 16) throw new RangeError(`cluster.cores: must be a power of two 1..16, got ${c.cores}`);
   int(c.hwaccPorts, 'hwaccPorts', 0, 16);
   int(c.extPorts, 'extPorts', 0, 16);
   int(c.dmaPorts, 'dmaPorts', 0, 16);
-  if (c.cores + c.hwaccPorts > 16 || c.extPorts + c.dmaPorts > 16) throw new RangeError('cluster: at most 16 masters per interconnect channel');
+  // The arbitration trees take up to 32 masters per channel (16 cores + 4 HWCE ports = 20 on channel 0).
+  if (c.cores + c.hwaccPorts > 32 || c.extPorts + c.dmaPorts > 32) throw new RangeError('cluster: at most 32 masters per interconnect channel');
   if (c.extPorts + c.dmaPorts < 1) throw new RangeError('cluster: the second interconnect channel needs at least one port');
   if (!isPow2(c.tcdm.banks) || c.tcdm.banks > 64) throw new RangeError(`cluster.tcdm.banks: must be a power of two up to 64, got ${c.tcdm.banks}`);
   if (!isPow2(c.tcdm.bankWords) || c.tcdm.bankWords > 1 << 16) throw new RangeError(`cluster.tcdm.bankWords: must be a power of two up to 65536, got ${c.tcdm.bankWords}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { gap8, gap8ClusterSystem, preset, presets } from './index.ts';
+import { gap8, gap8ClusterSystem, preset, presets, validateCluster } from './index.ts';
 import {
   ParamError,
   applySets,
@@ -107,7 +107,8 @@ describe('getParam / setParam', () => {
   });
 
   it('round-trips every integer parameter through its text form (property)', () => {
-    const params = listParams(gap8()).filter((p) => p.type === 'int' && p.min !== undefined && p.max !== undefined);
+    // The single-core port timings are refused on a cluster configuration (tested below).
+    const params = listParams(gap8()).filter((p) => p.type === 'int' && p.min !== undefined && p.max !== undefined && !/^(imem|dmem)\./.test(p.path));
     fc.assert(
       fc.property(fc.constantFrom(...params), fc.nat(), fc.boolean(), (p, seed, asHex) => {
         const span = p.max! - p.min! + 1;
@@ -166,10 +167,40 @@ describe('errors', () => {
     expect([ok.cluster.cores, ok.icache.refillLatency, ok.cluster.tcdm.banks]).toEqual([4, 20, 32]);
     // 64 banks x 65536 words puts the row bits (2 + 6 + 16 = 24) above the test-and-set bit 20.
     expect(err(() => applySets(gap8(), ['tcdm.banks=64', 'tcdm.bankWords=65536'])).message).toMatch(/cluster\.tcdm\.testSetBit/);
-    // 16 cores + 4 HWCE ports exceed the 16 masters of a channel.
-    expect(err(() => applySets(gap8(), ['cores=16'])).message).toMatch(/at most 16 masters/);
+    // 16 cores (with GAP-8's 4 HWCE ports: 20 masters on channel 0) build; 32 or 12 cores do not (power of two to 16).
+    expect(applySets(gap8(), ['cores=16']).cluster.cores).toBe(16);
+    expect(err(() => applySets(gap8(), ['cores=32'])).message).toBe("cluster.cores: expected a power of two 1..16, got '32'");
+    const twelve = gap8();
+    twelve.cluster.cores = 12;
+    expect(err(() => validateConfig(twelve)).message).toBe('cluster.cores: expected a power of two 1..16, got 12');
+    const c = gap8();
+    c.cluster.cores = 12;
+    expect(() => validateCluster(c.cluster)).toThrow('cluster.cores: must be a power of two 1..16, got 12');
     // 4 ways need 8 banks x 16 bytes x 4 ways x 2 rows = 1 KiB at least.
     expect(err(() => applySets(gap8(), ['icache.sizeBytes=512'])).message).toMatch(/icache\.sizeBytes/);
+  });
+});
+
+describe('port timings on a cluster configuration', () => {
+  const err = (f: () => unknown): ParamError => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ParamError) return e;
+      throw e;
+    }
+    throw new Error('expected a ParamError');
+  };
+  it('refuses imem.* and dmem.* on gap8, naming the parameter, and keeps them on a single-core system', () => {
+    for (const name of ['dmem.grantDelay', 'dmem.responseDelay', 'imem.grantDelay', 'imem.responseDelay']) {
+      const e = err(() => setParam(gap8(), name, 2));
+      expect(e.param).toBe(name);
+      expect(e.message).toMatch(new RegExp(`^${name.replace('.', '\\.')}: has no effect on a cluster configuration`));
+      expect(() => applySets(gap8(), [`${name}=2`])).toThrow(ParamError);
+    }
+    expect(setParam(preset('ri5cy_v1'), 'dmem.grantDelay', 2).dmem.grantDelay).toBe(2);
+    // The values stay readable (the cluster's config is still a SystemConfig).
+    expect(getParam(gap8(), 'dmem.responseDelay')).toBe(1);
   });
 });
 

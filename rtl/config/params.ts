@@ -314,6 +314,16 @@ export function setParam<T extends object>(config: T, name: string, raw: ParamVa
 /** Changes one parameter of `config` in place (a tree: see cloneTree); returns its full path. */
 export function setParamInPlace(config: object, name: string, raw: ParamValue): string {
   const l = findLeaf(config, name);
+  const port = /^(imem|dmem)\./.exec(l.path)?.[1];
+  if (port !== undefined && isObj((config as Obj).cluster)) {
+    // A cluster's config keeps the single-core system's port timings (SystemConfig), but its cores' fetches go
+    // through the I$ and their data accesses through the core demux and the TCDM interconnect: no block reads them.
+    throw new ParamError(
+      l.path,
+      `${l.path}: has no effect on a cluster configuration (its cores fetch through the I$ and load/store through the TCDM interconnect); ` +
+        `set icache.*, cluster.tcdm.* or l2.latency instead, or use a single-core configuration (ri5cy, cv32e40p, ri5cy_v1) for ${port} timing`,
+    );
+  }
   const { schema } = schemaOf(l.path, l.value);
   const v = parseParamValue({ ...schema, path: l.path }, raw);
   (l.holder as Record<string | number, unknown>)[l.key] = v;

@@ -57,14 +57,18 @@ describe('gap8 cluster: clock gating and configuration', () => {
     }
   }, 60_000);
 
-  it('builds with fewer cores and rejects more than the I$ ports', () => {
+  it('builds with fewer cores and with 16, and rejects core counts that are not a power of two up to 16', () => {
     const c = gap8WithLatency(5);
     c.cluster.cores = 4;
     expect(() => new ClusterTestbench(c, readFileSync(DIR + 'psum8.elf'))).not.toThrow();
     const d = gap8WithLatency(5);
     d.cluster.cores = 16;
-    d.cluster.hwaccPorts = 0;
-    expect(() => new ClusterTestbench(d, readFileSync(DIR + 'psum8.elf'))).toThrow(/cores must be a power of two up to 8/);
+    expect(new ClusterTestbench(d, readFileSync(DIR + 'psum8.elf')).top.icache.fetch_req.length).toBe(16);
+    for (const bad of [3, 32]) {
+      const e = gap8WithLatency(5);
+      e.cluster.cores = bad;
+      expect(() => new ClusterTestbench(e, readFileSync(DIR + 'psum8.elf'))).toThrow(`cluster.cores: must be a power of two 1..16, got ${bad}`);
+    }
   });
 
   it('other L2 latencies: l2_data8 still passes its own checks and slows down with L', () => {
