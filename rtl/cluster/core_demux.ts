@@ -84,6 +84,15 @@ export class CoreDemux extends Module {
 
   constructor() {
     super();
+    // Address, byte enables and write data reach the TCDM and demux-peripheral ports unchanged (core_demux.sv
+    // assigns them without a mux), and both ports' active-low `wen` is the same inversion: one net each.
+    this.connect(this.sh_add, this.add);
+    this.connect(this.ext_add, this.add);
+    this.connect(this.sh_be, this.be);
+    this.connect(this.ext_be, this.be);
+    this.connect(this.sh_wdata, this.wdata);
+    this.connect(this.ext_wdata, this.wdata);
+    this.connect(this.ext_wen, this.sh_wen);
     this.comb('request', () => {
       const req = this.req.v;
       const add = this.add.v;
@@ -91,15 +100,8 @@ export class CoreDemux extends Module {
       const dest = demuxDest(add);
       this.dest.v = dest;
       this.sh_req.v = req & (dest === Dest.SH ? 1 : 0);
-      this.sh_add.v = add;
       this.sh_wen.v = wen;
-      this.sh_be.v = this.be.v;
-      this.sh_wdata.v = this.wdata.v;
       this.ext_req.v = req & (dest === Dest.EXT ? 1 : 0);
-      this.ext_add.v = add;
-      this.ext_wen.v = wen;
-      this.ext_be.v = this.be.v;
-      this.ext_wdata.v = this.wdata.v;
       const grant = this.fifo_count.v < 2 ? 1 : 0;
       this.fifo_grant.v = grant;
       this.fifo_push.v = req & (dest === Dest.PE ? 1 : 0) & (this.cs.v === TransState.IDLE ? 1 : 0) & grant;

@@ -49,8 +49,8 @@ export function isClearAddress(add: number): boolean {
 
 /** fl1_loop: index of the highest set bit among 31..1 (bit 0 never selected), 0 if none. */
 export function highestIrq(v: number): number {
-  for (let i = 31; i > 0; i--) if ((v >>> i) & 1) return i;
-  return 0;
+  const m = v & ~1;
+  return m === 0 ? 0 : 31 - Math.clz32(m);
 }
 
 export class EventUnitCore extends Module {
@@ -114,10 +114,8 @@ export class EventUnitCore extends Module {
     this.sw_events_mask = this.reg(nbCores, 0);
     this.core_clock_ns = this.wire(S);
 
-    // r_valid is the registered request alone; a process of its own so a core may request again in its cycle.
-    this.comb('r_valid_p', () => {
-      this.r_valid.v = this.p_demux_vld.v;
-    });
+    // r_valid is the registered request alone (one net with the register), so a core may request again in its cycle.
+    this.connect(this.r_valid, this.p_demux_vld);
     this.comb('request', () => {
       const req = this.req.v;
       const add = this.add.v;

@@ -19,9 +19,8 @@ export class TcdmBank extends Module {
     super();
     this.addr = this.input(Math.max(1, Math.log2(words)));
     this.mem = this.memory(32, words);
-    this.comb('q_out', () => {
-      this.q.v = this.q_reg.v;
-    });
+    // The output is the register itself (one net): no process copies it.
+    this.connect(this.q, this.q_reg);
     this.seq('access', () => {
       if (!this.req.v) return;
       const addr = this.addr.v;

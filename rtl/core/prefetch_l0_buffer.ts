@@ -64,6 +64,7 @@ export class L0Buffer extends Module {
 
   constructor() {
     super();
+    this.connect(this.addr, this.addr_q);
     this.comb('data', () => {
       const rv = this.instr_rvalid.v;
       for (let i = 0; i < 4; i++) this.rdata[i]!.v = rv ? this.instr_rdata[i]!.v : this.buf[i]!.v;
@@ -71,7 +72,6 @@ export class L0Buffer extends Module {
       const valid = cs === E.WAIT_RVALID ? rv : cs === E.VALID_L0 ? 1 : 0;
       this.valid.v = valid & (this.branch.v ^ 1);
       this.fetch_valid.v = cs === E.WAIT_RVALID ? rv : 0;
-      this.addr.v = this.addr_q.v;
     });
     this.comb('request', () => {
       const cs = this.cs.v;
@@ -206,8 +206,8 @@ export class PrefetchL0Buffer extends Module {
     for (let i = 0; i < 4; i++) this.connect(l0.instr_rdata[i]!, this.instr_rdata[i]!);
     this.connect(this.busy_o, l0.busy);
 
+    this.connect(this.addr_o, this.addr_q);
     this.comb('addr_out', () => {
-      this.addr_o.v = this.addr_q.v;
       this.is_hwlp_o.v = this.is_hwlp_q.v & (this.branch.v ^ 1);
     });
     this.comb('line', () => {
