@@ -171,10 +171,10 @@ export class EventUnit extends Module {
         else if ((sel & 16) === 0) this.r_rdata[k]!.v = this.cores[k]!.r_rdata.v;
         else {
           const j = sel & 15;
-          this.r_rdata[k]!.v = j < nb ? this.barriers[j]!.r_rdata[k]!.v : 0;
+          this.r_rdata[k]!.v = j < nb ? this.barriers[j]!.readData(k) : 0;
         }
       }
-    }, { reads: this.barriers.flatMap((u) => u.r_rdata) });
+    }, { reads: this.barriers.flatMap((u) => [u.read_sel, u.trigger_mask, u.trigger_status, u.target_mask]) });
 
     this.seq('demux_regs', () => {
       for (let k = 0; k < n; k++) {

@@ -14,7 +14,6 @@ export class HwBarrierUnit extends Module {
   add: Input[] = [];
   wen: Input[] = [];
   wdata: Input[] = [];
-  r_rdata: Output[] = [];
   /** Arrivals reported by the cores' units (sleep reads of TRIGGER_WAIT(_CLEAR)). */
   barrier_trigger_core: Input;
   /** Cores the barrier event goes to this cycle. */
@@ -26,8 +25,10 @@ export class HwBarrierUnit extends Module {
   trigger_mask: Reg;
   target_mask: Reg;
   trigger_status: Reg;
-  /** Per core: which register its last read selected (1 TRIGGER_MASK, 2 STATUS, 3 TARGET_MASK, 0 none). */
-  read_sel: Reg[] = [];
+  /** Bits 2k+1..2k: which register core k's last read selected (1 TRIGGER_MASK, 2 STATUS, 3 TARGET_MASK, 0 none).
+   *  The read data itself is muxed by the event unit's response mux (`readData`) for the one core it answers, so
+   *  no per-core data word is driven every cycle. */
+  read_sel: Reg;
 
   constructor(nbCores: number) {
     super();
@@ -37,9 +38,8 @@ export class HwBarrierUnit extends Module {
       this.add.push(this.input(32));
       this.wen.push(this.input(1));
       this.wdata.push(this.input(32));
-      this.r_rdata.push(this.output(32));
-      this.read_sel.push(this.reg(2, 0));
     }
+    this.read_sel = this.reg(2 * nbCores, 0);
     this.barrier_trigger_core = this.input(nbCores);
     this.barrier_events = this.output(nbCores);
     this.trigger_mask = this.reg(nbCores, 0);
@@ -51,10 +51,6 @@ export class HwBarrierUnit extends Module {
       const st = this.trigger_status.v;
       const tg = this.target_mask.v;
       this.barrier_events.v = tm !== 0 && st === tm ? tg : 0;
-      for (let k = 0; k < nbCores; k++) {
-        const sel = this.read_sel[k]!.v;
-        this.r_rdata[k]!.v = sel === 1 ? tm : sel === 2 ? st : sel === 3 ? tg : 0;
-      }
     });
 
     // Every input read unconditionally: a short-circuit would hide reads from the learned read set.
@@ -73,18 +69,20 @@ export class HwBarrierUnit extends Module {
       if (reqs !== 0) {
         let newTm = -1;
         let newTg = -1;
-        for (let k = 0; k < nbCores; k++) {
+        let sels = 0;
+        for (let m = reqs; m !== 0; m &= m - 1) {
+          const k = 31 - Math.clz32(m & -m);
           let sel = 0;
-          if ((reqs >>> k) & 1) {
-            const a = (this.add[k]!.v >>> 2) & 7;
-            const wd = this.wdata[k]!.v & mask;
-            if (this.wen[k]!.v) sel = a === 0 ? 1 : a === 1 ? 2 : a === 3 ? 3 : 0;
-            else if (a === 0) newTm = (newTm < 0 ? 0 : newTm) | wd;
-            else if (a === 3) newTg = (newTg < 0 ? 0 : newTg) | wd;
-            else if (a === 4) trig |= wd;
-          }
-          this.read_sel[k]!.next = sel;
+          const a = (this.add[k]!.v >>> 2) & 7;
+          const wd = this.wdata[k]!.v & mask;
+          if (this.wen[k]!.v) sel = a === 0 ? 1 : a === 1 ? 2 : a === 3 ? 3 : 0;
+          else if (a === 0) newTm = (newTm < 0 ? 0 : newTm) | wd;
+          else if (a === 3) newTg = (newTg < 0 ? 0 : newTg) | wd;
+          else if (a === 4) trig |= wd;
+          sels |= sel << (2 * k);
         }
+        // A request cycle reloads every core's selection (0 for the cores not reading this barrier).
+        this.read_sel.next = sels >>> 0;
         // Several cores writing a mask in one cycle: the RTL ORs their data.
         if (newTm >= 0) this.trigger_mask.next = newTm;
         if (newTg >= 0) this.target_mask.next = newTg;
@@ -92,6 +90,12 @@ export class HwBarrierUnit extends Module {
       const matched = tm !== 0 && st === tm;
       if (matched) this.trigger_status.next = 0;
       else if (trig !== 0) this.trigger_status.next = st | trig;
-    });
+    }, { reads: [...this.add, ...this.wen, ...this.wdata] });
+  }
+
+  /** Core k's read data: the register its last read selected, as it is now (hw_barrier_unit's read mux). */
+  readData(k: number): number {
+    const sel = (this.read_sel.v >>> (2 * k)) & 3;
+    return sel === 1 ? this.trigger_mask.v : sel === 2 ? this.trigger_status.v : sel === 3 ? this.target_mask.v : 0;
   }
 }
