@@ -79,15 +79,26 @@ export class TcdmInterconnect extends Module {
     }
     for (let b = 0; b < nb; b++) {
       const blk = new TcdmRequestBlock(n0, n1, rowBits);
+      const bank = new TcdmBank(c.tcdm.bankWords);
       this.blocks.push(blk);
-      this.banks.push(new TcdmBank(c.tcdm.bankWords));
+      this.banks.push(bank);
       this.connect(blk.policy, this.arb_policy);
       // Clocks of idle banks stopped: a block holds without a request, a bank acts only on `req`.
       this.clockGate(blk, blk.clk_en);
-      this.clockGate(this.banks[b]!, this.banks[b]!.req);
+      this.clockGate(bank, bank.req);
       this.bank_valid.push(this.output(1));
       this.bank_id.push(this.output(idBits));
       this.bank_ts_set.push(this.output(1));
+      // The bank is selected exactly when its block grants a master or performs the set write, i.e. when the
+      // block's clock runs; whose access it is and the set flag are the block's own outputs: one net each.
+      this.connect(bank.req, blk.clk_en);
+      this.connect(this.bank_valid[b]!, blk.clk_en);
+      this.connect(this.bank_id[b]!, blk.bank_id);
+      this.connect(this.bank_ts_set[b]!, blk.ts_set);
+      // The winner's row and byte enables, which the block samples for a test-and-set, are what its bank is given
+      // in a grant cycle (the block reads them only then).
+      this.connect(blk.win_row, bank.addr);
+      this.connect(blk.win_be, bank.be);
     }
 
     // AddressDecoder_Req per master: which bank's request block sees the request, and as a test-and-set load?
@@ -97,7 +108,6 @@ export class TcdmInterconnect extends Module {
     const t0 = new Uint32Array(nb);
     const t1 = new Uint32Array(nb);
     const granted = new Int32Array(nm);
-    const q = new Uint32Array(nb);
     this.comb('decode', () => {
       r0.fill(0);
       r1.fill(0);
@@ -106,11 +116,10 @@ export class TcdmInterconnect extends Module {
       for (let m = 0; m < nm; m++) {
         const req = this.req[m]!.v;
         const add = this.add[m]!.v;
-        const wen = this.wen[m]!.v;
         const b = (add >>> 2) & bankMask;
         this.req_bank[m]!.v = b;
         if (!req) continue;
-        const tas = wen === 1 && ((add >>> tasBit) & 1) === 1 ? 1 : 0;
+        const tas = ((add >>> tasBit) & 1) === 1 && this.wen[m]!.v === 1 ? 1 : 0;
         if (m < n0) {
           r0[b] = r0[b]! | (1 << m);
           t0[b] = t0[b]! | (tas << m);
@@ -126,67 +135,67 @@ export class TcdmInterconnect extends Module {
         blk.tas_ch0.v = t0[b]!;
         blk.tas_ch1.v = t1[b]!;
       }
-    });
+    }, { reads: this.wen });
 
-    // The winner's request reaches its bank (or the test-and-set write does); grants go back to the masters.
+    // The winner's request reaches its bank (or the test-and-set write does); grants go back to the masters. An
+    // idle bank (its block neither grants nor sets) is given master 0's request, as the mux tree with no request
+    // selects its input 0: computed once for all of them.
     this.comb('bank_mux', () => {
       granted.fill(-1);
+      const add0 = this.add[0]!.v;
+      const wen0 = this.wen[0]!.v;
+      const wdata0 = this.wdata[0]!.v;
+      const be0 = this.be[0]!.v;
+      const row0 = (add0 >>> (2 + bankBits)) & rowMask;
       for (let b = 0; b < nb; b++) {
         const blk = this.blocks[b]!;
         const bank = this.banks[b]!;
-        const g = blk.gnt.v;
-        const set = blk.ts_set.v;
-        const w = Math.min(blk.win_id.v, nm - 1);
-        const add = this.add[w]!.v;
-        const wen = this.wen[w]!.v;
-        const wdata = this.wdata[w]!.v;
-        const be = this.be[w]!.v;
-        const tsRow = blk.ts_row.v;
-        const tsBe = blk.ts_be.v;
-        const bankId = blk.bank_id.v;
-        blk.win_row.v = (add >>> (2 + bankBits)) & rowMask;
-        blk.win_be.v = be;
-        if (set) {
-          bank.req.v = 1;
+        if (blk.clk_en.v === 0) {
+          bank.wen.v = wen0;
+          bank.addr.v = row0;
+          bank.wdata.v = wdata0;
+          bank.be.v = be0;
+        } else if (blk.gnt.v === 0) {
+          // The set write: all ones under the load's byte enables, to the same row.
           bank.wen.v = 0;
-          bank.addr.v = tsRow;
+          bank.addr.v = blk.ts_row.v;
           bank.wdata.v = 0xffffffff;
-          bank.be.v = tsBe;
+          bank.be.v = blk.ts_be.v;
         } else {
-          bank.req.v = g;
-          bank.wen.v = wen;
+          const w = Math.min(blk.win_id.v, nm - 1);
+          const add = this.add[w]!.v;
+          bank.wen.v = this.wen[w]!.v;
           bank.addr.v = (add >>> (2 + bankBits)) & rowMask;
-          bank.wdata.v = wdata;
-          bank.be.v = be;
+          bank.wdata.v = this.wdata[w]!.v;
+          bank.be.v = this.be[w]!.v;
+          granted[w] = b;
         }
-        if (g) granted[w] = b;
-        this.bank_valid[b]!.v = g | set;
-        this.bank_id[b]!.v = g | set ? bankId : 0;
-        this.bank_ts_set[b]!.v = set;
       }
       for (let m = 0; m < nm; m++) {
         const b = granted[m]!;
         this.gnt[m]!.v = b >= 0;
         this.gnt_bank[m]!.v = b >= 0 ? b : 0;
       }
-    }, { reads: [...this.add, ...this.wen, ...this.wdata, ...this.be] });
+    }, { reads: [...this.add, ...this.wen, ...this.wdata, ...this.be, ...this.blocks.flatMap((k) => [k.gnt, k.win_id, k.ts_row, k.ts_be])] });
 
+    // A master's response registers move only around a grant (resp_bank is 0 whenever resp_valid is).
     this.seq('response', () => {
       for (let m = 0; m < nm; m++) {
-        this.resp_valid[m]!.next = this.gnt[m]!.v;
+        const g = this.gnt[m]!.v;
+        if ((g | this.resp_valid[m]!.v) === 0) continue;
+        this.resp_valid[m]!.next = g;
         this.resp_bank[m]!.next = this.gnt_bank[m]!.v;
       }
-    });
+    }, { reads: this.gnt_bank });
 
     // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register.
     this.comb('response_mux', () => {
-      for (let b = 0; b < nb; b++) q[b] = this.banks[b]!.q.v;
+      const q0 = this.banks[0]!.q.v;
       for (let m = 0; m < nm; m++) {
         const v = this.resp_valid[m]!.v;
-        const rb = this.resp_bank[m]!.v;
         this.r_valid[m]!.v = v;
-        this.r_rdata[m]!.v = v ? q[rb]! : q[0]!;
+        this.r_rdata[m]!.v = v ? this.banks[this.resp_bank[m]!.v]!.q.v : q0;
       }
-    });
+    }, { reads: [...this.resp_bank, ...this.banks.map((k) => k.q)] });
   }
 }

@@ -38,7 +38,8 @@ export class TcdmRequestBlock extends Module {
   tas_ch1: Input;
   /** TCDM_arb_policy_i: bit 0 CH0 tree, bit 1 CH1 tree (0 round robin, 1 last win). */
   policy = this.input(2);
-  /** The winner's row and byte enables (muxed by the parent from `win_id`); sampled for the set write. */
+  /** The winner's row and byte enables (muxed by the parent from `win_id`; valid in a grant cycle); sampled for the
+   *  set write. */
   win_row: Input;
   win_be = this.input(4);
 
@@ -89,30 +90,33 @@ export class TcdmRequestBlock extends Module {
     const leaves0 = 1 << w0;
     const leaves1 = 1 << w1;
 
+    // The set cycle's bank access and the block's outputs that are registers as they are: one net each.
+    this.connect(this.ts_set, this.ts_cs);
+    this.connect(this.ts_row, this.ts_add_s);
+    this.connect(this.ts_be, this.ts_be_s);
+
+    // A bank sees no request in most cycles: then nothing is arbitrated (the counters and the flag are read only
+    // for a request, declared below since learning might not reach those reads).
     this.comb('arbitrate', () => {
       const r0 = this.req_ch0.v;
       const r1 = this.req_ch1.v;
-      const p0 = this.prio_ch0.v;
-      const p1 = this.prio_ch1.v;
-      const rr = this.rr_flag.v;
       const set = this.ts_cs.v;
-      const idS = this.ts_id_s.v;
-      const addS = this.ts_add_s.v;
-      const beS = this.ts_be_s.v;
-      const w0i = treeWinner(r0, leaves0, p0);
-      const w1i = treeWinner(r1, leaves1, p1);
+      if (r0 === 0 && r1 === 0) {
+        this.win_id.v = 0;
+        this.gnt.v = 0;
+        this.bank_id.v = set ? this.ts_id_s.v : 0;
+        this.clk_en.v = set;
+        return;
+      }
+      const rr = this.rr_flag.v;
       // MUX2_REQ: SEL = ~req_ch0 | (RR_FLAG & req_ch1).
       const sel1 = r0 === 0 || (rr === 1 && r1 !== 0);
-      const any = r0 !== 0 || r1 !== 0;
-      const win = !any ? 0 : sel1 ? n0 + w1i : w0i;
+      const win = sel1 ? n0 + treeWinner(r1, leaves1, this.prio_ch1.v) : treeWinner(r0, leaves0, this.prio_ch0.v);
       this.win_id.v = win;
-      this.gnt.v = any && set === 0;
-      this.ts_set.v = set;
-      this.bank_id.v = set ? idS : win;
-      this.ts_row.v = addS;
-      this.ts_be.v = beS;
-      this.clk_en.v = any || set === 1;
-    });
+      this.gnt.v = set ^ 1;
+      this.bank_id.v = set ? this.ts_id_s.v : win;
+      this.clk_en.v = 1;
+    }, { reads: [this.prio_ch0, this.prio_ch1, this.rr_flag, this.ts_id_s] });
 
     this.seq('state', () => {
       if (this.ts_cs.v) {
