@@ -1,13 +1,15 @@
 // `pulpsim start` (`npm start`): the project in one command. A mixed-precision pulp-nn-mixed convolution runs on
-// the cycle-accurate 8-core cluster, is checked against the golden model, and the report of where every cycle
-// went is printed; the waves (core 0, interconnect, event unit, every core's monitor probes) go to
-// waves/out/<kernel>.vcd with a GTKWave layout opened on core 0's third QntPack, and the report also to
-// <kernel>.report.json and .html. `--demo` runs the small demo design (rtl/demo) instead.
+// the cycle-accurate cluster (the gap8 preset, 8 cores; `--config`, `--cores`, `--set` change it), is checked
+// against the golden model, and the report of where every cycle went is printed; the waves (core 0, interconnect,
+// event unit, every core's monitor probes) go to waves/out/<kernel>.vcd with a GTKWave layout opened on core 0's
+// third QntPack, and the report also to <kernel>.report.json and .html. A configuration the cluster cannot build
+// or a layer the kernel cannot run on it is refused before the run (exit 2). `--demo` runs the small demo design
+// (rtl/demo) instead.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { Precision } from '../../kernels/golden/layer.ts';
-import { runKernelReport, type KernelReportResult } from '../report/report_kernel.ts';
+import { kernelReportLimits, runKernelReport, type KernelReportResult } from '../report/report_kernel.ts';
 import { renderReportHtml } from '../report/report_html.ts';
 import { reportJson } from '../report/report.ts';
 import { renderReportTable } from '../report/table.ts';
@@ -16,7 +18,8 @@ import { DemoTop } from '../../rtl/demo/demo_top.ts';
 import { Simulator, type BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { openVcd } from '../../waves/vcd.ts';
-import { UsageError, checkWritableDir, jsonOption, maxCyclesOption, usageError } from './options.ts';
+import type { Gap8Config } from '../cluster/config.ts';
+import { UsageError, addCommonOptions, checkWritableDir, commonOptions, isGap8Config, usageError } from './options.ts';
 
 export interface DemoOptions {
   cycles: number;
@@ -103,6 +106,10 @@ export interface StartOptions {
   waveCycles: number;
   /** Cycle limit of the kernel run (the harness fails the run when it is reached). */
   maxCycles?: number;
+  /** The cluster (default the gap8 preset: 8 cores, L2 latency 5). */
+  config?: Gap8Config;
+  /** How the configuration is named in the report (default 'gap8'). */
+  configName?: string;
 }
 
 /** The start job's default: 4-bit inputs, 8-bit weights, 2-bit outputs (threshold QntPack with its branches),
@@ -136,6 +143,8 @@ export function runStart(o: StartOptions): StartOutput {
     wavesDir: o.outDir,
     wavesAfterQntpack: o.waveCycles,
     ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+    ...(o.config !== undefined ? { config: o.config } : {}),
+    ...(o.configName !== undefined ? { configName: o.configName } : {}),
   };
   const result = runKernelReport(opts);
   const r = result.report;
@@ -182,44 +191,73 @@ function precisionTriple(v: string): StartOptions['precision'] {
   return { inBits: Number(m[1]) as Precision, wBits: Number(m[2]) as Precision, outBits: Number(m[3]) as Precision };
 }
 
+/** `--set` changes as the report's system line names them. */
+function describeConfig(name: string, set: Record<string, unknown>): string {
+  const changed = Object.entries(set).map(([k, v]) => `${k}=${String(v)}`);
+  return changed.length ? `${name} (${changed.join(', ')})` : name;
+}
+
 export function registerStart(program: Command): void {
   const cmd = program
     .command('start')
-    .description('run a mixed-precision convolution on the 8-core cluster, check it, print where every cycle went, write waves + GTKWave layout + HTML/JSON report to waves/out')
+    .description('run a mixed-precision convolution on the cluster (8 cores unless --cores/--config say otherwise), check it, print where every cycle went, write waves + GTKWave layout + HTML/JSON report to waves/out')
     .addOption(new Option('--precision <in,w,out>', 'kernel precisions in bits').default(START_DEFAULTS.precision, '4,8,2').argParser(precisionTriple))
     .addOption(new Option('--size <n>', 'output rows and columns of the layer (16 = the reference layer)').default(START_DEFAULTS.size).argParser(positiveInt('--size')))
     .addOption(new Option('--wave-cycles <n>', "cycles of waves after the QntPack the GTKWave view opens on").default(START_DEFAULTS.waveCycles).argParser(positiveInt('--wave-cycles')))
     .addOption(new Option('--demo', 'run the small demo design instead (LFSR -> FIFO -> MAC)'))
     .addOption(new Option('--cycles <n>', '--demo: cycles to simulate').default(5000).argParser(positiveInt('--cycles')))
     .addOption(new Option('--backend <kind>', 'engine back-end').choices(['codegen', 'interp']).default('codegen'))
-    .addOption(new Option('--out <dir>', 'output directory').default('waves/out'))
-    .addOption(maxCyclesOption(100_000_000))
-    .addOption(jsonOption())
-    .action((opts: { cycles: number; backend: BackendKind; out: string; demo?: boolean; precision: StartOptions['precision']; size: number; waveCycles: number; maxCycles: number; json: boolean }) => {
-      try {
-        checkWritableDir(opts.out, '--out');
-      } catch (e) {
-        if (e instanceof UsageError) usageError(cmd, e.message);
-        throw e;
-      }
-      if (opts.demo) {
-        const s = runDemo({ cycles: opts.cycles, backend: opts.backend, outDir: opts.out });
-        const lines = [
-          `demo: ${s.cycles} cycles in ${s.seconds.toFixed(3)} s (${Math.round(s.cyclesPerSecond).toLocaleString('en-US')} cycles/s, ${opts.backend}, VCD on), ${s.results} MAC results`,
-          `wrote ${s.vcdPath} (${(s.vcdBytes / 1024).toFixed(0)} KiB)`,
-          `wrote ${s.gtkwPath}  (open with: gtkwave ${s.gtkwPath})`,
-        ];
-        if (opts.json) process.stdout.write(JSON.stringify({ demo: true, ...s }) + '\n');
-        else process.stdout.write(lines.join('\n') + '\n');
-        return;
-      }
-      const p = opts.precision;
-      process.stderr.write(`pulpsim start: conv_u${p.inBits}_u${p.outBits}_i${p.wBits} on the 8-core cluster, ${opts.size}x${opts.size} output pixels ...\n`);
-      const out = runStart({ precision: p, size: opts.size, outDir: opts.out, backend: opts.backend, waveCycles: opts.waveCycles, maxCycles: opts.maxCycles });
-      if (opts.json) {
-        process.stderr.write(out.notes);
-        process.stdout.write(out.json);
-      } else process.stdout.write(out.text);
-      if (!out.pass) process.exitCode = 1;
+    .addOption(new Option('--out <dir>', 'output directory').default('waves/out'));
+  // the waves always go to --out (a window chosen by --wave-cycles), so no --vcd/--scope/--from/--to
+  addCommonOptions(cmd, { config: 'gap8', maxCycles: 100_000_000, waves: false, system: 'cluster', otherCommand: 'run' });
+  cmd.action(() => {
+    const opts = cmd.opts<{ cycles: number; backend: BackendKind; out: string; demo?: boolean; precision: StartOptions['precision']; size: number; waveCycles: number; config: string }>();
+    try {
+      checkWritableDir(opts.out, '--out');
+    } catch (e) {
+      if (e instanceof UsageError) usageError(cmd, e.message);
+      throw e;
+    }
+    if (opts.demo) {
+      const given = (['config', 'set', 'cores'] as const).filter((k) => cmd.getOptionValueSource(k) === 'cli');
+      if (given.length) usageError(cmd, `${given.map((k) => `--${k}`).join(', ')}: the cluster options apply to the kernel job, not to --demo`);
+      const json = cmd.opts<{ json: boolean }>().json;
+      const s = runDemo({ cycles: opts.cycles, backend: opts.backend, outDir: opts.out });
+      const lines = [
+        `demo: ${s.cycles} cycles in ${s.seconds.toFixed(3)} s (${Math.round(s.cyclesPerSecond).toLocaleString('en-US')} cycles/s, ${opts.backend}, VCD on), ${s.results} MAC results`,
+        `wrote ${s.vcdPath} (${(s.vcdBytes / 1024).toFixed(0)} KiB)`,
+        `wrote ${s.gtkwPath}  (open with: gtkwave ${s.gtkwPath})`,
+      ];
+      if (json) process.stdout.write(JSON.stringify({ demo: true, ...s }) + '\n');
+      else process.stdout.write(lines.join('\n') + '\n');
+      return;
+    }
+    const common = commonOptions(cmd);
+    const config = common.config;
+    if (!isGap8Config(config)) usageError(cmd, `--config ${opts.config}: this cluster configuration has no I$ or L2 the signal-level cluster needs (start from the gap8 preset)`);
+    const p = opts.precision;
+    const cores = config.cluster.cores;
+    const limits = kernelReportLimits({ ...p, size: opts.size, config });
+    if (limits.length) {
+      const coresFrom = cmd.getOptionValueSource('cores') === 'cli' ? `--cores ${cores}` : `${cores} cores of --config ${opts.config}${common.source.set['cluster.cores'] !== undefined ? ' with --set' : ''}`;
+      usageError(cmd, `--size ${opts.size} on ${coresFrom}: conv_u${p.inBits}_u${p.outBits}_i${p.wBits} cannot run a ${opts.size}x${opts.size}-pixel layer there: ${limits.join('; ')}`);
+    }
+    const configName = describeConfig(common.source.file ?? common.source.preset, common.source.set);
+    process.stderr.write(`pulpsim start: conv_u${p.inBits}_u${p.outBits}_i${p.wBits} on the ${cores}-core cluster (${configName}), ${opts.size}x${opts.size} output pixels ...\n`);
+    const out = runStart({
+      precision: p,
+      size: opts.size,
+      outDir: opts.out,
+      backend: opts.backend,
+      waveCycles: opts.waveCycles,
+      maxCycles: common.run.maxCycles,
+      config,
+      configName,
     });
+    if (common.run.json) {
+      process.stderr.write(out.notes);
+      process.stdout.write(out.json);
+    } else process.stdout.write(out.text);
+    if (!out.pass) process.exitCode = 1;
+  });
 }

@@ -1,18 +1,18 @@
-// A pulp-nn-mixed kernel on the cycle-accurate 8-core cluster through the conv harness (testbench/kernels/
-// conv_run.ts: program, layout, golden check, kernel-call cycles) with the monitors attached: the run report
-// built, and the waves of a window written with a
-// GTKWave layout opened on core 0's third QntPack (I$ warm).
+// A pulp-nn-mixed kernel on the cycle-accurate cluster (the gap8 preset's 8 cores unless a configuration says
+// otherwise) through the conv harness (testbench/kernels/conv_run.ts: program, layout, golden check, kernel-call
+// cycles) with the monitors attached: the run report built, and the waves of a window written with a GTKWave
+// layout opened on core 0's third QntPack (I$ warm).
 import { resolve } from 'node:path';
 import { generateLayer, referenceLayerShape } from '../../kernels/golden/generate.ts';
-import type { Precision } from '../../kernels/golden/layer.ts';
+import type { Layer, Precision } from '../../kernels/golden/layer.ts';
 import type { BackendKind } from '../../sim/index.ts';
 import { writeGtkw } from '../../waves/gtkw.ts';
 import { clusterLayout } from '../../waves/layout.ts';
 import type { TraceSource } from '../../waves/trace_source.ts';
 import { openVcd, type VcdWriter } from '../../waves/vcd.ts';
-import { gap8WithLatency } from '../cluster/config.ts';
+import { type Gap8Config, gap8WithLatency } from '../cluster/config.ts';
 import type { ClusterTestbench } from '../cluster/testbench.ts';
-import { type ConvRunOptions, type ConvRunResult, runConvOnCluster } from '../kernels/conv_run.ts';
+import { type ConvRunOptions, type ConvRunResult, convLimits, runConvOnCluster } from '../kernels/conv_run.ts';
 import { monitorCluster, type SystemMonitor } from '../monitors/attach.ts';
 import { kernelNames } from '../monitors/phases.ts';
 import { kernelSummary, type LayerShapeInfo } from './profile.ts';
@@ -26,6 +26,11 @@ export interface KernelReportOptions {
   size?: number;
   seed?: number;
   backend?: BackendKind;
+  /** The cluster (default the gap8 preset with `l2Latency`); its `cluster.cores` cores run the kernel. */
+  config?: Gap8Config;
+  /** Name of the configuration for the report's system line (default 'gap8'). */
+  configName?: string;
+  /** L2 latency of the default configuration (ignored with `config`). */
   l2Latency?: number;
   maxCycles?: number;
   /** Directory for `<kernel>.vcd` and `<kernel>.gtkw`; no waves when undefined. */
@@ -60,14 +65,32 @@ export interface KernelReportResult {
 /** Which of core 0's entries into QntPack the waves are opened on. */
 const VIEW_ENTRY = 3;
 
-export function runKernelReport(o: KernelReportOptions): KernelReportResult {
+interface Job {
+  layer: Layer;
+  shape: LayerShapeInfo;
+  size: number;
+  reduced: boolean;
+  config: Gap8Config;
+}
+
+/** The reference layer's channels and filter with `size` x `size` output pixels, and the cluster it runs on. */
+function jobOf(o: KernelReportOptions): Job {
   const ref = referenceLayerShape();
   const size = o.size ?? ref.h;
   const shape: LayerShapeInfo = { ...ref, h: size, w: size };
-  const reduced = size !== ref.h;
   const layer = generateLayer({ inBits: o.inBits, wBits: o.wBits, outBits: o.outBits, ...shape, seed: o.seed ?? 2020 });
-  const cores = 8;
-  const config = gap8WithLatency(o.l2Latency ?? 5);
+  return { layer, shape, size, reduced: size !== ref.h, config: o.config ?? gap8WithLatency(o.l2Latency ?? 5) };
+}
+
+/** What keeps the kernel from running the job's layer on its cluster (empty when nothing does); nothing is built. */
+export function kernelReportLimits(o: KernelReportOptions): string[] {
+  const j = jobOf(o);
+  return convLimits(j.layer, j.config);
+}
+
+export function runKernelReport(o: KernelReportOptions): KernelReportResult {
+  const { layer, shape, size, reduced, config } = jobOf(o);
+  const cores = config.cluster.cores;
   const after = o.wavesAfterQntpack ?? 2000;
   let mon: SystemMonitor | undefined;
   let vcd: VcdWriter | undefined;
@@ -131,7 +154,7 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
   const notes = [
     `cycles per core include boot (cores wait clock-gated until dispatched: 'sleep'/'elw') and the final barrier ('elw' in rt_team_barrier); the kernel's MACs/cycle count the kernel call only (first core's entry to last core's return)`,
   ];
-  const pre = buildReport(m, { ...reportMeta(run.kernel, size, cores, config.l2.latency), notes });
+  const pre = buildReport(m, { ...reportMeta(run.kernel, size, cores, config.l2.latency, o.configName ?? 'gap8'), notes });
   const kernel = kernelSummary(pre.cores, {
     name: run.kernel,
     precision: { inBits: o.inBits, wBits: o.wBits, outBits: o.outBits },
@@ -167,9 +190,9 @@ export function runKernelReport(o: KernelReportOptions): KernelReportResult {
   return res;
 }
 
-function reportMeta(name: string, size: number, cores: number, l2: number): { title: string; system: string } {
+function reportMeta(name: string, size: number, cores: number, l2: number, configName: string): { title: string; system: string } {
   return {
-    title: `${name} on the 8-core cluster (${size}x${size} output pixels)`,
-    system: `gap8: ${cores} RI5CY cores, shared I$, TCDM, event unit, L2 latency ${l2}`,
+    title: `${name} on the ${cores}-core cluster (${size}x${size} output pixels)`,
+    system: `${configName}: ${cores} RI5CY cores, shared I$, TCDM, event unit, L2 latency ${l2}`,
   };
 }
