@@ -16,6 +16,13 @@ export interface TraceSignal {
 export interface TraceString {
   path: string;
   get(): string;
+  /**
+   * Optional: the slots of TraceSource.values that get() reads. When given, get() must return the same
+   * text whenever these slots hold the same values; writers then call get() only when one of them
+   * changed and may reuse the text of earlier values (a disassembly probe is called once per distinct
+   * instruction word and pc instead of every cycle). Without it, get() is called every sample.
+   */
+  reads?: readonly number[];
 }
 
 export interface TraceSource {

@@ -1,15 +1,20 @@
 // Streaming VCD writer (IEEE 1364-2005 §18) with GTKWave's `$var string` extension for enums and
 // string probes (fact sheet hdl-dsl-anchors §3.1, §3.2, §0 fact 9).
 //
-// The per-cycle path diffs the traced slots against a Uint32Array of previous values and encodes
-// changes straight into a fixed byte buffer (ByteSink), so a long run neither allocates per cycle
-// nor grows memory (§0 facts 4-5: tracing is the biggest runtime tax, so keep it cheap and filtered).
+// The per-cycle path diffs the traced slots against a Uint32Array of previous values in one tight
+// loop and encodes changes straight into a fixed 1 MiB byte buffer (ByteSink) with buffer and
+// position in locals: binary digits come from a byte table, identifier codes are pre-encoded with
+// their separators, and string probes are called only when what they read changed (vcd_probes.ts).
+// So a long run neither allocates per cycle nor grows memory (§0 facts 4-5: tracing is the biggest
+// runtime tax, so keep it cheap and filtered).
 import { openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
 import { ensureDir } from './ensure_dir.ts';
 import type { TraceSource, TraceString } from './trace_source.ts';
+import { CH_0, CH_HASH, CH_NL, CH_S, encodeStringValue, putBinary, putBytes, putDecimal } from './vcd_encode.ts';
 import { vcdIdCode } from './vcd_ids.ts';
+import { ProbeWriter } from './vcd_probes.ts';
 import { resolveVcdOptions, selectVcdVars, type ResolvedVcdOptions, type VcdOptions, type VcdVar } from './vcd_vars.ts';
 
 export type { VcdOptions, VcdVar } from './vcd_vars.ts';
@@ -35,41 +40,6 @@ const MODE_SCALAR = 0;
 const MODE_VECTOR = 1;
 const MODE_ENUM = 2;
 
-const CH_NL = 0x0a;
-const CH_SPACE = 0x20;
-const CH_HASH = 0x23;
-const CH_0 = 0x30;
-const CH_UNDERSCORE = 0x5f;
-const CH_QUESTION = 0x3f;
-const CH_BACKSLASH = 0x5c;
-const CH_B = 0x62;
-const CH_S = 0x73;
-
-/**
- * GTKWave's `s<text>` values are one whitespace-free token, and GTKWave decodes C escapes in them
- * (fstUtilityEscToBin in its VCD loaders). So: whitespace and controls become '_' (as Amaranth
- * does), a backslash is escaped as '\\', and characters beyond ASCII become '?'. Writes into
- * `out` (room for 2 * text.length bytes) and returns the length.
- */
-function encodeStringValueInto(text: string, out: Uint8Array): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= CH_SPACE || c === 0x7f) out[n++] = CH_UNDERSCORE;
-    else if (c === CH_BACKSLASH) {
-      out[n++] = CH_BACKSLASH;
-      out[n++] = CH_BACKSLASH;
-    } else if (c > 0x7e) out[n++] = CH_QUESTION;
-    else out[n++] = c;
-  }
-  return n;
-}
-
-function encodeStringValue(text: string): Uint8Array {
-  const out = new Uint8Array(2 * text.length);
-  return out.slice(0, encodeStringValueInto(text, out));
-}
-
 interface ScopeNode {
   vars: string[];
   children: Map<string, ScopeNode>;
@@ -89,19 +59,14 @@ class StreamingVcdWriter implements VcdWriter {
   private readonly mode: Uint8Array;
   private readonly prev: Uint32Array;
   private readonly enumText: (readonly Uint8Array[] | undefined)[];
-  // String probes.
-  private readonly probes: TraceString[];
-  private readonly probePrev: (string | undefined)[];
-  private readonly probeShown: Uint8Array[];
-  private readonly probeShownLen: Int32Array;
-  private scratch = new Uint8Array(256);
-  // Identifier codes of items then probes, pre-encoded.
-  private readonly codeBytes: Uint8Array;
-  private readonly codeOff: Int32Array;
-  private readonly codeLen: Uint8Array;
+  // Per item, what follows its value: '<code>\n' for scalars, ' <code>\n' otherwise.
+  private readonly tailBytes: Uint8Array;
+  private readonly tailOff: Int32Array;
+  private readonly tailLen: Uint8Array;
+  private readonly tailWord: Uint32Array;
+  private readonly probes: ProbeWriter;
 
   private lastCycle = -1;
-  private pendingCycle = -1;
   private started = false;
   private closed = false;
 
@@ -152,22 +117,23 @@ class StreamingVcdWriter implements VcdWriter {
     this.mode = Uint8Array.from(itemMode);
     this.enumText = itemEnum;
     this.prev = new Uint32Array(this.nItems);
-    this.probes = probes;
-    this.probePrev = probes.map(() => undefined);
-    this.probeShown = probes.map(() => new Uint8Array(64));
-    this.probeShownLen = new Int32Array(probes.length);
 
     const codes: string[] = [];
     for (let i = 0; i < this.nItems + probes.length; i++) codes.push(vcdIdCode(i));
-    this.codeOff = new Int32Array(codes.length);
-    this.codeLen = new Uint8Array(codes.length);
-    const bytes: number[] = [];
-    codes.forEach((c, i) => {
-      this.codeOff[i] = bytes.length;
-      this.codeLen[i] = c.length;
-      for (let k = 0; k < c.length; k++) bytes.push(c.charCodeAt(k));
-    });
-    this.codeBytes = Uint8Array.from(bytes);
+    const ascii = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
+    const tails = codes.map((c, i) => ascii(i < this.nItems && itemMode[i] === MODE_SCALAR ? `${c}\n` : ` ${c}\n`));
+    this.tailOff = new Int32Array(this.nItems);
+    this.tailLen = new Uint8Array(this.nItems);
+    let total = 0;
+    for (let i = 0; i < this.nItems; i++) {
+      this.tailOff[i] = total;
+      this.tailLen[i] = tails[i]!.length;
+      total += tails[i]!.length;
+    }
+    this.tailBytes = new Uint8Array(total);
+    this.tailWord = Uint32Array.from(tails.slice(0, this.nItems), (t) => (t[0]! | ((t[1] ?? 0) << 8) | ((t[2] ?? 0) << 16) | ((t[3] ?? 0) << 24)) >>> 0);
+    for (let i = 0; i < this.nItems; i++) this.tailBytes.set(tails[i]!, this.tailOff[i]);
+    this.probes = new ProbeWriter(probes, tails.slice(this.nItems), this.values);
 
     const fd = openForWriting(path);
     this.sink = new ByteSink(fd, path);
@@ -225,41 +191,86 @@ class StreamingVcdWriter implements VcdWriter {
       this.dumpAll(cycle);
       return;
     }
+    const time = this.writeChanges(cycle * this.options.period);
+    this.probes.write(this.sink, time, false);
+  }
+
+  /**
+   * Writes the items that changed since the last sample, preceded by `#time` unless `time` is
+   * negative (a timestamp goes out only before a cycle's first change). Returns `time` if nothing
+   * was written, else -1.
+   */
+  private writeChanges(time: number): number {
     const values = this.values;
     const slot = this.slot;
     const prev = this.prev;
+    const n = this.nItems;
+    // Find the first change without touching the buffer: most items keep their value.
+    let i = 0;
+    for (; i < n; i++) if (values[slot[i]!] !== prev[i]) break;
+    if (i === n) return time;
     const sink = this.sink;
-    this.pendingCycle = cycle;
-    for (let i = 0; i < this.nItems; i++) {
-      const v = values[slot[i]];
-      if (v === prev[i]) continue;
-      prev[i] = v;
-      this.writeTimeOnce();
-      this.writeItem(i, v, sink);
+    const buf = sink.buf;
+    const limit = sink.limit;
+    const mask = this.mask;
+    const mode = this.mode;
+    const tailBytes = this.tailBytes;
+    const tailOff = this.tailOff;
+    const tailLen = this.tailLen;
+    const tailWord = this.tailWord;
+    const dv = sink.view;
+    let pos = sink.pos;
+    if (pos > limit) {
+      sink.flush();
+      pos = 0;
     }
-    const probes = this.probes;
-    for (let k = 0; k < probes.length; k++) {
-      const s = probes[k].get();
-      if (s === this.probePrev[k]) continue;
-      if (typeof s !== 'string') throw new Error(`trace string '${probes[k].path}' returned a ${typeof s}, not a string`);
-      this.probePrev[k] = s;
-      this.writeProbe(k, s, false);
+    if (time >= 0) {
+      buf[pos++] = CH_HASH;
+      pos = putDecimal(buf, pos, time);
+      buf[pos++] = CH_NL;
     }
+    for (; i < n; i++) {
+      const raw = values[slot[i]!]!;
+      if (raw === prev[i]) continue;
+      prev[i] = raw;
+      if (pos > limit) {
+        sink.pos = pos;
+        sink.flush();
+        pos = 0;
+      }
+      const v = (raw & mask[i]!) >>> 0;
+      const m = mode[i];
+      if (m === MODE_SCALAR) buf[pos++] = CH_0 + v;
+      else if (m === MODE_VECTOR) pos = putBinary(dv, buf, pos, v);
+      else pos = this.putEnum(buf, pos, i, v);
+      const l = tailLen[i]!;
+      if (l <= 4) dv.setUint32(pos, tailWord[i]!, true);
+      else {
+        const t = tailOff[i]!;
+        for (let j = 0; j < l; j++) buf[pos + j] = tailBytes[t + j]!;
+      }
+      pos += l;
+    }
+    sink.pos = pos;
+    return -1;
   }
 
-  /** `#time` goes out only before a cycle's first change. */
-  private writeTimeOnce(): void {
-    if (this.pendingCycle < 0) return;
-    this.writeTime(this.pendingCycle);
-    this.pendingCycle = -1;
+  /** `s<name>`: an enum value's name (at most 2 x 256 bytes encoded, within the sink's slack). */
+  private putEnum(buf: Uint8Array, pos: number, i: number, v: number): number {
+    const names = this.enumText[i]!;
+    const text = v < names.length ? names[v]! : encodeStringValue(`?${v}`);
+    buf[pos++] = CH_S;
+    return putBytes(buf, pos, text, 0, text.length);
   }
 
   private writeTime(cycle: number): void {
     const sink = this.sink;
-    sink.reserve(24);
-    sink.put(CH_HASH);
-    sink.decimal(cycle * this.options.period);
-    sink.put(CH_NL);
+    if (sink.pos > sink.limit) sink.flush();
+    let p = sink.pos;
+    sink.buf[p++] = CH_HASH;
+    p = putDecimal(sink.buf, p, cycle * this.options.period);
+    sink.buf[p++] = CH_NL;
+    sink.pos = p;
   }
 
   private dumpAll(cycle: number): void {
@@ -267,78 +278,11 @@ class StreamingVcdWriter implements VcdWriter {
     this.writeTime(cycle);
     const sink = this.sink;
     sink.text('$dumpvars\n');
-    for (let i = 0; i < this.nItems; i++) {
-      const v = this.values[this.slot[i]];
-      this.prev[i] = v;
-      this.writeItem(i, v, sink);
-    }
-    for (let k = 0; k < this.probes.length; k++) {
-      const s = this.probes[k].get();
-      if (typeof s !== 'string') throw new Error(`trace string '${this.probes[k].path}' returned a ${typeof s}, not a string`);
-      this.probePrev[k] = s;
-      this.writeProbe(k, s, true);
-    }
+    // Every item differs from its previous value once the previous values are flipped.
+    for (let i = 0; i < this.nItems; i++) this.prev[i] = ~this.values[this.slot[i]!]!;
+    this.writeChanges(-1);
+    this.probes.write(sink, -1, true);
     sink.text('$end\n');
-  }
-
-  private writeCode(code: number, sink: ByteSink): void {
-    sink.putBytes(this.codeBytes, this.codeOff[code], this.codeLen[code]);
-    sink.put(CH_NL);
-  }
-
-  private writeItem(i: number, raw: number, sink: ByteSink): void {
-    const v = (raw & this.mask[i]) >>> 0;
-    const mode = this.mode[i];
-    if (mode === MODE_SCALAR) {
-      sink.reserve(8);
-      sink.put(CH_0 + v);
-    } else if (mode === MODE_VECTOR) {
-      // Leading zeros are dropped: §18.2.3.5 left-extends a vector whose leftmost given bit is 0 or 1 with 0.
-      sink.reserve(48);
-      sink.put(CH_B);
-      for (let b = 31 - Math.clz32(v | 1); b >= 0; b--) sink.put(CH_0 + ((v >>> b) & 1));
-      sink.put(CH_SPACE);
-    } else {
-      const names = this.enumText[i]!;
-      const text = v < names.length ? names[v] : encodeStringValue(`?${v}`);
-      sink.reserve(text.length + 8);
-      sink.put(CH_S);
-      sink.putBytes(text, 0, text.length);
-      sink.put(CH_SPACE);
-    }
-    this.writeCode(i, sink);
-  }
-
-  /**
-   * Writes probe k's text if its displayed form changed. Two different texts can display alike
-   * (e.g. two non-ASCII characters both shown as '?'), so the encoded bytes are compared, in
-   * buffers reused from cycle to cycle.
-   */
-  private writeProbe(k: number, s: string, force: boolean): void {
-    let enc = this.scratch;
-    if (enc.length < 2 * s.length) enc = this.scratch = new Uint8Array(4 * s.length);
-    const n = encodeStringValueInto(s, enc);
-    let prev = this.probeShown[k];
-    if (!force && n === this.probeShownLen[k]) {
-      let same = true;
-      for (let j = 0; j < n; j++) {
-        if (enc[j] !== prev[j]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return;
-    }
-    if (prev.length < n) prev = this.probeShown[k] = new Uint8Array(2 * n);
-    for (let j = 0; j < n; j++) prev[j] = enc[j];
-    this.probeShownLen[k] = n;
-    if (!force) this.writeTimeOnce();
-    const sink = this.sink;
-    sink.putChecked(CH_S);
-    for (let j = 0; j < n; j++) sink.putChecked(enc[j]);
-    sink.reserve(8);
-    sink.put(CH_SPACE);
-    this.writeCode(this.nItems + k, sink);
   }
 
   close(): void {

@@ -159,6 +159,14 @@ export function selectVcdVars(source: TraceSource, opts: ResolvedVcdOptions): Vc
   for (const p of source.strings ?? []) {
     const parts = splitPath(p.path, 'trace string');
     if (typeof p.get !== 'function') throw new Error(`trace string '${p.path}' has no get() function`);
+    if (p.reads !== undefined) {
+      if (!Array.isArray(p.reads)) throw new Error(`trace string '${p.path}' has reads that are not an array of slots`);
+      p.reads.forEach((slot, i) => {
+        if (!Number.isInteger(slot) || slot < 0 || slot >= source.values.length) {
+          throw new Error(`trace string '${p.path}' reads[${i}] is slot ${String(slot)}, outside the ${source.values.length} value slots`);
+        }
+      });
+    }
     add({ path: p.path, scope: parts.slice(0, -1), name: parts[parts.length - 1], type: 'string', width: 1, probe: p });
   }
   // A name that is both a variable and a scope makes the hierarchy ambiguous for viewers.
