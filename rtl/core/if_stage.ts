@@ -23,6 +23,13 @@ const H_DONE = HwlpState.DONE;
 const H_UC = HwlpState.UNALIGNED_COMPRESSED;
 const H_UN = HwlpState.UNALIGNED;
 
+/** riscv_hwloop_controller.sv: at the end address, the loop jumps back unless this is its last iteration
+ *  (count 1, or count 2 with the decrement of the instruction in ID still pending). */
+function loopGoesOn(cnt: number, decPending: number): boolean {
+  if (cnt >>> 2 !== 0 || (cnt & 3) === 3) return true;
+  return (cnt & 3) === 2 && decPending === 0;
+}
+
 export class IfStage extends Module {
   l!: CoreLinks;
 
@@ -97,13 +104,20 @@ export class IfStage extends Module {
     // FIFO output and hardware-loop controller: registers and the memory response only
     this.comb(
       'fetch_out',
-      () => {
-        this.fifoOut();
-        this.hwloopCtrl();
-        this.is_hwlp_id.v = this.is_hwlp_id_q.v & this.instr_valid_id.v;
-      },
+      () => this.fetchOut(),
       // The loop registers are read only when pc_if equals an end address, which learning's random values miss.
-      { reads: [this.instr_rvalid, this.instr_rdata, l.hwlp.hwlp_start0, l.hwlp.hwlp_start1, l.hwlp.hwlp_counter0, l.hwlp.hwlp_counter1] },
+      {
+        reads: [
+          this.instr_rvalid,
+          this.instr_rdata,
+          l.hwlp.hwlp_start0,
+          l.hwlp.hwlp_start1,
+          l.hwlp.hwlp_end0,
+          l.hwlp.hwlp_end1,
+          l.hwlp.hwlp_counter0,
+          l.hwlp.hwlp_counter1,
+        ],
+      },
     );
     // PC mux, offset FSM and prefetcher request (riscv_if_stage.sv, riscv_prefetch_buffer.sv)
     this.comb(
@@ -132,21 +146,24 @@ export class IfStage extends Module {
           default:
             a = 0;
         }
-        this.fetch_addr_n.v = a & ~1;
-        const pcSet = l.ctrl.pc_set.v;
+        const addrN = (a & ~1) >>> 0;
+        this.fetch_addr_n.v = addrN;
+        const req = l.ctrl.instr_req.v;
+        const fetchValid = this.fetch_valid.v;
+        const hb = this.hwlp_branch.v;
         let br = 0;
         let valid = 0;
         if (this.offset_cs.v === OffsetState.IDLE) {
-          if (l.ctrl.instr_req.v) br = 1;
-        } else if (this.fetch_valid.v) valid = 1;
-        if (pcSet) {
+          if (req) br = 1;
+        } else if (fetchValid) valid = 1;
+        if (l.ctrl.pc_set.v) {
           valid = 0;
           br = 1;
-        } else if (this.hwlp_branch.v) valid = 0;
+        } else if (hb) valid = 0;
         this.branch_req.v = br;
         this.if_valid_pre.v = valid;
-        this.perf_imiss.v = (this.fetch_valid.v ^ 1) | br;
-        this.prefetchComb();
+        this.perf_imiss.v = (fetchValid ^ 1) | br;
+        this.prefetchComb(br, hb, req, addrN, fetchValid);
       },
       {
         reads: [
@@ -171,32 +188,16 @@ export class IfStage extends Module {
       this.if_valid.v = ifValid;
       this.fetch_ready.v = this.l.ctrl.instr_req.v & ifValid;
     });
-    this.seq('if_q', () => {
-      this.prefetchSeq();
-      this.fifoSeq();
-      if (this.hwlp_jump.v) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
-      let ns = this.offset_cs.v;
-      if (this.offset_cs.v === OffsetState.IDLE && this.l.ctrl.instr_req.v) ns = OffsetState.WAIT;
-      if (this.l.ctrl.pc_set.v) ns = OffsetState.WAIT;
-      this.offset_cs.next = ns;
-      if (this.if_valid.v) {
-        const w = this.fetch_rdata.v;
-        const compressed = (w & 3) !== 3;
-        this.instr_valid_id.next = 1;
-        this.instr_rdata_id.next = compressed ? w & 0xffff : w;
-        this.is_compressed_id.next = compressed ? 1 : 0;
-        this.pc_id.next = this.pc_if.v;
-        this.is_hwlp_id_q.next = this.fetch_out_is_hwlp.v;
-        if (this.fetch_out_is_hwlp.v) this.hwlp_dec_cnt_id.next = this.hwlp_dec_cnt_if.v;
-      } else if (this.l.id.clear_instr_valid.v) {
-        this.instr_valid_id.next = 0;
-      }
-    });
+    this.seq('if_q', () => this.ifSeq());
   }
 
-  private fifoOut(): void {
+  /** FIFO output (riscv_fetch_fifo.sv), the hardware-loop controller on the fetch address
+   *  (riscv_hwloop_controller.sv) and the prefetcher's hardware-loop FSM outputs. */
+  private fetchOut(): void {
     const vq = this.fifo_valid_q.v;
     const hq = this.fifo_hwlp_q.v;
+    const addrQ = this.instr_addr_q.v;
+    const hcs = this.hwlp_cs.v;
     const inValid = this.pf_cs.v === PF_WAIT_RVALID && this.instr_rvalid.v ? 1 : 0;
     const inRdata = this.instr_rdata.v;
     const vq0 = vq & 1;
@@ -205,104 +206,97 @@ export class IfStage extends Module {
     const rd0 = this.fifo_rdata0.v;
     const rdata = vq0 ? rd0 : inValid ? inRdata : 0;
     const valid = vq0 | inValid | hq1;
-    const rdataUnaligned = vq1
-      ? (((this.fifo_rdata1.v & 0xffff) << 16) | (rdata >>> 16)) >>> 0
-      : (((inRdata & 0xffff) << 16) | (rdata >>> 16)) >>> 0;
-    const validUnaligned = vq1 | (vq0 & inValid);
     const uic = ((rdata >>> 16) & 3) !== 3 ? 1 : 0;
-    const uicSt = vq0 && ((rd0 >>> 16) & 3) !== 3 ? 1 : 0;
-    const outAddr = vq0 ? this.fifo_addr0.v : this.instr_addr_q.v;
+    const outAddr = vq0 ? this.fifo_addr0.v : addrQ;
     this.fifo_in_valid.v = inValid;
     this.fifo_head.v = rdata;
     this.unaligned_is_compressed.v = uic;
     this.pc_if.v = outAddr;
-    this.fetch_out_is_hwlp.v = vq0 ? hq & 1 : this.hwlp_cs.v === H_FETCHING ? 1 : 0;
+    this.fetch_out_is_hwlp.v = vq0 ? hq & 1 : hcs === H_FETCHING ? 1 : 0;
+    let validO: number;
     if (outAddr & 2 && !hq1) {
+      const rdataUnaligned = vq1
+        ? (((this.fifo_rdata1.v & 0xffff) << 16) | (rdata >>> 16)) >>> 0
+        : (((inRdata & 0xffff) << 16) | (rdata >>> 16)) >>> 0;
+      validO = uic ? valid : vq1 | (vq0 & inValid);
       this.fetch_rdata.v = rdataUnaligned;
-      this.fetch_valid.v = uic ? valid : validUnaligned;
-      this.valid_stored.v = uicSt ? 1 : vq1;
+      this.valid_stored.v = vq0 && ((rd0 >>> 16) & 3) !== 3 ? 1 : vq1;
     } else {
+      validO = valid;
       this.fetch_rdata.v = rdata;
-      this.fetch_valid.v = valid;
       this.valid_stored.v = vq0;
     }
-  }
+    this.fetch_valid.v = validO;
 
-  private hwloopCtrl(): void {
+    // hardware-loop controller: the first loop whose end address is pc_if and whose count goes on
+    const validId = this.instr_valid_id.v;
+    const isHwlpIdQ = this.is_hwlp_id_q.v;
+    const decId = isHwlpIdQ & validId ? this.hwlp_dec_cnt_id.v : 0;
     const h = this.l.hwlp;
-    const pc = this.pc_if.v;
-    const decId = this.is_hwlp_id_q.v & this.instr_valid_id.v ? this.hwlp_dec_cnt_id.v : 0;
     let jump = 0;
     let target = 0;
     let dec = 0;
-    for (let i = 0; i < 2; i++) {
-      const end = i === 0 ? h.hwlp_end0.v : h.hwlp_end1.v;
-      if (pc !== end) continue;
-      const cnt = i === 0 ? h.hwlp_counter0.v : h.hwlp_counter1.v;
-      let m = false;
-      if (cnt >>> 2 !== 0) m = true;
-      else if ((cnt & 3) === 3) m = true;
-      else if ((cnt & 3) === 2) m = ((decId >>> i) & 1) === 0;
-      if (m && !jump) {
-        jump = 1;
-        target = i === 0 ? h.hwlp_start0.v : h.hwlp_start1.v;
-        dec = 1 << i;
-      }
+    if (outAddr === h.hwlp_end0.v && loopGoesOn(h.hwlp_counter0.v, decId & 1)) {
+      jump = 1;
+      target = h.hwlp_start0.v;
+      dec = 1;
+    } else if (outAddr === h.hwlp_end1.v && loopGoesOn(h.hwlp_counter1.v, (decId >>> 1) & 1)) {
+      jump = 1;
+      target = h.hwlp_start1.v;
+      dec = 2;
     }
     this.hwlp_jump.v = jump;
     this.hwlp_target.v = target;
     this.hwlp_dec_cnt.v = dec;
     // riscv_prefetch_buffer.sv hwloop FSM outputs
-    const cs = this.hwlp_cs.v;
-    const a1 = (this.instr_addr_q.v >>> 1) & 1;
-    const validO = this.fetch_valid.v;
+    const a1 = (addrQ >>> 1) & 1;
     let masked = 0;
     let spec = 0;
-    if (cs === H_NONE) {
+    if (hcs === H_NONE) {
       if (jump) {
         masked = a1 ^ 1;
-        if ((validO & this.unaligned_is_compressed.v & a1) | (a1 & (validO ^ 1))) spec = 1;
+        if ((validO & uic & a1) | (a1 & (validO ^ 1))) spec = 1;
       }
-    } else if (cs === H_UN || cs === H_IN) masked = 1;
+    } else if (hcs === H_UN || hcs === H_IN) masked = 1;
     this.hwlp_masked.v = masked;
     this.hwloop_speculative.v = spec;
-    this.hwlp_branch.v = cs === H_UC ? 1 : 0;
+    this.hwlp_branch.v = hcs === H_UC ? 1 : 0;
+    this.is_hwlp_id.v = isHwlpIdQ & validId;
   }
 
-  private prefetchComb(): void {
+  private prefetchComb(branch: number, hb: number, req: number, addrN: number, fetchValid: number): void {
     const cs = this.pf_cs.v;
-    const branch = this.branch_req.v;
-    const hb = this.hwlp_branch.v;
     const masked = this.hwlp_masked.v;
-    const req = this.l.ctrl.instr_req.v;
+    const addrQ = this.instr_addr_q.v;
     const fifoReady = ((this.fifo_valid_q.v >>> 2) & 1) ^ 1;
-    const fetchAddr = (((this.instr_addr_q.v >>> 2) << 2) + 4) >>> 0;
     let instrReq = 0;
-    let addr = fetchAddr;
+    let addr = (((addrQ >>> 2) << 2) + 4) >>> 0;
     let addrValid = 0;
     let isHwlp = 0;
     switch (cs) {
-      case PF_IDLE:
-        if (branch | hb) addr = branch ? this.fetch_addr_n.v : this.instr_addr_q.v;
-        else if (masked & this.valid_stored.v) addr = this.hwlp_target.v;
-        if (req & (fifoReady | branch | hb | (masked & this.valid_stored.v))) {
+      case PF_IDLE: {
+        const ms = masked & this.valid_stored.v;
+        if (branch | hb) addr = branch ? addrN : addrQ;
+        else if (ms) addr = this.hwlp_target.v;
+        if (req & (fifoReady | branch | hb | ms)) {
           instrReq = 1;
           addrValid = 1;
-          if (masked & this.valid_stored.v) isHwlp = 1;
+          if (ms) isHwlp = 1;
         }
         break;
+      }
       case PF_WAIT_JUMP:
         if (branch) {
-          addr = this.fetch_addr_n.v;
+          addr = addrN;
           addrValid = 1;
           instrReq = 1;
         }
         break;
       case PF_WAIT_GNT:
-        addr = this.instr_addr_q.v;
+        addr = addrQ;
         instrReq = 1;
         if (branch | hb) {
-          addr = branch ? this.fetch_addr_n.v : this.instr_addr_q.v;
+          addr = branch ? addrN : addrQ;
           addrValid = 1;
         } else if (masked & this.valid_stored.v) {
           addr = this.hwlp_target.v;
@@ -311,7 +305,7 @@ export class IfStage extends Module {
         }
         break;
       case PF_WAIT_RVALID:
-        if (branch | hb) addr = branch ? this.fetch_addr_n.v : this.instr_addr_q.v;
+        if (branch | hb) addr = branch ? addrN : addrQ;
         else if (masked) addr = this.hwlp_target.v;
         if (req & (fifoReady | branch | hb | masked)) {
           if (this.instr_rvalid.v) {
@@ -320,16 +314,16 @@ export class IfStage extends Module {
             if (masked) isHwlp = 1;
           } else if (branch | hb) {
             addrValid = 1;
-          } else if (masked & this.fetch_valid.v) {
+          } else if (masked & fetchValid) {
             addrValid = 1;
             isHwlp = 1;
           }
         }
         break;
       case PF_WAIT_ABORTED:
-        addr = this.instr_addr_q.v;
+        addr = addrQ;
         if (branch | hb) {
-          addr = branch ? this.fetch_addr_n.v : this.instr_addr_q.v;
+          addr = branch ? addrN : addrQ;
           addrValid = 1;
         }
         if (this.instr_rvalid.v) instrReq = 1;
@@ -343,7 +337,9 @@ export class IfStage extends Module {
     this.fetch_is_hwlp.v = isHwlp;
   }
 
-  private prefetchSeq(): void {
+  /** The clock edge of IF: prefetcher and hardware-loop FSMs, fetch FIFO, offset FSM, IF/ID register. Every
+   *  signal is read once here and handed to the parts. */
+  private ifSeq(): void {
     const cs = this.pf_cs.v;
     const gnt = this.instr_gnt.v;
     const rvalid = this.instr_rvalid.v;
@@ -351,7 +347,18 @@ export class IfStage extends Module {
     const hb = this.hwlp_branch.v;
     const masked = this.hwlp_masked.v;
     const req = this.l.ctrl.instr_req.v;
-    const fifoReady = ((this.fifo_valid_q.v >>> 2) & 1) ^ 1;
+    const vq = this.fifo_valid_q.v;
+    const fetchValid = this.fetch_valid.v;
+    const jump = this.hwlp_jump.v;
+    const uic = this.unaligned_is_compressed.v;
+    const isHwlpO = this.fetch_out_is_hwlp.v;
+    const fetchIsHwlp = this.fetch_is_hwlp.v;
+    const ready = this.fetch_ready.v;
+    const addrQ = this.instr_addr_q.v;
+    const h = this.hwlp_cs.v;
+
+    // prefetcher FSM (riscv_prefetch_buffer.sv)
+    const fifoReady = ((vq >>> 2) & 1) ^ 1;
     let ns = cs;
     switch (cs) {
       case PF_IDLE:
@@ -367,7 +374,7 @@ export class IfStage extends Module {
         if (req & (fifoReady | branch | hb | masked)) {
           if (rvalid) ns = gnt ? PF_WAIT_RVALID : PF_WAIT_GNT;
           else if (branch | hb) ns = PF_WAIT_ABORTED;
-          else if (masked & this.fetch_valid.v) ns = PF_WAIT_ABORTED;
+          else if (masked & fetchValid) ns = PF_WAIT_ABORTED;
         } else if (rvalid) ns = PF_IDLE;
         break;
       case PF_WAIT_ABORTED:
@@ -376,59 +383,82 @@ export class IfStage extends Module {
       default:
         ns = PF_IDLE;
     }
-    this.pf_cs.next = ns;
+    if (ns !== cs) this.pf_cs.next = ns;
     // hardware-loop FSM next state
-    const h = this.hwlp_cs.v;
-    const jump = this.hwlp_jump.v;
-    const a1 = (this.instr_addr_q.v >>> 1) & 1;
-    const validO = this.fetch_valid.v;
-    const isHwlpO = this.fetch_out_is_hwlp.v;
+    const a1 = (addrQ >>> 1) & 1;
     let hn = h;
     switch (h) {
       case H_NONE:
         if (jump) {
-          if (validO & this.unaligned_is_compressed.v & a1) hn = H_UC;
-          else if (a1 & (validO ^ 1)) hn = H_UN;
-          else hn = this.fetch_is_hwlp.v ? H_FETCHING : H_IN;
+          if (fetchValid & uic & a1) hn = H_UC;
+          else if (a1 & (fetchValid ^ 1)) hn = H_UN;
+          else hn = fetchIsHwlp ? H_FETCHING : H_IN;
         }
         break;
       case H_UN:
-        if (validO) hn = H_FETCHING;
+        if (fetchValid) hn = H_FETCHING;
         break;
       case H_UC:
         hn = H_FETCHING;
         break;
       case H_IN:
-        if (this.fetch_is_hwlp.v) hn = H_FETCHING;
+        if (fetchIsHwlp) hn = H_FETCHING;
         break;
       case H_FETCHING:
-        if (rvalid && cs !== PF_WAIT_ABORTED) hn = validO & isHwlpO ? H_NONE : H_DONE;
+        if (rvalid && cs !== PF_WAIT_ABORTED) hn = fetchValid & isHwlpO ? H_NONE : H_DONE;
         break;
       case H_DONE:
-        if (validO & isHwlpO) hn = H_NONE;
+        if (fetchValid & isHwlpO) hn = H_NONE;
         break;
       default:
         hn = H_NONE;
     }
     if (branch) hn = H_NONE;
-    this.hwlp_cs.next = hn;
+    if (hn !== h) this.hwlp_cs.next = hn;
     if (this.addr_valid.v) {
       this.instr_addr_q.next = this.hwloop_speculative.v && !branch ? this.hwlp_target.v : this.instr_addr.v;
+    }
+
+    this.fifoSeq(h, branch, jump, ready, rvalid, cs, vq, fetchValid, addrQ, uic);
+
+    if (jump) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
+    // offset FSM
+    if (this.l.ctrl.pc_set.v || (req && this.offset_cs.v === OffsetState.IDLE)) this.offset_cs.next = OffsetState.WAIT;
+    // IF/ID pipeline register
+    if (this.if_valid.v) {
+      const w = this.fetch_rdata.v;
+      const compressed = (w & 3) !== 3;
+      this.instr_valid_id.next = 1;
+      this.instr_rdata_id.next = compressed ? w & 0xffff : w;
+      this.is_compressed_id.next = compressed ? 1 : 0;
+      this.pc_id.next = this.pc_if.v;
+      this.is_hwlp_id_q.next = isHwlpO;
+      if (isHwlpO) this.hwlp_dec_cnt_id.next = this.hwlp_dec_cnt_if.v;
+    } else if (this.l.id.clear_instr_valid.v) {
+      this.instr_valid_id.next = 0;
     }
   }
 
   /** Fetch-FIFO update (riscv_fetch_fifo.sv), with the prefetcher's clear. */
-  private fifoSeq(): void {
-    const h = this.hwlp_cs.v;
-    const ready = this.fetch_ready.v;
-    const rvalid = this.instr_rvalid.v;
-    let clear = this.branch_req.v === 1;
+  private fifoSeq(
+    h: number,
+    branch: number,
+    jump: number,
+    ready: number,
+    rvalid: number,
+    pfCs: number,
+    vqQ: number,
+    fetchValid: number,
+    inAddr: number,
+    uic: number,
+  ): void {
+    let clear = branch === 1;
     switch (h) {
       case H_NONE:
-        if (this.hwlp_jump.v && ready) clear = true;
+        if (jump && ready) clear = true;
         break;
       case H_UN:
-        if (this.fetch_valid.v && ready) clear = true;
+        if (fetchValid && ready) clear = true;
         break;
       case H_UC:
         clear = true;
@@ -437,7 +467,7 @@ export class IfStage extends Module {
         if (ready) clear = true;
         break;
       case H_FETCHING:
-        if (!(rvalid && this.pf_cs.v !== PF_WAIT_ABORTED) && ready) clear = true;
+        if (!(rvalid && pfCs !== PF_WAIT_ABORTED) && ready) clear = true;
         break;
       default:
         break;
@@ -447,6 +477,10 @@ export class IfStage extends Module {
       this.fifo_hwlp_q.next = 0;
       return;
     }
+    const inValid = this.fifo_in_valid.v;
+    const pop = ready && fetchValid;
+    // neither a response in nor an instruction out: every entry holds
+    if (!inValid && !pop) return;
     let a0 = this.fifo_addr0.v;
     let a1 = this.fifo_addr1.v;
     let a2 = this.fifo_addr2.v;
@@ -455,11 +489,11 @@ export class IfStage extends Module {
     let d1 = this.fifo_rdata1.v;
     let d2 = this.fifo_rdata2.v;
     let d3 = this.fifo_rdata3.v;
-    let vq = this.fifo_valid_q.v;
-    let hw0 = this.fifo_hwlp_q.v & 1;
-    let hw1 = (this.fifo_hwlp_q.v >>> 1) & 1;
-    if (this.fifo_in_valid.v) {
-      const inAddr = this.instr_addr_q.v;
+    let vq = vqQ;
+    const hq = this.fifo_hwlp_q.v;
+    let hw0 = hq & 1;
+    let hw1 = (hq >>> 1) & 1;
+    if (inValid) {
       const inRdata = this.instr_rdata.v;
       // first free entry takes the response
       if (!(vq & 1)) {
@@ -481,7 +515,7 @@ export class IfStage extends Module {
       }
       if (h === H_FETCHING) {
         // in_replace2: the hardware-loop target replaces everything after the current instruction
-        if (this.fifo_valid_q.v & 1) {
+        if (vqQ & 1) {
           a1 = inAddr;
           d0 = this.fetch_rdata.v;
           d1 = inRdata;
@@ -492,14 +526,14 @@ export class IfStage extends Module {
         }
       }
     }
-    if (ready && this.fetch_valid.v) {
+    if (pop) {
       const nextWord = (((a0 >>> 2) << 2) + 4) >>> 0;
       const wasHw1 = hw1;
       hw0 = hw1;
       hw1 = 0;
       let shift = true;
       if (wasHw1) a0 = a1;
-      else if (a0 & 2) a0 = this.unaligned_is_compressed.v ? nextWord : (nextWord | 2) >>> 0;
+      else if (a0 & 2) a0 = uic ? nextWord : (nextWord | 2) >>> 0;
       else if ((this.fifo_head.v & 3) !== 3) {
         a0 = ((a0 & ~3) | 2) >>> 0;
         shift = false;
@@ -512,16 +546,15 @@ export class IfStage extends Module {
         vq = vq >>> 1;
       }
     }
-    // registers written only when they change (an unassigned register holds its value)
-    if (a0 !== this.fifo_addr0.v) this.fifo_addr0.next = a0;
-    if (a1 !== this.fifo_addr1.v) this.fifo_addr1.next = a1;
-    if (a2 !== this.fifo_addr2.v) this.fifo_addr2.next = a2;
-    if (a3 !== this.fifo_addr3.v) this.fifo_addr3.next = a3;
-    if (d0 !== this.fifo_rdata0.v) this.fifo_rdata0.next = d0;
-    if (d1 !== this.fifo_rdata1.v) this.fifo_rdata1.next = d1;
-    if (d2 !== this.fifo_rdata2.v) this.fifo_rdata2.next = d2;
-    if (d3 !== this.fifo_rdata3.v) this.fifo_rdata3.next = d3;
-    if (vq !== this.fifo_valid_q.v) this.fifo_valid_q.next = vq;
+    this.fifo_addr0.next = a0;
+    this.fifo_addr1.next = a1;
+    this.fifo_addr2.next = a2;
+    this.fifo_addr3.next = a3;
+    this.fifo_rdata0.next = d0;
+    this.fifo_rdata1.next = d1;
+    this.fifo_rdata2.next = d2;
+    this.fifo_rdata3.next = d3;
+    this.fifo_valid_q.next = vq;
     this.fifo_hwlp_q.next = hw0 | (hw1 << 1);
   }
 }
