@@ -26,6 +26,12 @@
 //    request pending, and cycles with a TCDM request not granted, the target told from the address (pulp-cluster.md:
 //    address[31:20] 0x100/0x101 or the local alias 0x000/0x001 is the TCDM).
 // Not counted: I-miss cycles (4) and the v3.4 elw-stall event (11); `checked` lists what is.
+//
+// CV32E40P (`version: 'cv32e40p'`) has mcycle/minstret instead (fact sheet §5.2, CV control_status_registers.rst):
+// `counts` holds them as `cycles` and `instructions` (low words). mcycle counts each cycle mcountinhibit bit 0 is
+// clear; minstret the retire events (ID exits that are not illegal, ebreak or ecall) one cycle late, the event
+// registered in ID, while bit 2 is clear; an instruction that writes the counter (csrrw/csrrwi, csrrs/csrrc with a
+// source) replaces that edge's increment (a read does not: CV32E40P reads without a CSR write).
 import type { Core } from '../../rtl/core/core.ts';
 import type { Signal } from '../../sim/index.ts';
 
@@ -58,6 +64,8 @@ export interface RetireMonitorOptions {
   clockEnable?: Signal;
   /** A cluster core (RI5CY v1.0): also count the external and TCDM events 11..15. */
   cluster?: boolean;
+  /** The counters the core has: RI5CY PCER/PCMR/PCCR (default) or CV32E40P mcycle/minstret. */
+  version?: 'ri5cy' | 'cv32e40p';
 }
 
 const OP_BRANCH = 0x63;
@@ -66,6 +74,8 @@ const OP_JALR = 0x67;
 const OP_SYSTEM = 0x73;
 const PCCR_BASE = 0x780;
 const PCCR_ALL = 0x79f;
+const MCYCLE = 0xb00;
+const MINSTRET = 0xb02;
 
 /** jal/jalr, c.j, c.jal, c.jr, c.jalr (the word as ID holds it: 16 bits for RVC). */
 export function isJumpWord(w: number): boolean {
@@ -90,7 +100,8 @@ export function isTcdmAddress(a: number): boolean {
 }
 
 export class RetireMonitor {
-  /** Counter values as the PCCRs hold them after the last sampled cycle's increment lands. */
+  /** Counter values as the PCCRs hold them after the last sampled cycle's increment lands (one edge after that
+   *  cycle's); CV32E40P: mcycle/minstret after the last sampled cycle's edge. */
   readonly counts = new Float64Array(NCOUNTERS);
   /** The events the monitor counts (the others stay 0). */
   readonly checked: readonly PerfName[];
@@ -111,7 +122,14 @@ export class RetireMonitor {
     pcer: Signal;
     pcmr: Signal;
     clk: Signal | null;
+    mcountinhibit: Signal;
+    illegal: Signal;
+    ebreak: Signal;
+    ecall: Signal;
   };
+  private readonly cv: boolean;
+  /** CV32E40P: the retire event of the previous running cycle (minstret counts it now). */
+  private prevRetire = 0;
   private readonly cluster: boolean;
   /** Events counted in the previous running cycle (an access to the counter at this edge drops them). */
   private readonly prev = new Uint8Array(NCOUNTERS);
@@ -147,9 +165,14 @@ export class RetireMonitor {
       pcer: cs.pcer_q,
       pcmr: cs.pcmr_q,
       clk: o.clockEnable ?? null,
+      mcountinhibit: cs.mcountinhibit_q,
+      illegal: core.id_stage.illegal_id,
+      ebreak: core.id_stage.ebrk_id,
+      ecall: core.id_stage.ecall_id,
     };
     this.cluster = o.cluster ?? false;
-    this.checked = this.cluster ? [...CORE_EVENTS, ...CLUSTER_EVENTS] : CORE_EVENTS;
+    this.cv = o.version === 'cv32e40p';
+    this.checked = this.cv ? ['cycles', 'instructions'] : this.cluster ? [...CORE_EVENTS, ...CLUSTER_EVENTS] : CORE_EVENTS;
   }
 
   /** The count of one event (NaN when a program wrote the counter a value the monitor cannot know). */
@@ -161,6 +184,10 @@ export class RetireMonitor {
   sample(): void {
     const s = this.sig;
     if (s.clk !== null && s.clk.v === 0) return;
+    if (this.cv) {
+      this.sampleCv();
+      return;
+    }
     const en = s.pcmr.v & 1 ? s.pcer.v : 0;
     const ev = this.cur;
     ev.fill(0);
@@ -232,6 +259,28 @@ export class RetireMonitor {
       this.prevExitPc = s.pcId.v >>> 0;
       this.prevExitSize = (wordId & 3) === 3 ? 4 : 2;
     }
+  }
+
+  private sampleCv(): void {
+    const s = this.sig;
+    const inh = s.mcountinhibit.v;
+    let written = -1;
+    const w = s.instrEx.v >>> 0;
+    if (s.validEx.v && (w & 0x7f) === OP_SYSTEM && ((w >>> 12) & 3) !== 0) {
+      const f3 = (w >>> 12) & 7;
+      const writes = f3 === 1 || f3 === 5 || ((w >>> 15) & 31) !== 0;
+      if (writes) written = w >>> 20;
+    }
+    if (written === MCYCLE || written === MINSTRET) {
+      // the new value replaces the counter at this edge; the monitor cannot know it unless it is zero
+      const src = (w >>> 15) & 31;
+      const f3 = (w >>> 12) & 7;
+      const i = written === MCYCLE ? PERF.cycles : PERF.instructions;
+      this.counts[i] = (f3 === 1 || f3 === 5) && src === 0 ? 0 : Number.NaN;
+    }
+    if (written !== MCYCLE && (inh & 1) === 0) this.counts[PERF.cycles]!++;
+    if (written !== MINSTRET && (inh & 4) === 0 && this.prevRetire) this.counts[PERF.instructions]!++;
+    this.prevRetire = s.isDecoding.v & s.idValid.v & (s.illegal.v ^ 1) & (s.ebreak.v ^ 1) & (s.ecall.v ^ 1);
   }
 }
 
