@@ -300,9 +300,9 @@ export class CsRegisters extends Module {
     const r = this.rules;
     const ex = l.ex;
     const op = ex.csr_op_ex.v;
-    const addr = ex.csr_addr_ex.v;
-    const w = ex.csr_wdata_ex.v;
     const we = op !== CSR_OP_NONE && ex.valid_ex.v === 1;
+    const addr = we ? ex.csr_addr_ex.v : 0;
+    const w = we ? ex.csr_wdata_ex.v : 0;
     let pccrWritten = -1;
     let pccrAll = false;
     if (we) {
@@ -363,8 +363,9 @@ export class CsRegisters extends Module {
     }
     // RI5CY PCCR: increment by last cycle's events, a CSR write to the counter overrides it.
     const inc = this.pccr_inc_q.v;
+    const pcmr = this.pcmr_q.v;
     if (inc !== 0 || pccrWritten >= 0) {
-      const sat = (this.pcmr_q.v & 2) !== 0;
+      const sat = (pcmr & 2) !== 0;
       const n = this.pccr.length;
       for (let i = 0; i < n; i++) {
         const written = pccrAll || pccrWritten === i;
@@ -375,8 +376,9 @@ export class CsRegisters extends Module {
         else if (v !== 0xffffffff || !sat) c.next = (v + 1) >>> 0;
       }
     }
-    const en = this.pcmr_q.v & 1 ? this.pcer_q.v : 0;
-    this.pccr_inc_q.next = (this.pccr_in.v & en) >>> 0;
+    // pccr_in is zero whenever counting is off (perf_events), so the increment register then holds zero
+    const incNext = pcmr & 1 ? (this.pccr_in.v & this.pcer_q.v) >>> 0 : 0;
+    if (incNext !== inc) this.pccr_inc_q.next = incNext;
   }
 
   /** PCER/PCMR/PCCR apply csr_op themselves; CLEAR computes `wdata & ~reg` (riscv_cs_registers.sv). */

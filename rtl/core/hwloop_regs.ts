@@ -47,31 +47,45 @@ export class HwloopRegs extends Module {
     this.l = l;
     this.seq('hwlp_q', () => {
       const id = this.l.id;
-      const ifs = this.l.ifs;
       const cs = this.l.cs;
       let we = id.hwlp_we_id.v;
-      let regid = id.hwlp_regid_id.v;
-      let start = id.hwlp_start_id.v;
-      let end = id.hwlp_end_id.v;
-      let cnt = id.hwlp_cnt_id.v;
-      if (we === 0 && cs.hwlp_csr_we.v) {
+      let regid = 0;
+      let start = 0;
+      let end = 0;
+      let cnt = 0;
+      if (we !== 0) {
+        regid = id.hwlp_regid_id.v;
+        start = id.hwlp_start_id.v;
+        end = id.hwlp_end_id.v;
+        cnt = id.hwlp_cnt_id.v;
+      } else if (cs.hwlp_csr_we.v) {
         const idx = cs.hwlp_csr_idx.v;
         regid = idx >= 3 ? 1 : 0;
         we = 1 << idx % 3;
         start = end = cnt = cs.hwlp_csr_data.v;
       }
-      const wmask = this.cv ? ~3 : ~0;
-      if (we & 1) (regid ? this.hwlp_start1 : this.hwlp_start0).next = (start & wmask) >>> 0;
-      if (we & 2) (regid ? this.hwlp_end1 : this.hwlp_end0).next = (end & wmask) >>> 0;
-      const valid = this.cv
-        ? ifs.instr_valid_id.v & id.clear_instr_valid.v
-        : ifs.instr_valid_id.v & id.clear_instr_valid.v & ifs.is_hwlp_id.v;
-      const dec = this.cv ? this.l.ctrl.hwlp_dec_cnt.v : ifs.hwlp_dec_cnt_id.v;
-      for (let i = 0; i < 2; i++) {
-        const c = i === 0 ? this.hwlp_counter0 : this.hwlp_counter1;
-        if (we & 4 && regid === i) c.next = cnt;
-        else if ((dec >>> i) & 1 && valid) c.next = (c.v - 1) >>> 0;
+      if (we !== 0) {
+        const wmask = this.cv ? ~3 : ~0;
+        if (we & 1) (regid ? this.hwlp_start1 : this.hwlp_start0).next = (start & wmask) >>> 0;
+        if (we & 2) (regid ? this.hwlp_end1 : this.hwlp_end0).next = (end & wmask) >>> 0;
       }
+      // the decrement travels with the instruction fetched by the back-jump; it counts when that one leaves ID
+      const ifs = this.l.ifs;
+      let dec = this.cv ? this.l.ctrl.hwlp_dec_cnt.v : ifs.hwlp_dec_cnt_id.v;
+      if (dec !== 0) {
+        const valid = this.cv
+          ? ifs.instr_valid_id.v & id.clear_instr_valid.v
+          : ifs.instr_valid_id.v & id.clear_instr_valid.v & ifs.is_hwlp_id.v;
+        if (!valid) dec = 0;
+      }
+      if (we & 4) {
+        // a write of the count wins over the decrement of the same loop
+        if (regid === 0) this.hwlp_counter0.next = cnt;
+        else this.hwlp_counter1.next = cnt;
+        dec &= regid === 0 ? 2 : 1;
+      }
+      if (dec & 1) this.hwlp_counter0.next = (this.hwlp_counter0.v - 1) >>> 0;
+      if (dec & 2) this.hwlp_counter1.next = (this.hwlp_counter1.v - 1) >>> 0;
     });
   }
 }
