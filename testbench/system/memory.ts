@@ -20,6 +20,8 @@ class Port {
   wait: Reg;
   valid: Reg[] = [];
   data: Reg[] = [];
+  /** Region of the last granted access (where the next one is looked for first). */
+  region = 0;
   constructor(
     readonly name: 'instr' | 'data',
     readonly timing: PortTiming,
@@ -91,7 +93,9 @@ export class SystemMemory extends Module {
   }
 
   private portSeq(p: Port, req: number, gnt: number, addr: number, we: number, be: number, wdata: number): void {
-    p.wait.next = req && !gnt ? Math.min(p.wait.v + 1, 255) : 0;
+    const wait = p.wait.v;
+    const waitNext = req && !gnt ? Math.min(wait + 1, 255) : 0;
+    if (waitNext !== wait) p.wait.next = waitNext;
     const n = p.valid.length;
     for (let k = n - 1; k > 0; k--) {
       p.valid[k]!.next = p.valid[k - 1]!.v;
@@ -103,12 +107,16 @@ export class SystemMemory extends Module {
       return;
     }
     const a = addr >>> 0;
-    let m = -1;
-    for (let k = 0; k < this.bases.length; k++) {
-      const off = (a - this.bases[k]!) >>> 0;
-      if (off < this.sizes[k]!) {
-        m = k;
-        break;
+    // the region of the previous access first: a port mostly stays in one region
+    let m = p.region;
+    if (((a - this.bases[m]!) >>> 0) >= this.sizes[m]!) {
+      m = -1;
+      for (let k = 0; k < this.bases.length; k++) {
+        const off = (a - this.bases[k]!) >>> 0;
+        if (off < this.sizes[k]!) {
+          m = k;
+          break;
+        }
       }
     }
     if (m < 0) {
@@ -116,6 +124,7 @@ export class SystemMemory extends Module {
       p.data[0]!.next = 0;
       return;
     }
+    p.region = m;
     const mem = this.mems[m]!;
     const idx = ((a - this.bases[m]!) >>> 0) >>> 2;
     p.data[0]!.next = mem.read(idx);
