@@ -1,14 +1,12 @@
 // Lockstep of the signal-level core with the golden ISS: every retired instruction (pc, word, register writes,
 // memory accesses, traps) on the timing-vector ELFs, the ISA test programs (assembled by our toolchain) and
 // random programs; and the checker's own report when the two disagree.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CoreVersion, preset } from '../../rtl/config/index.ts';
-import { assemble } from '../../kernels/toolchain/asm/assembler.ts';
 import { readElf, symbol } from '../../kernels/toolchain/elf.ts';
-import { link, linkedElf } from '../../kernels/toolchain/linker.ts';
+import { isaPrograms, linkIsaProgram } from '../../kernels/tests/isa/programs.ts';
 import { Testbench } from '../system/testbench.ts';
 import { timingVectors } from '../timing/vectors.ts';
 import { Lockstep } from './lockstep.ts';
@@ -26,18 +24,18 @@ describe.each(VERSIONS)('lockstep with the ISS on %s', (version) => {
     expect(r.compared).toBeGreaterThan(v.instret / 2);
   });
 
-  const DIR = 'kernels/tests/isa';
-  const ownGroup = version === 'cv32e40p' ? 'xpulp_' : 'corev_';
-  const programs = readdirSync(DIR).filter((f) => f.endsWith('.S') && !f.startsWith(ownGroup)).sort();
-  it.each(programs)('ISA program %s', (file) => {
+  // The ISA programs this core runs: the base ISA ones and the PULP ones rendered in its flavour.
+  const programs = isaPrograms().filter((p) => p.versions.includes(version));
+  it('runs the six PULP groups in the core\'s own flavour', () => {
+    const pulp = programs.filter((p) => p.flavour !== undefined);
+    expect(pulp.map((p) => p.name.replace(/ .*/, '')).sort()).toEqual(
+      ['alu', 'bitman', 'hwloop', 'mac', 'mem', 'simd'].map((g) => `pulp_${g}.S.in`),
+    );
+    expect(new Set(pulp.map((p) => p.flavour))).toEqual(new Set([version === 'cv32e40p' ? 'corev' : 'xpulpv2']));
+  });
+  it.each(programs.map((p) => [p.name, p] as const))('ISA program %s', (_name, p) => {
     const cfg = preset(version);
-    const { object } = assemble(readFileSync(join(DIR, file), 'utf8'), join(DIR, file), {
-      flavour: cfg.core.flavour,
-      rvc: cfg.core.rvc,
-      includeDirs: [DIR],
-    });
-    const elf = readElf(linkedElf(link([object], { textBase: 0, memory: cfg.memory })), file);
-    const r = new Lockstep(new Testbench(cfg, elf)).run(200_000);
+    const r = new Lockstep(new Testbench(cfg, linkIsaProgram(p.source, p.file, cfg))).run(200_000);
     expect(r.divergence?.report ?? 'none').toBe('none');
     expect(r.run.tohost).toBe(1);
   });
