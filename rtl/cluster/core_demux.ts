@@ -70,13 +70,16 @@ export class CoreDemux extends Module {
   cs = this.reg(TransState, TransState.IDLE);
   fifo_push = this.wire(1);
   fifo_grant = this.wire(1);
-  // periph_FIFO: generic_fifo of depth 2 (no fall-through).
+  // periph_FIFO: generic_fifo of depth 2 (no fall-through). Its two slots are kept in read-pointer order, [0] the
+  // slot the read pointer selects (the head, what the FIFO shows, also when empty) and [1] the other, so the outputs
+  // are the head registers themselves; a pop rotates the pair as the pointer's move would.
   fifo_count = this.reg(2);
-  fifo_rd = this.reg(1);
   fifo_add: Reg[] = [this.reg(32), this.reg(32)];
   fifo_wen: Reg[] = [this.reg(1), this.reg(1)];
   fifo_be: Reg[] = [this.reg(4), this.reg(4)];
   fifo_wdata: Reg[] = [this.reg(32), this.reg(32)];
+  /** fifo_count > 0, as a register of its own (the FIFO's valid output). */
+  fifo_valid = this.reg(1);
   r_valid_pe0 = this.reg(1);
   r_data_pe0 = this.reg(32);
   r_valid_pe = this.reg(1);
@@ -93,24 +96,27 @@ export class CoreDemux extends Module {
     this.connect(this.sh_wdata, this.wdata);
     this.connect(this.ext_wdata, this.wdata);
     this.connect(this.ext_wen, this.sh_wen);
+    this.connect(this.pe_req, this.fifo_valid);
+    this.connect(this.pe_add, this.fifo_add[0]!);
+    this.connect(this.pe_wen, this.fifo_wen[0]!);
+    this.connect(this.pe_be, this.fifo_be[0]!);
+    this.connect(this.pe_wdata, this.fifo_wdata[0]!);
+    // Request routing and the clock enable: no request, and no peripheral access queued, pending or answering,
+    // every register holds (the usual cycle of a core computing or asleep), so the demux's clock is gated then.
     this.comb('request', () => {
       const req = this.req.v;
-      const add = this.add.v;
-      const wen = this.we.v ^ 1;
-      const dest = demuxDest(add);
+      const dest = demuxDest(this.add.v);
+      const cs = this.cs.v;
+      const n = this.fifo_count.v;
       this.dest.v = dest;
       this.sh_req.v = req & (dest === Dest.SH ? 1 : 0);
-      this.sh_wen.v = wen;
+      this.sh_wen.v = this.we.v ^ 1;
       this.ext_req.v = req & (dest === Dest.EXT ? 1 : 0);
-      const grant = this.fifo_count.v < 2 ? 1 : 0;
+      const grant = n < 2 ? 1 : 0;
       this.fifo_grant.v = grant;
-      this.fifo_push.v = req & (dest === Dest.PE ? 1 : 0) & (this.cs.v === TransState.IDLE ? 1 : 0) & grant;
-      const rd = this.fifo_rd.v;
-      this.pe_req.v = this.fifo_count.v > 0;
-      this.pe_add.v = this.fifo_add[rd]!.v;
-      this.pe_wen.v = this.fifo_wen[rd]!.v;
-      this.pe_be.v = this.fifo_be[rd]!.v;
-      this.pe_wdata.v = this.fifo_wdata[rd]!.v;
+      this.fifo_push.v = req & (dest === Dest.PE ? 1 : 0) & (cs === TransState.IDLE ? 1 : 0) & grant;
+      const busy = req | n | this.pe_r_valid.v | this.r_valid_pe0.v | this.r_valid_pe.v;
+      this.clk_en.v = busy !== 0 || cs !== TransState.IDLE;
     });
     this.comb('grant', () => {
       const req = this.req.v;
@@ -131,13 +137,6 @@ export class CoreDemux extends Module {
       const rd = this.request_destination.v;
       this.r_rdata.v = rd === Dest.SH ? this.sh_r_rdata.v : rd === Dest.PE ? this.r_data_pe.v : this.ext_r_rdata.v;
     });
-    // No request, and no peripheral access queued, pending or answering: every register holds (the usual cycle
-    // of a core computing or asleep), so the demux's clock is gated then.
-    this.comb('clk_en_p', () => {
-      const cs = this.cs.v;
-      const busy = this.req.v | this.fifo_count.v | this.pe_r_valid.v | this.r_valid_pe0.v | this.r_valid_pe.v;
-      this.clk_en.v = busy !== 0 || cs !== TransState.IDLE;
-    });
     this.seq('regs', () => {
       if (this.req.v) this.request_destination.next = this.dest.v;
       const cs = this.cs.v;
@@ -149,21 +148,49 @@ export class CoreDemux extends Module {
       } else this.cs.next = TransState.IDLE;
       // FIFO
       let n = this.fifo_count.v;
-      const rd = this.fifo_rd.v;
+      const push = this.fifo_push.v;
       const pop = n > 0 && this.pe_gnt.v === 1;
-      if (this.fifo_push.v) {
-        const w = (rd + n) & 1;
-        this.fifo_add[w]!.next = this.add.v;
-        this.fifo_wen[w]!.next = this.we.v ^ 1;
-        this.fifo_be[w]!.next = this.be.v;
-        this.fifo_wdata[w]!.next = this.wdata.v;
-        n++;
+      if (push === 1 || pop) {
+        // Slot contents in read-pointer order after the push (it lands in slot `n`), then rotated by a pop.
+        let a0 = this.fifo_add[0]!.v;
+        let w0 = this.fifo_wen[0]!.v;
+        let b0 = this.fifo_be[0]!.v;
+        let d0 = this.fifo_wdata[0]!.v;
+        let a1 = this.fifo_add[1]!.v;
+        let w1 = this.fifo_wen[1]!.v;
+        let b1 = this.fifo_be[1]!.v;
+        let d1 = this.fifo_wdata[1]!.v;
+        if (push === 1) {
+          const a = this.add.v;
+          const w = this.we.v ^ 1;
+          const b = this.be.v;
+          const d = this.wdata.v;
+          if (n === 0) {
+            a0 = a;
+            w0 = w;
+            b0 = b;
+            d0 = d;
+          } else {
+            a1 = a;
+            w1 = w;
+            b1 = b;
+            d1 = d;
+          }
+          n++;
+        }
+        if (pop) n--;
+        const r = pop ? 1 : 0;
+        this.fifo_add[r]!.next = a0;
+        this.fifo_wen[r]!.next = w0;
+        this.fifo_be[r]!.next = b0;
+        this.fifo_wdata[r]!.next = d0;
+        this.fifo_add[r ^ 1]!.next = a1;
+        this.fifo_wen[r ^ 1]!.next = w1;
+        this.fifo_be[r ^ 1]!.next = b1;
+        this.fifo_wdata[r ^ 1]!.next = d1;
+        this.fifo_count.next = n;
+        this.fifo_valid.next = n > 0 ? 1 : 0;
       }
-      if (pop) {
-        n--;
-        this.fifo_rd.next = rd ^ 1;
-      }
-      this.fifo_count.next = n;
       this.r_valid_pe0.next = this.pe_r_valid.v;
       if (this.pe_r_valid.v) this.r_data_pe0.next = this.pe_r_rdata.v;
       this.r_valid_pe.next = this.r_valid_pe0.v;
