@@ -9,7 +9,7 @@
 // in the cycle after a request cycle; which unit answers is registered when a request starts, ends or is granted.
 import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
 import { gap8Cluster, validateCluster, type ClusterConfig } from '../config/index.ts';
-import { EventUnitCore } from './event_unit_core.ts';
+import { EventUnitCore, Side } from './event_unit_core.ts';
 import { HwBarrierUnit } from './event_unit_barrier.ts';
 import { HwDispatch } from './event_unit_dispatch.ts';
 import { HwMutexUnit } from './event_unit_mutex.ts';
@@ -121,8 +121,8 @@ export class EventUnit extends Module {
     this.mutex = new HwMutexUnit(n);
     this.dispatch = new HwDispatch(n, config.eventUnit.dispatchDepth);
     for (let k = 0; k < n; k++) {
-      this.connect(this.dispatch.w_data[k]!, this.cores[k]!.dispatch_w_data);
-      this.connect(this.dispatch.reg_sel[k]!, this.cores[k]!.dispatch_reg_sel);
+      this.connect(this.dispatch.w_data[k]!, this.wdata[k]!);
+      this.connect(this.dispatch.w_add[k]!, this.add[k]!);
       this.connect(this.cores[k]!.dispatch_value, this.dispatch.dispatch_value[k]!);
       this.connect(this.cores[k]!.mutex_msg_rdata, this.mutex.mutex_msg_rdata);
     }
@@ -191,7 +191,7 @@ export class EventUnit extends Module {
       }
     });
 
-    // The cores' side effects gathered for the shared units.
+    // The cores' side effects gathered for the shared units (a core has none in nearly every cycle).
     this.comb('gather', () => {
       let lock = 0;
       let unlock = 0;
@@ -201,15 +201,19 @@ export class EventUnit extends Module {
       let wreq = 0;
       trig.fill(0);
       for (let k = 0; k < n; k++) {
-        const c = this.cores[k]!;
-        lock |= c.mutex_rd_req.v << k;
-        unlock |= c.mutex_wr_req.v << k;
-        msg |= c.mutex_msg_wdata.v;
-        pop |= c.dispatch_pop_req.v << k;
-        ack |= c.dispatch_pop_ack.v << k;
-        wreq |= c.dispatch_w_req.v << k;
-        // A core arrives at one barrier at most per cycle, mostly at none.
-        for (let barr = c.hw_barr_id.v; barr !== 0; barr &= barr - 1) {
+        const sd = this.cores[k]!.side.v;
+        if (sd === 0) continue;
+        lock |= ((sd >>> Side.MUTEX_LOCK) & 1) << k;
+        pop |= ((sd >>> Side.POP_REQ) & 1) << k;
+        ack |= ((sd >>> Side.POP_ACK) & 1) << k;
+        wreq |= ((sd >>> Side.DISPATCH_W) & 1) << k;
+        // Unlocks of several cores in one cycle OR their messages.
+        if ((sd >>> Side.MUTEX_UNLOCK) & 1) {
+          unlock |= 1 << k;
+          msg |= this.wdata[k]!.v;
+        }
+        // A core arrives at one barrier at most per cycle.
+        for (let barr = (sd >>> Side.BARRIER) & 0xffff; barr !== 0; barr &= barr - 1) {
           const j = 31 - Math.clz32(barr & -barr);
           trig[j] = trig[j]! | (1 << k);
         }
@@ -221,14 +225,14 @@ export class EventUnit extends Module {
       this.dispatch.pop_ack.v = ack;
       this.dispatch.w_req.v = wreq;
       for (let j = 0; j < nb; j++) this.barriers[j]!.barrier_trigger_core.v = trig[j]!;
-    });
+    }, { reads: this.wdata });
 
     // cluster_event_map: every core's 32 event lines.
     this.comb('event_map', () => {
       // SW event j reaches core i when a core triggering j has i in its mask (triggers are rare: scatter them).
       swTo.fill(0);
       for (let k = 0; k < n; k++) {
-        const ev = this.cores[k]!.core_sw_events.v;
+        const ev = this.cores[k]!.side.v >>> Side.SW;
         if (ev === 0) continue;
         for (let m = this.cores[k]!.core_sw_events_mask.v; m !== 0; m &= m - 1) {
           const i = 31 - Math.clz32(m & -m);

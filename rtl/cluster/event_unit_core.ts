@@ -53,6 +53,19 @@ export function highestIrq(v: number): number {
   return m === 0 ? 0 : 31 - Math.clz32(m);
 }
 
+/** Bit positions in `EventUnitCore.side`. */
+export const Side = {
+  MUTEX_LOCK: 0,
+  MUTEX_UNLOCK: 1,
+  POP_REQ: 2,
+  POP_ACK: 3,
+  DISPATCH_W: 4,
+  /** Up to 16 barriers, one-hot. */
+  BARRIER: 8,
+  /** Up to 8 SW events. */
+  SW: 24,
+} as const;
+
 export class EventUnitCore extends Module {
   // Demux port (the interface mux forwards only the addresses of this unit).
   req = this.input(1);
@@ -74,20 +87,15 @@ export class EventUnitCore extends Module {
   /** This core's 32 event lines (cluster_event_map). */
   master_event_lines = this.input(32);
 
-  // Side effects towards the shared units.
-  core_sw_events: Output;
+  /** Side effects towards the shared units, one word (bits: `Side`): mutex lock/unlock, dispatch pop request and
+   *  acknowledge, dispatch write, the barrier arrived at (one-hot), the SW events triggered. Nearly always 0, so the
+   *  event unit gathers 8 cores' side effects with 8 reads. The written data of an unlock or a dispatch write is the
+   *  port's `wdata`, the dispatch register its address bits 3:2. */
+  side = this.output(32);
+  /** The cores the triggered SW events go to. */
   core_sw_events_mask: Output;
-  hw_barr_id: Output;
-  mutex_rd_req = this.output(1);
-  mutex_wr_req = this.output(1);
-  mutex_msg_wdata = this.output(32);
   mutex_msg_rdata = this.input(32);
-  dispatch_pop_req = this.output(1);
-  dispatch_pop_ack = this.output(1);
   dispatch_value = this.input(32);
-  dispatch_w_req = this.output(1);
-  dispatch_w_data = this.output(32);
-  dispatch_reg_sel = this.output(2);
 
   core_clock_cs = this.reg(S, S.ACTIVE);
   event_mask = this.reg(32, 0);
@@ -108,9 +116,7 @@ export class EventUnitCore extends Module {
   constructor(nbCores: number, nbSwEvt: number, nbBarr: number) {
     super();
     const coreMask = nbCores === 32 ? 0xffffffff : (1 << nbCores) - 1;
-    this.core_sw_events = this.output(nbSwEvt);
     this.core_sw_events_mask = this.output(nbCores);
-    this.hw_barr_id = this.output(nbBarr);
     this.sw_events_mask = this.reg(nbCores, 0);
     this.core_clock_ns = this.wire(S);
 
@@ -203,7 +209,6 @@ export class EventUnitCore extends Module {
       this.core_clock_ns.v = ns;
       this.wait_clear_access_sn.v = waitClear;
       this.core_clock_en.v = clockEn;
-      this.dispatch_pop_ack.v = popAck;
       const gnt = req & fsmGnt;
       this.gnt.v = gnt;
 
@@ -215,26 +220,23 @@ export class EventUnitCore extends Module {
       // Writes: mutex unlock, dispatch push / team config, SW event trigger.
       const write = req === 1 && wen === 0;
       const group = bits(add, 9, 6);
+      let side = popAck << Side.POP_ACK;
       let swReg = 0;
       let swMaskReg = 0;
-      this.mutex_wr_req.v = write && group === 0b0011 && bits(add, 5, 2) === 0;
-      this.mutex_msg_wdata.v = write && group === 0b0011 && bits(add, 5, 2) === 0 ? wdata : 0;
-      this.dispatch_w_req.v = write && group === 0b0010;
-      this.dispatch_w_data.v = write && group === 0b0010 ? wdata : 0;
-      this.dispatch_reg_sel.v = write && group === 0b0010 ? bits(add, 3, 2) : 0;
-      if (write && (group & 0b1100) === 0b0100 && bits(add, 7, 6) === 0) {
-        const id = bits(add, 4, 2);
-        if (id < nbSwEvt) swReg = 1 << id;
-        swMaskReg = (wdata & coreMask) === 0 ? coreMask : wdata & coreMask;
+      if (write) {
+        if (group === 0b0011 && bits(add, 5, 2) === 0) side |= 1 << Side.MUTEX_UNLOCK;
+        if (group === 0b0010) side |= 1 << Side.DISPATCH_W;
+        if ((group & 0b1100) === 0b0100 && bits(add, 7, 6) === 0) {
+          const id = bits(add, 4, 2);
+          if (id < nbSwEvt) swReg = 1 << id;
+          swMaskReg = (wdata & coreMask) === 0 ? coreMask : wdata & coreMask;
+        }
       }
 
       // Side effects of sleep reads, unless replayed after an IRQ or inhibited.
       const inhibit = cs === S.SLEEP || cs === S.WAKEUP_SLEEP || cs === S.WAKEUP_IRQ || waitIdle;
       let swWait = 0;
       let swMaskWait = 0;
-      let barr = 0;
-      let mutexRd = 0;
-      let pop = 0;
       if (req === 1 && wen === 1 && !replay && !inhibit) {
         if (group === 0b0101 || group === 0b0110) {
           const id = bits(add, 4, 2);
@@ -244,16 +246,13 @@ export class EventUnitCore extends Module {
         const bsel = (bits(add, 9, 9) << 3) | bits(add, 4, 2);
         if (bsel === 0b1_110 || bsel === 0b1_111) {
           const b = bits(add, 8, 5);
-          if (b < nbBarr) barr = 1 << b;
+          if (b < nbBarr) side |= 1 << (Side.BARRIER + b);
         }
-        if (group === 0b0011 && bits(add, 5, 2) === 0) mutexRd = 1;
-        if (bits(add, 9, 2) === 0b0_01000_00) pop = 1;
+        if (group === 0b0011 && bits(add, 5, 2) === 0) side |= 1 << Side.MUTEX_LOCK;
+        if (bits(add, 9, 2) === 0b0_01000_00) side |= 1 << Side.POP_REQ;
       }
-      this.core_sw_events.v = swReg | swWait;
+      this.side.v = (side | ((swReg | swWait) << Side.SW)) >>> 0;
       this.core_sw_events_mask.v = swMaskReg | swMaskWait;
-      this.hw_barr_id.v = barr;
-      this.mutex_rd_req.v = mutexRd;
-      this.dispatch_pop_req.v = pop;
 
       // Read data of the access granted in the previous cycle, from the registers as they are now.
       let rdata = 0;

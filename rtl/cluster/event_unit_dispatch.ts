@@ -9,8 +9,9 @@ export class HwDispatch extends Module {
   pop_req: Input;
   pop_ack: Input;
   w_req: Input;
+  /** Per core: the demux port's write data and address (bits 3:2 select the register), used with `w_req`. */
   w_data: Input[] = [];
-  reg_sel: Input[] = [];
+  w_add: Input[] = [];
   dispatch_value: Output[] = [];
   dispatch_event: Output;
 
@@ -37,7 +38,7 @@ export class HwDispatch extends Module {
     this.write_ptr = this.reg(ptrBits, 0);
     for (let k = 0; k < nbCores; k++) {
       this.w_data.push(this.input(32));
-      this.reg_sel.push(this.input(2));
+      this.w_add.push(this.input(32));
       this.dispatch_value.push(this.output(32));
       this.read_ptr.push(this.reg(ptrBits, 0));
     }
@@ -106,7 +107,7 @@ export class HwDispatch extends Module {
       let cfgData = 0;
       for (let k = 0; k < nbCores; k++) {
         if (((wreq >>> k) & 1) === 0) continue;
-        const sel = this.reg_sel[k]!.v;
+        const sel = (this.w_add[k]!.v >>> 2) & 3;
         const d = this.w_data[k]!.v;
         if (sel === 0) {
           push = true;
@@ -126,6 +127,6 @@ export class HwDispatch extends Module {
       }
       if (push) this.write_ptr.next = (wp + 1) % depth;
       if (cfg) this.core_set_conf.next = cfgData & coreMask;
-    }, { reads: [...this.reg_sel, ...this.w_data, ...this.read_ptr] });
+    }, { reads: [...this.w_add, ...this.w_data, ...this.read_ptr] });
   }
 }
