@@ -87,6 +87,12 @@ describe('pulpsim start --cores / --set / --config', () => {
     // 2x2 pixels x 64 channels
     expect(r.kernel.golden).toEqual({ outputs: 256, mismatches: 0 });
     expect(o.stderr).toContain('on the 2-core cluster');
+    // what every --json output carries: instructions, tohost, each core's counters (PCCRs over the kernel call)
+    const j = JSON.parse(o.stdout) as { instructions: number; tohost: number; counters: { cycles: number; instructions: number }[] };
+    expect(j.tohost).toBe(1);
+    expect(j.counters).toHaveLength(2);
+    expect(j.instructions).toBeGreaterThan(j.counters[0]!.instructions + j.counters[1]!.instructions);
+    for (const c of j.counters) expect(c.cycles).toBeLessThan(r.cycles);
     expect(o.stderr).toContain('PASS: output matches the golden model');
     const vcd = readFileSync(join(dir, 'two', 'conv_u4_u2_i8.vcd'), 'utf8');
     const head = vcd.slice(0, vcd.indexOf('$enddefinitions'));
