@@ -22,6 +22,8 @@ import { Iss } from '../iss/iss.ts';
 import { PERF_EVENTS } from '../kernels/phases.ts';
 import { runConvOnCluster } from '../kernels/conv_run.ts';
 import { Testbench } from '../system/testbench.ts';
+import { monitorSystem } from './attach.ts';
+import type { CoreMonitor } from './core_monitor.ts';
 import { PERF, type PerfName, RetireMonitor, attachRetireMonitors } from './retire_monitor.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -45,12 +47,15 @@ interface SingleRun {
   atEnd: Float64Array;
   pccr: number[];
   instret: number;
+  /** The cycle-class monitor of the same run (its classes come from the controller's stall_cause). */
+  classes: CoreMonitor;
 }
 
 /** Runs `elf`; the monitor's counts are taken in the tohost store's grant cycle, before that cycle is sampled. */
 function runSingle(cfg: SystemConfig, elf: Elf): SingleRun {
   const tb = new Testbench(cfg, elf);
   const mon = new RetireMonitor(tb.top.core);
+  const classes = monitorSystem(tb).cores[0]!;
   const d = tb.top.core.data;
   const word = tb.tohostAddr! >>> 2;
   let atEnd: Float64Array | undefined;
@@ -62,7 +67,7 @@ function runSingle(cfg: SystemConfig, elf: Elf): SingleRun {
   expect(r.exit, r.message).toBe('tohost');
   // The counters after the store's edge hold the events up to the cycle before it (one-cycle-late increment).
   const pccr = tb.top.core.cs_registers.pccr.map((c) => c.v >>> 0);
-  return { tb, mon, atEnd: atEnd!, pccr, instret: r.instret };
+  return { tb, mon, atEnd: atEnd!, pccr, instret: r.instret, classes };
 }
 
 /** Events the ISS retires in a window of instructions (by index). */
@@ -211,6 +216,9 @@ describe('performance counters vs the retire monitor and the ISS: every event en
     const s = runSingle(cfg, elf);
     expect(mismatches(s.pccr, s.atEnd, s.mon.checked)).toEqual([]);
     for (const [k, v] of Object.entries(HAND_ALL)) expect(s.pccr[PERF[k as PerfName]], k).toBe(v);
+    // a third count of the load-use hazards: the cycle-class monitor's LOAD_USE cycles (stall_cause), one per
+    // hazard with single-cycle memory
+    expect(s.classes.total('load_use')).toBe(s.pccr[PERF.loadStalls]);
     const iss = issWindow(cfg, elf, csrImmWrite(0x7e1, 1), csrImmWrite(0x7e1, 0));
     for (const k of ['instructions', 'loads', 'stores', 'branches', 'takenBranches', 'compressed'] as const) expect(s.pccr[PERF[k]], `${k} vs ISS`).toBe(iss[k]);
     // the ISS retires 3 jumps; the 2 held by a jalr hazard are not counted (above)
@@ -258,6 +266,7 @@ describe('performance counters vs the retire monitor and the ISS: every event en
     // 4 loads, each used by the next instruction: 4 load-use hazards
     expect(s.pccr[PERF.loads]).toBe(4);
     expect(s.pccr[PERF.loadStalls]).toBe(4);
+    expect(s.classes.total('load_use')).toBe(4);
   });
 
   it('the comparison sees one event more: a run with one extra load differs in exactly loads, instructions, cycles', () => {
