@@ -481,14 +481,22 @@ export class IfStage extends Module {
     const pop = ready && fetchValid;
     // neither a response in nor an instruction out: every entry holds
     if (!inValid && !pop) return;
-    let a0 = this.fifo_addr0.v;
-    let a1 = this.fifo_addr1.v;
-    let a2 = this.fifo_addr2.v;
-    let a3 = this.fifo_addr3.v;
-    let d0 = this.fifo_rdata0.v;
-    let d1 = this.fifo_rdata1.v;
-    let d2 = this.fifo_rdata2.v;
-    let d3 = this.fifo_rdata3.v;
+    const a0q = this.fifo_addr0.v;
+    const a1q = this.fifo_addr1.v;
+    const a2q = this.fifo_addr2.v;
+    const a3q = this.fifo_addr3.v;
+    const d0q = this.fifo_rdata0.v;
+    const d1q = this.fifo_rdata1.v;
+    const d2q = this.fifo_rdata2.v;
+    const d3q = this.fifo_rdata3.v;
+    let a0 = a0q;
+    let a1 = a1q;
+    let a2 = a2q;
+    let a3 = a3q;
+    let d0 = d0q;
+    let d1 = d1q;
+    let d2 = d2q;
+    let d3 = d3q;
     let vq = vqQ;
     const hq = this.fifo_hwlp_q.v;
     let hw0 = hq & 1;
@@ -546,15 +554,17 @@ export class IfStage extends Module {
         vq = vq >>> 1;
       }
     }
-    this.fifo_addr0.next = a0;
-    this.fifo_addr1.next = a1;
-    this.fifo_addr2.next = a2;
-    this.fifo_addr3.next = a3;
-    this.fifo_rdata0.next = d0;
-    this.fifo_rdata1.next = d1;
-    this.fifo_rdata2.next = d2;
-    this.fifo_rdata3.next = d3;
-    this.fifo_valid_q.next = vq;
-    this.fifo_hwlp_q.next = hw0 | (hw1 << 1);
+    // the entries' old values are at hand: assign only the ones that change (an unassigned register holds)
+    if (a0 !== a0q) this.fifo_addr0.next = a0;
+    if (a1 !== a1q) this.fifo_addr1.next = a1;
+    if (a2 !== a2q) this.fifo_addr2.next = a2;
+    if (a3 !== a3q) this.fifo_addr3.next = a3;
+    if (d0 !== d0q) this.fifo_rdata0.next = d0;
+    if (d1 !== d1q) this.fifo_rdata1.next = d1;
+    if (d2 !== d2q) this.fifo_rdata2.next = d2;
+    if (d3 !== d3q) this.fifo_rdata3.next = d3;
+    if (vq !== vqQ) this.fifo_valid_q.next = vq;
+    const hwq = hw0 | (hw1 << 1);
+    if (hwq !== hq) this.fifo_hwlp_q.next = hwq;
   }
 }
