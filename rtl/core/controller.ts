@@ -2,7 +2,7 @@
 // for traps, mret, fence.i, wfi, CSRs with side effects and p.elw), jumps taken in ID, taken branches from EX,
 // the load-use and jalr hazards, and the stall cause shown in the waves.
 import { Module, defineEnum } from '../../sim/index.ts';
-import { JUMP_JAL, JUMP_JALR } from './decode_info.ts';
+import { JUMP_JALR, JUMP_NONE } from './decode_info.ts';
 import { PcMux } from './if_stage.ts';
 import type { CoreLinks } from './links.ts';
 import type { CoreRules } from './version.ts';
@@ -140,36 +140,23 @@ export class Controller extends Module {
   bind(l: CoreLinks): void {
     this.l = l;
     const id = l.id;
-    const decodeReads = [
-      id.raddr_a_id,
-      id.raddr_b_id,
-      id.raddr_c_id,
-      id.alu_we_dec,
-      id.alu_waddr_dec,
-      id.alu_waddr_field_id,
-      id.illegal_id,
-      id.ebrk_id,
-      id.ecall_id,
-      id.mret_id,
-      id.uret_id,
-      id.wfi_id,
-      id.fencei_id,
-      id.csr_status_id,
-      id.elw_id,
-      id.jump_in_dec,
-    ];
+    const ex = l.ex;
+    // The hazard checks and the FSM read the decoder's outputs from its DecodeInfo (a function of
+    // instr_rdata_id); reads behind rare instruction classes are declared, as learning's random words seldom
+    // decode to a jalr or a legal ALU instruction.
+    const word = l.ifs.instr_rdata_id;
     // jalr hazard: no forwarding to the jump target (riscv_controller.sv l.1011-1020).
     this.comb('jr_stall_p', () => {
-      const ex = this.l.ex;
-      const ra = id.raddr_a_id.v;
+      const i = id.info();
+      const ra = i.raddrA;
       let st = 0;
-      if (id.jump_in_dec.v === JUMP_JALR && ra !== 0) {
+      if (i.jump === JUMP_JALR && ra !== 0) {
         if (ex.regfile_we_wb.v && ex.regfile_waddr_wb.v === ra) st = 1;
-        if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) st = 1;
-        if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) st = 1;
+        else if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) st = 1;
+        else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) st = 1;
       }
       this.jr_stall.v = st;
-    }, { reads: decodeReads });
+    }, { reads: [word, ex.regfile_we_wb, ex.regfile_waddr_wb, ex.regfile_we_ex, ex.regfile_waddr_ex, ex.regfile_alu_we_ex, ex.regfile_alu_waddr_ex] });
     this.comb('fsm', () => {
       const d = this.decide(false);
       this.is_decoding.v = d.isDecoding;
@@ -195,33 +182,29 @@ export class Controller extends Module {
             ? this.rules.trapOffset.ecall
             : this.rules.trapOffset.ebreak;
       this.exc_pc.v = (this.l.cs.trap_base.v + off) >>> 0;
-    }, { reads: [...decodeReads, l.ex.branch_taken_ex, this.jr_stall, l.cs.trap_base] });
+    }, { reads: [word, l.ifs.instr_valid_id, ex.branch_taken_ex, this.jr_stall, this.jump_done_q, l.cs.trap_base] });
     // load-use hazard (riscv_controller.sv l.987-1009): the load in EX with its request, or in WB waiting for
     // rvalid, writes a register ID reads (or ID's port-B destination: WAW).
     this.comb('load_stall_p', () => {
-      const ex = this.l.ex;
-      const waddrEx = ex.regfile_waddr_ex.v;
+      const isDecoding = this.is_decoding.v;
       const loadPending = (ex.data_req_ex.v & ex.regfile_we_ex.v) | ((this.l.lsu.lsu_ready_wb.v ^ 1) & ex.regfile_we_wb.v);
       let st = 0;
+      const i = id.info();
       if (loadPending) {
-        const ra = id.raddr_a_id.v;
-        const rb = id.raddr_b_id.v;
-        const rc = id.raddr_c_id.v;
+        const waddrEx = ex.regfile_waddr_ex.v;
+        const ra = i.raddrA;
+        const rb = i.raddrB;
+        const rc = i.raddrC;
         if ((ra !== 0 && ra === waddrEx) || (rb !== 0 && rb === waddrEx) || (rc !== 0 && rc === waddrEx)) st = 1;
-        if (this.rules.falseLoadStall) {
-          if (waddrEx === id.alu_waddr_field_id.v) st = 1;
-        } else if (
-          this.is_decoding.v &&
-          id.alu_we_dec.v &&
-          (!this.cv || !this.l.lsu.data_misaligned.v) &&
-          waddrEx === id.alu_waddr_dec.v
-        ) {
+        else if (this.rules.falseLoadStall) {
+          if (waddrEx === i.aluWaddrField) st = 1;
+        } else if (isDecoding && i.aluWe && waddrEx === i.aluWaddr && (!this.cv || !this.l.lsu.data_misaligned.v)) {
           st = 1;
         }
       }
       this.load_stall.v = st;
-      this.deassert_we.v = (this.is_decoding.v ^ 1) | id.illegal_id.v | st | this.jr_stall.v;
-    }, { reads: [...decodeReads, this.is_decoding, l.lsu.lsu_ready_wb] });
+      this.deassert_we.v = (isDecoding ^ 1) | (i.illegal ? 1 : 0) | st | this.jr_stall.v;
+    }, { reads: [word, this.is_decoding, this.jr_stall, l.lsu.lsu_ready_wb, l.lsu.data_misaligned, ex.regfile_waddr_ex] });
     this.comb('stall_cause_p', () => {
       const ex = this.l.ex;
       let c = StallCause.NONE;
@@ -254,7 +237,6 @@ export class Controller extends Module {
   /** The FSM of riscv_controller.sv; `withNext` also computes the next state (which reads id_ready/ex_valid). */
   private decide(withNext: boolean): Decision {
     const d = this.d;
-    const id = this.l.id;
     const st = this.ctrl_fsm_cs.v;
     d.isDecoding = 0;
     d.instrReq = 1;
@@ -281,6 +263,8 @@ export class Controller extends Module {
       this.decideCv(d, st, withNext);
       return d;
     }
+    // the decoder's outputs for the word in ID (the same DecodeInfo the decoder process drives its wires from)
+    const i = this.l.id.info();
     switch (st) {
       case S.RESET:
         d.instrReq = 0;
@@ -311,7 +295,7 @@ export class Controller extends Module {
           d.pcSet = 1;
         } else if (this.l.ifs.instr_valid_id.v) {
           d.isDecoding = 1;
-          if (id.illegal_id.v) {
+          if (i.illegal) {
             d.haltIf = 1;
             d.haltId = 1;
             d.saveId = 1;
@@ -319,13 +303,13 @@ export class Controller extends Module {
             d.cause = EXC_ILLEGAL;
             d.ns = S.FLUSH_EX;
             d.illegalN = 1;
-          } else if (id.jump_in_dec.v === JUMP_JAL || id.jump_in_dec.v === JUMP_JALR) {
+          } else if (i.jump !== JUMP_NONE) {
             d.pcMux = PcMux.JUMP;
             if (!this.jr_stall.v && !this.jump_done_q.v) {
               d.pcSet = 1;
               d.jumpDone = 1;
             }
-          } else if (id.ebrk_id.v) {
+          } else if (i.ebreak) {
             d.haltIf = 1;
             d.haltId = 1;
             if (this.rules.ebreakTraps) {
@@ -334,34 +318,34 @@ export class Controller extends Module {
               d.cause = EXC_BREAKPOINT;
             }
             d.ns = S.FLUSH_EX;
-          } else if (id.wfi_id.v) {
+          } else if (i.wfi) {
             d.haltIf = 1;
             d.haltId = 1;
             d.ns = S.FLUSH_EX;
-          } else if (id.ecall_id.v) {
+          } else if (i.ecall) {
             d.haltIf = 1;
             d.haltId = 1;
             d.saveId = 1;
             d.saveCause = 1;
             d.cause = EXC_ECALL_M;
             d.ns = S.FLUSH_EX;
-          } else if (id.fencei_id.v) {
+          } else if (i.fencei) {
             d.haltIf = 1;
             d.haltId = 1;
             d.ns = S.FLUSH_EX;
-          } else if (id.mret_id.v || id.uret_id.v) {
+          } else if (i.mret || i.uret) {
             d.haltIf = 1;
             d.haltId = 1;
             d.ns = S.FLUSH_EX;
-          } else if (id.csr_status_id.v) {
+          } else if (i.csrStatus) {
             d.haltIf = 1;
             d.ns = this.idReady() ? S.FLUSH_EX : S.DECODE;
-          } else if (id.elw_id.v) {
+          } else if (i.elw) {
             d.haltIf = 1;
             d.ns = this.idReady() ? S.ELW_EXE : S.DECODE;
           }
         } else {
-          d.pipeStall = id.elw_id.v;
+          d.pipeStall = i.elw ? 1 : 0;
         }
         break;
       case S.FLUSH_EX:
@@ -372,14 +356,14 @@ export class Controller extends Module {
       case S.IRQ_FLUSH_ELW:
         d.haltIf = 1;
         d.haltId = 1;
-        d.pipeStall = id.elw_id.v;
+        d.pipeStall = i.elw ? 1 : 0;
         d.ns = S.DECODE;
         break;
       case S.ELW_EXE:
         d.haltIf = 1;
         d.haltId = 1;
         d.ns = this.idReady() ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
-        d.pipeStall = id.elw_id.v;
+        d.pipeStall = i.elw ? 1 : 0;
         break;
       case S.FLUSH_WB:
         d.haltIf = 1;
@@ -390,44 +374,44 @@ export class Controller extends Module {
           d.pcSet = 1;
           d.excCause = EXC_ILLEGAL;
           d.illegalN = 0;
-        } else if (id.ebrk_id.v) {
+        } else if (i.ebreak) {
           if (this.rules.ebreakTraps) {
             d.pcMux = PcMux.EXCEPTION;
             d.pcSet = 1;
             d.excCause = EXC_BREAKPOINT;
           }
-        } else if (id.ecall_id.v) {
+        } else if (i.ecall) {
           d.pcMux = PcMux.EXCEPTION;
           d.pcSet = 1;
           d.excCause = EXC_ECALL_M;
-        } else if (id.mret_id.v) {
+        } else if (i.mret) {
           d.restoreMret = 1;
           if (this.rules.xretJump) d.ns = S.XRET_JUMP;
           else {
             d.pcMux = PcMux.MRET;
             d.pcSet = 1;
           }
-        } else if (id.uret_id.v) {
+        } else if (i.uret) {
           if (this.rules.xretJump) d.ns = S.XRET_JUMP;
           else {
             d.pcMux = PcMux.URET;
             d.pcSet = 1;
           }
-        } else if (id.csr_status_id.v) {
+        } else if (i.csrStatus) {
           // back to DECODE: the instruction after the CSR access is still in the fetch FIFO
-        } else if (id.wfi_id.v) {
+        } else if (i.wfi) {
           d.ns = S.WAIT_SLEEP;
-        } else if (id.fencei_id.v) {
+        } else if (i.fencei) {
           d.pcMux = PcMux.FENCEI;
           d.pcSet = 1;
         }
         break;
       case S.XRET_JUMP:
         d.ns = S.DECODE;
-        if (id.mret_id.v) {
+        if (i.mret) {
           d.pcMux = PcMux.MRET;
           d.pcSet = 1;
-        } else if (id.uret_id.v) {
+        } else if (i.uret) {
           d.pcMux = PcMux.URET;
           d.pcSet = 1;
         }
@@ -463,7 +447,7 @@ export class Controller extends Module {
   /** cv32e40p_controller.sv: traps and flushing instructions leave ID as bubbles and save the cause in FLUSH_EX;
    *  hardware loops end at the instruction after the body and are decided in ID (DECODE_HWLOOP). */
   private decideCv(d: Decision, st: number, withNext: boolean): void {
-    const id = this.l.id;
+    const i = this.l.id.info();
     const h = this.l.hwlp;
     const pc = this.l.ifs.pc_id.v;
     const pc4 = (pc + 4) >>> 0;
@@ -513,12 +497,12 @@ export class Controller extends Module {
           break;
         }
         if (!this.l.ifs.instr_valid_id.v) {
-          d.pipeStall = id.elw_id.v;
+          d.pipeStall = i.elw ? 1 : 0;
           break;
         }
         d.isDecoding = 1;
         if (st === DEC) d.illegalN = 0;
-        if (id.illegal_id.v) {
+        if (i.illegal) {
           d.haltIf = 1;
           if (st === DEC) d.ns = this.idReady() ? S.FLUSH_EX : DEC;
           else {
@@ -528,24 +512,24 @@ export class Controller extends Module {
           d.illegalN = 1;
           break;
         }
-        const jump = id.jump_in_dec.v === JUMP_JAL || id.jump_in_dec.v === JUMP_JALR;
+        const jump = i.jump !== JUMP_NONE;
         if (st === DEC && jump) {
           d.pcMux = PcMux.JUMP;
           if (!this.jr_stall.v && !this.jump_done_q.v) {
             d.pcSet = 1;
             d.jumpDone = 1;
           }
-        } else if (id.ebrk_id.v || id.ecall_id.v || (st === DEC && (id.wfi_id.v || id.fencei_id.v || id.mret_id.v || id.uret_id.v))) {
+        } else if (i.ebreak || i.ecall || (st === DEC && (i.wfi || i.fencei || i.mret || i.uret))) {
           d.haltIf = 1;
           d.ns = this.idReady() ? S.FLUSH_EX : here;
-        } else if (id.csr_status_id.v) {
+        } else if (i.csrStatus) {
           d.haltIf = 1;
           if (!this.idReady()) d.ns = here;
           else {
             d.ns = S.FLUSH_EX;
             d.decCnt = (end0EqPc ? 1 : 0) | (end1EqPc ? 2 : 0);
           }
-        } else if (id.elw_id.v) {
+        } else if (i.elw) {
           d.haltIf = 1;
           d.ns = this.idReady() ? S.ELW_EXE : here;
         } else if (st === DEC) {
@@ -598,11 +582,11 @@ export class Controller extends Module {
             d.saveId = 1;
             d.saveCause = 1;
             d.cause = EXC_ILLEGAL;
-          } else if (id.ebrk_id.v) {
+          } else if (i.ebreak) {
             d.saveId = 1;
             d.saveCause = 1;
             d.cause = EXC_BREAKPOINT;
-          } else if (id.ecall_id.v) {
+          } else if (i.ecall) {
             d.saveId = 1;
             d.saveCause = 1;
             d.cause = EXC_ECALL_M;
@@ -613,13 +597,13 @@ export class Controller extends Module {
         d.haltIf = 1;
         d.haltId = 1;
         d.ns = DEC;
-        d.pipeStall = id.elw_id.v;
+        d.pipeStall = i.elw ? 1 : 0;
         break;
       case S.ELW_EXE:
         d.haltIf = 1;
         d.haltId = 1;
         d.ns = this.idReady() ? S.IRQ_FLUSH_ELW : S.ELW_EXE;
-        d.pipeStall = id.elw_id.v;
+        d.pipeStall = i.elw ? 1 : 0;
         break;
       case S.FLUSH_WB:
         d.haltIf = 1;
@@ -630,34 +614,34 @@ export class Controller extends Module {
           d.pcSet = 1;
           d.excCause = EXC_ILLEGAL;
           d.illegalN = 0;
-        } else if (id.ebrk_id.v) {
+        } else if (i.ebreak) {
           d.pcMux = PcMux.EXCEPTION;
           d.pcSet = 1;
           d.excCause = EXC_BREAKPOINT;
-        } else if (id.ecall_id.v) {
+        } else if (i.ecall) {
           d.pcMux = PcMux.EXCEPTION;
           d.pcSet = 1;
           d.excCause = EXC_ECALL_M;
-        } else if (id.mret_id.v) {
+        } else if (i.mret) {
           d.restoreMret = 1;
           d.ns = S.XRET_JUMP;
-        } else if (id.uret_id.v) {
+        } else if (i.uret) {
           d.ns = S.XRET_JUMP;
-        } else if (id.csr_status_id.v) {
+        } else if (i.csrStatus) {
           if ((end0EqPc && c0 !== 0) || (end1EqPc && c1 !== 0)) {
             d.pcMux = PcMux.HWLOOP;
             d.pcSet = 1;
           }
-        } else if (id.wfi_id.v) {
+        } else if (i.wfi) {
           d.ns = S.WAIT_SLEEP;
-        } else if (id.fencei_id.v) {
+        } else if (i.fencei) {
           d.pcMux = PcMux.FENCEI;
           d.pcSet = 1;
         }
         break;
       case S.XRET_JUMP:
         d.ns = DEC;
-        if (id.mret_id.v) {
+        if (i.mret) {
           d.pcMux = PcMux.MRET;
           d.pcSet = 1;
         }

@@ -149,13 +149,12 @@ export class IdStage extends Module {
       const waddrWb = ex.regfile_waddr_wb.v;
       const weFw = ex.regfile_alu_we_ex.v;
       const waddrFw = ex.regfile_alu_waddr_ex.v;
-      const ra = this.raddr_a_id.v;
-      const rb = this.raddr_b_id.v;
-      const rc = this.raddr_c_id.v;
-      this.operand_a_fw_id.v = this.fw(ra, weWb, waddrWb, weFw, waddrFw);
-      this.operand_b_fw_id.v = this.fw(rb, weWb, waddrWb, weFw, waddrFw);
-      this.operand_c_fw_id.v = this.fw(rc, weWb, waddrWb, weFw, waddrFw);
-    }, { reads: [l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata] });
+      // the read addresses as the decoder drives raddr_*_id
+      const i = this.info();
+      this.operand_a_fw_id.v = this.fw(i.raddrA, weWb, waddrWb, weFw, waddrFw);
+      this.operand_b_fw_id.v = this.fw(i.raddrB, weWb, waddrWb, weFw, waddrFw);
+      this.operand_c_fw_id.v = this.fw(i.raddrC, weWb, waddrWb, weFw, waddrFw);
+    }, { reads: [l.ifs.instr_rdata_id, l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata] });
     this.comb('jump_target', () => {
       const i = this.info();
       let t = 0;
