@@ -182,11 +182,18 @@ async function main(argv: string[]): Promise<void> {
     { label: '8-core cluster, activity+VCD', config: 'cluster+vcd', activity: true },
   ];
   const rows: string[] = ['', 'system                          cycles   cycles/cpu-s  cycles/wall-s   start-up   peak RSS   VCD'];
+  // CPU time per cycle of each system with waves off, for the waves' cost (the issue's target: at most 3x).
+  const wavesOff = new Map<string, number>();
   for (const c of sys) {
     const env = { ...process.env, PULPSIM_ACTIVITY: c.activity ? '1' : '0' };
     const r = await inChild<SystemResult>(c.config, seconds, env);
+    const perCycle = r.cpuSeconds / r.cycles;
+    const system = c.config.replace('+vcd', '');
+    if (!c.activity && !c.config.includes('+vcd')) wavesOff.set(system, perCycle);
+    const off = wavesOff.get(system);
+    const vcd = r.vcdMiB > 0 ? `${r.vcdMiB.toFixed(1)} MiB, ${(r.vcdMiB / r.cpuSeconds).toFixed(0)} MiB/cpu-s${off !== undefined ? `, ${(perCycle / off).toFixed(2)}x waves-off CPU` : ''}` : '-';
     rows.push(
-      `${c.label.padEnd(30)} ${String(r.cycles).padStart(8)}   ${Math.round(r.cycles / r.cpuSeconds).toLocaleString('en-US').padStart(12)}   ${Math.round(r.cycles / r.wallSeconds).toLocaleString('en-US').padStart(12)}   ${r.startupSeconds.toFixed(2).padStart(6)} s   ${r.maxRssMiB.toFixed(0).padStart(5)} MiB   ${r.vcdMiB > 0 ? `${r.vcdMiB.toFixed(1)} MiB` : '-'}`,
+      `${c.label.padEnd(30)} ${String(r.cycles).padStart(8)}   ${Math.round(r.cycles / r.cpuSeconds).toLocaleString('en-US').padStart(12)}   ${Math.round(r.cycles / r.wallSeconds).toLocaleString('en-US').padStart(12)}   ${r.startupSeconds.toFixed(2).padStart(6)} s   ${r.maxRssMiB.toFixed(0).padStart(5)} MiB   ${vcd}`,
     );
     process.stdout.write(rows.splice(0).join('\n') + '\n');
   }
