@@ -145,6 +145,13 @@ export class Controller extends Module {
     // instr_rdata_id); reads behind rare instruction classes are declared, as learning's random words seldom
     // decode to a jalr or a legal ALU instruction.
     const word = l.ifs.instr_rdata_id;
+    const cv = this.cv;
+    // RI5CY decides hardware loops in IF: the controller's loop outputs are CV32E40P's only
+    if (!cv) {
+      this.tie(this.hwlp_jump, 0);
+      this.tie(this.hwlp_targ_addr, 0);
+      this.tie(this.hwlp_dec_cnt, 0);
+    }
     // jalr hazard: no forwarding to the jump target (riscv_controller.sv l.1011-1020).
     this.comb('jr_stall_p', () => {
       const i = id.info();
@@ -172,9 +179,11 @@ export class Controller extends Module {
       this.csr_restore_mret.v = d.restoreMret;
       this.perf_pipeline_stall.v = d.pipeStall;
       this.hwloop_mask.v = d.hwloopMask;
-      this.hwlp_jump.v = d.hwlpEnd4 & (this.hwlp_end_4_id_q.v ^ 1);
-      this.hwlp_targ_addr.v = d.targ;
-      this.hwlp_dec_cnt.v = d.decCnt;
+      if (cv) {
+        this.hwlp_jump.v = d.hwlpEnd4 & (this.hwlp_end_4_id_q.v ^ 1);
+        this.hwlp_targ_addr.v = d.targ;
+        this.hwlp_dec_cnt.v = d.decCnt;
+      }
       const off =
         d.excCause === EXC_ILLEGAL
           ? this.rules.trapOffset.illegal
@@ -211,7 +220,10 @@ export class Controller extends Module {
       const st = this.ctrl_fsm_cs.v;
       if (st === S.FLUSH_EX || st === S.FLUSH_WB || st === S.XRET_JUMP) c = StallCause.CSR_FLUSH;
       else if (st === S.ELW_EXE || st === S.IRQ_FLUSH_ELW) c = StallCause.ELW;
-      else if (this.load_stall.v) c = StallCause.LOAD_USE;
+      // id_ready without a branch in EX (ex_ready = units ready | branch_in_ex) rules out every stall below
+      else if (this.l.id.id_ready.v === 1 && ex.branch_in_ex.v === 0) {
+        if (st === S.DECODE && this.l.ifs.instr_valid_id.v === 0) c = StallCause.FETCH;
+      } else if (this.load_stall.v) c = StallCause.LOAD_USE;
       else if (this.jr_stall.v) c = StallCause.JALR;
       else if (this.l.lsu.data_misaligned.v) c = StallCause.MISALIGNED;
       else if (ex.mult_ready.v === 0) c = StallCause.MULH;
@@ -221,7 +233,7 @@ export class Controller extends Module {
       else if (st === S.DECODE && this.l.ifs.instr_valid_id.v === 0) c = StallCause.FETCH;
       this.stall_cause.v = c;
     }, {
-      reads: [this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb, l.ifs.instr_valid_id],
+      reads: [l.id.id_ready, l.ex.branch_in_ex, this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb, l.ifs.instr_valid_id],
     });
     this.seq('fsm_q', () => {
       // the comb pass's decision stands unless its next state depends on id_ready / ex_valid
