@@ -7,6 +7,7 @@ import { PRECISIONS, type Precision } from '../golden/layer.ts';
 import type { Flavour } from './flavour.ts';
 import { type KernelConfig, kernelName } from './templates/context.ts';
 import { type KernelSource, convKernel } from './templates/conv.ts';
+import { xpulpnnRefusal } from './templates/xpulpnn.ts';
 
 export type { KernelConfig, KernelSource };
 export { kernelName };
@@ -31,6 +32,10 @@ function checkConfig(cfg: KernelConfig): void {
     if (v !== 2 && v !== 4 && v !== 8) throw new Error(`kernel config ${k}: expected 2, 4 or 8, got ${String(v)}`);
   }
   if (cfg.flavour !== 'xpulpv2' && cfg.flavour !== 'corev') throw new Error(`kernel config flavour: expected xpulpv2 or corev, got ${String(cfg.flavour)}`);
+  if (cfg.xpulpnn) {
+    const why = xpulpnnRefusal(cfg);
+    if (why) throw new Error(`kernel ${kernelName(cfg)}: ${why}`);
+  }
 }
 
 /** The assembly source of one kernel. */

@@ -21,6 +21,8 @@ export interface Bits {
   inBits: Precision;
   wBits: Precision;
   outBits: Precision;
+  /** The XpulpNN variant of the kernel (kernels/pulp-nn-mixed/templates/xpulpnn.ts). */
+  xpulpnn?: boolean;
 }
 
 export interface ConvProgram {
@@ -97,7 +99,7 @@ const cache = new Map<string, ConvProgram>();
 /** The program of a kernel for a cluster configuration (cached per precision triple and core count). */
 export function convProgram(bits: Bits, config: ClusterSystemConfig): ConvProgram {
   const cores = config.cluster.cores;
-  const key = `${cores}:${config.tohost}:${bits.inBits}${bits.wBits}${bits.outBits}`;
+  const key = `${cores}:${config.tohost}:${bits.inBits}${bits.wBits}${bits.outBits}${bits.xpulpnn ? ':nn' : ''}:${config.core.isa?.xpulpnn === true}`;
   let p = cache.get(key);
   if (p) return p;
   const kernel = generateKernel({ ...bits, flavour: config.core.flavour, barrierSymbol: 'rt_team_barrier' });

@@ -15,6 +15,7 @@ import { type Layer, outputShape } from '../../kernels/golden/layer.ts';
 import { unpackBits } from '../../kernels/golden/pack.ts';
 import { compareOutputs, describeMismatch, type Mismatch } from '../../kernels/pulp-nn-mixed/harness.ts';
 import { layerImage, layerLimits, LayerLimitError } from '../../kernels/pulp-nn-mixed/layout.ts';
+import { xpulpnnLimits } from '../../kernels/pulp-nn-mixed/templates/xpulpnn.ts';
 import type { BackendKind } from '../../sim/index.ts';
 import { ClusterTestbench } from '../cluster/testbench.ts';
 import { convProgram } from './conv_program.ts';
@@ -26,6 +27,8 @@ export interface ConvRunOptions {
   /** The cluster (default the gap8 preset); `cores` overrides its core count (and barriers, one per core). */
   config?: Gap8Config;
   cores?: number;
+  /** Run the XpulpNN variant of the kernel (needs `core.isa.xpulpnn` in the config). */
+  xpulpnn?: boolean;
   /** Cycle limit (default 100000 + 8 cycles per MAC). */
   maxCycles?: number;
   backend?: BackendKind;
@@ -120,9 +123,9 @@ export function layerMacs(layer: Layer): number {
 }
 
 /** Why the kernels cannot run a layer on this cluster (empty when they can), before anything is built. */
-export function convLimits(layer: Layer, config: Gap8Config): string[] {
-  const p = convProgram({ inBits: layer.spec.ifmap.bits, wBits: layer.spec.weights.bits, outBits: layer.spec.ofmap.bits }, config);
-  return layerLimits(layer.spec, config.cluster.cores, p.dataEnd - p.dataBase);
+export function convLimits(layer: Layer, config: Gap8Config, xpulpnn = false): string[] {
+  const p = convProgram({ inBits: layer.spec.ifmap.bits, wBits: layer.spec.weights.bits, outBits: layer.spec.ofmap.bits, xpulpnn }, config);
+  return [...layerLimits(layer.spec, config.cluster.cores, p.dataEnd - p.dataBase), ...(xpulpnn ? xpulpnnLimits(layer.spec) : [])];
 }
 
 const sumPhases = (list: Record<Phase, number>[]): Record<Phase, number> =>
@@ -154,7 +157,11 @@ export function runConvOnCluster(layer: Layer, opts: ConvRunOptions = {}): ConvR
   config.resultBase = config.l2.base + config.l2.sizeBytes - 0x800;
   const { spec } = layer;
   const cores = config.cluster.cores;
-  const program = convProgram({ inBits: spec.ifmap.bits, wBits: spec.weights.bits, outBits: spec.ofmap.bits }, config);
+  const program = convProgram({ inBits: spec.ifmap.bits, wBits: spec.weights.bits, outBits: spec.ofmap.bits, xpulpnn: opts.xpulpnn === true }, config);
+  if (opts.xpulpnn) {
+    const why = xpulpnnLimits(spec);
+    if (why.length > 0) throw new LayerLimitError(why);
+  }
   const image = layerImage(layer, { base: program.dataBase, cores, l1Bytes: program.dataEnd - program.dataBase });
   const macs = layerMacs(layer);
   const o = outputShape(spec);

@@ -14,11 +14,13 @@ export interface KernelConfig {
   flavour: Flavour;
   /** Function the kernel calls once at its end to join the team (default `pulp_nn_barrier`). */
   barrierSymbol?: string;
+  /** The XpulpNN variant (nibble/crumb dot products, templates/xpulpnn.ts); needs the core's XpulpNN extension. */
+  xpulpnn?: boolean;
 }
 
 /** The paper's name, input / output / weight precision in that order (facts §1). */
-export function kernelName(c: Pick<KernelConfig, 'inBits' | 'wBits' | 'outBits'>): string {
-  return `conv_u${c.inBits}_u${c.outBits}_i${c.wBits}`;
+export function kernelName(c: Pick<KernelConfig, 'inBits' | 'wBits' | 'outBits'> & { xpulpnn?: boolean }): string {
+  return `conv_u${c.inBits}_u${c.outBits}_i${c.wBits}${c.xpulpnn ? '_nn' : ''}`;
 }
 
 /** Frame words below the saved registers (ra, gp, tp, s0..s11). */
@@ -34,6 +36,8 @@ const LOCALS = [
   'YS', 'YE', 'XS', 'XE',
   // loop state
   'Y', 'X', 'IY0', 'POUT', 'RA2', 'BLK', 'WCUR', 'QA', 'QB',
+  // XpulpNN variant: bytes of a padded column and of one of its planes (the frame keeps its 240 bytes)
+  'COLB', 'PB',
 ] as const;
 
 export type FrameSlot = (typeof LOCALS)[number];
