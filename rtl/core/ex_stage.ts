@@ -219,16 +219,18 @@ export class ExStage extends Module {
       },
       { reads: l.cs.csrSignals() },
     );
-    this.comb('unit_ready', () => {
+    // the multi-cycle units' ready and EX's ready/valid (riscv_ex_stage.sv) in one process: the units' states
+    // are registers, so nothing orders them apart
+    this.comb('ex_ready_p', () => {
       const m = this.mulh_cs.v;
-      this.mult_ready.v = m === MulhState.FINISH || (m === MulhState.IDLE && !this.mulh_en_ex.v) ? 1 : 0;
+      const multReady = m === MulhState.FINISH || (m === MulhState.IDLE && !this.mulh_en_ex.v) ? 1 : 0;
+      this.mult_ready.v = multReady;
       this.mult_multicycle.v = m === MulhState.STEP0 || m === MulhState.STEP1 || m === MulhState.STEP2 ? 1 : 0;
       const dv = this.div_cs.v;
-      this.alu_ready.v = dv === DivState.FINISH || (dv === DivState.IDLE && !this.div_en_ex.v) ? 1 : 0;
-    });
-    this.comb('ex_ready_p', () => {
+      const aluReady = dv === DivState.FINISH || (dv === DivState.IDLE && !this.div_en_ex.v) ? 1 : 0;
+      this.alu_ready.v = aluReady;
       const lsu = this.l.lsu;
-      const units = this.alu_ready.v & this.mult_ready.v & lsu.lsu_ready_ex.v & lsu.lsu_ready_wb.v;
+      const units = aluReady & multReady & lsu.lsu_ready_ex.v & lsu.lsu_ready_wb.v;
       this.ex_ready.v = units | this.branch_in_ex.v;
       this.ex_valid.v = this.cv ? units & this.en_ex.v : units;
     });

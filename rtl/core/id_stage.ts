@@ -141,22 +141,7 @@ export class IdStage extends Module {
       this.elw_id.v = i.elw ? 1 : 0;
       this.jump_in_dec.v = i.jump;
       this.branch_in_id.v = i.branch ? 1 : 0;
-    });
-    // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read.
-    this.comb('operands', () => {
-      const ex = this.l.ex;
-      const weWb = ex.regfile_we_wb.v;
-      const waddrWb = ex.regfile_waddr_wb.v;
-      const weFw = ex.regfile_alu_we_ex.v;
-      const waddrFw = ex.regfile_alu_waddr_ex.v;
-      // the read addresses as the decoder drives raddr_*_id
-      const i = this.info();
-      this.operand_a_fw_id.v = this.fw(i.raddrA, weWb, waddrWb, weFw, waddrFw);
-      this.operand_b_fw_id.v = this.fw(i.raddrB, weWb, waddrWb, weFw, waddrFw);
-      this.operand_c_fw_id.v = this.fw(i.raddrC, weWb, waddrWb, weFw, waddrFw);
-    }, { reads: [l.ifs.instr_rdata_id, l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata] });
-    this.comb('jump_target', () => {
-      const i = this.info();
+      // jump target (riscv_id_stage.sv jump_target_mux): jal from the PC, jalr from the register file read
       let t = 0;
       if (i.jump !== JUMP_NONE && i.decoded) {
         const h = this.hart;
@@ -171,7 +156,20 @@ export class IdStage extends Module {
         t = h.target;
       }
       this.jump_target_id.v = t;
-    });
+    }, { reads: [l.ifs.instr_rdata_id, l.ifs.pc_id] });
+    // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read.
+    this.comb('operands', () => {
+      const ex = this.l.ex;
+      const weWb = ex.regfile_we_wb.v;
+      const waddrWb = ex.regfile_waddr_wb.v;
+      const weFw = ex.regfile_alu_we_ex.v;
+      const waddrFw = ex.regfile_alu_waddr_ex.v;
+      // the read addresses as the decoder drives raddr_*_id
+      const i = this.info();
+      this.operand_a_fw_id.v = this.fw(i.raddrA, weWb, waddrWb, weFw, waddrFw);
+      this.operand_b_fw_id.v = this.fw(i.raddrB, weWb, waddrWb, weFw, waddrFw);
+      this.operand_c_fw_id.v = this.fw(i.raddrC, weWb, waddrWb, weFw, waddrFw);
+    }, { reads: [l.ifs.instr_rdata_id, l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata] });
     this.comb('id_ready_p', () => {
       const c = this.l.ctrl;
       const ready = (this.l.lsu.data_misaligned.v ^ 1) & (c.jr_stall.v ^ 1) & (c.load_stall.v ^ 1) & this.l.ex.ex_ready.v;
