@@ -183,7 +183,12 @@ export function parseSweep(text: string, file: string, baseDir = dirname(resolve
       }
     }
     const b = bases.get(spec);
-    return b && cloneTree(b);
+    if (!b) return undefined;
+    const c = cloneTree(b);
+    // The optional ISA switches (rtl/config `core.isa`, off when absent) are absent from the presets, so the
+    // parameter walker would not see them: written out as off, they become parameters (`core.isa.xpulpnn`).
+    c.core.isa = { xpulpnn: false, ...c.core.isa };
+    return c;
   };
   const runs: PlannedRun[] = [];
   const paramNames: string[] = [];

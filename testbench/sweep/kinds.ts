@@ -1,9 +1,11 @@
 // What a sweep can run: job kinds by name. A kind checks its job entries before any run, refuses configurations it
 // cannot run on, and runs one job on one configuration to a flat record of metrics that always says whether the
-// run was functionally correct (`ok`). A new kind (e.g. `kernel`: one of the convolution kernels on the cluster,
-// checked bit-exact) is one module implementing JobKind and one line in `jobKinds` below; the worker threads
-// import this table, so a kind is known wherever runs happen.
+// run was functionally correct (`ok`). A new kind is one module implementing JobKind and one line in `jobKinds`
+// below (`program`: an ELF on the single-core system; `kernel`: a convolution kernel on the cluster, checked
+// bit-exact against the golden model); the worker threads import this table, so a kind is known wherever runs
+// happen.
 import type { AnyConfig } from '../../rtl/config/load.ts';
+import { kernelKind } from './kernel_job.ts';
 import { programKind } from './program_job.ts';
 
 /** One metric value; numbers are charted, the rest only tabled. */
@@ -44,6 +46,7 @@ export interface JobKind {
 
 export const jobKinds: Readonly<Record<string, JobKind>> = {
   [programKind.name]: programKind,
+  [kernelKind.name]: kernelKind,
 };
 
 export function jobKind(name: string): JobKind {
