@@ -152,19 +152,18 @@ export class Controller extends Module {
       this.tie(this.hwlp_targ_addr, 0);
       this.tie(this.hwlp_dec_cnt, 0);
     }
-    // jalr hazard: no forwarding to the jump target (riscv_controller.sv l.1011-1020).
-    this.comb('jr_stall_p', () => {
+    // jalr hazard (no forwarding to the jump target, riscv_controller.sv l.1011-1020), then the FSM, which
+    // reads it: one process, as the hazard depends on registers only.
+    this.comb('fsm', () => {
       const i = id.info();
       const ra = i.raddrA;
-      let st = 0;
+      let jr = 0;
       if (i.jump === JUMP_JALR && ra !== 0) {
-        if (ex.regfile_we_wb.v && ex.regfile_waddr_wb.v === ra) st = 1;
-        else if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) st = 1;
-        else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) st = 1;
+        if (ex.regfile_we_wb.v && ex.regfile_waddr_wb.v === ra) jr = 1;
+        else if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) jr = 1;
+        else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) jr = 1;
       }
-      this.jr_stall.v = st;
-    }, { reads: [word, ex.regfile_we_wb, ex.regfile_waddr_wb, ex.regfile_we_ex, ex.regfile_waddr_ex, ex.regfile_alu_we_ex, ex.regfile_alu_waddr_ex] });
-    this.comb('fsm', () => {
+      this.jr_stall.v = jr;
       const d = this.decide(false);
       this.is_decoding.v = d.isDecoding;
       this.instr_req.v = d.instrReq;
@@ -191,7 +190,21 @@ export class Controller extends Module {
             ? this.rules.trapOffset.ecall
             : this.rules.trapOffset.ebreak;
       this.exc_pc.v = (this.l.cs.trap_base.v + off) >>> 0;
-    }, { reads: [word, l.ifs.instr_valid_id, ex.branch_taken_ex, this.jr_stall, this.jump_done_q, l.cs.trap_base] });
+    }, {
+      reads: [
+        word,
+        l.ifs.instr_valid_id,
+        ex.branch_taken_ex,
+        this.jump_done_q,
+        l.cs.trap_base,
+        ex.regfile_we_wb,
+        ex.regfile_waddr_wb,
+        ex.regfile_we_ex,
+        ex.regfile_waddr_ex,
+        ex.regfile_alu_we_ex,
+        ex.regfile_alu_waddr_ex,
+      ],
+    });
     // load-use hazard (riscv_controller.sv l.987-1009): the load in EX with its request, or in WB waiting for
     // rvalid, writes a register ID reads (or ID's port-B destination: WAW).
     this.comb('load_stall_p', () => {

@@ -119,7 +119,7 @@ export class IfStage extends Module {
         ],
       },
     );
-    // PC mux, offset FSM and prefetcher request (riscv_if_stage.sv, riscv_prefetch_buffer.sv)
+    // PC mux, offset FSM, prefetcher request and the IF/ID handshake (riscv_if_stage.sv, riscv_prefetch_buffer.sv)
     this.comb(
       'front',
       () => {
@@ -164,6 +164,10 @@ export class IfStage extends Module {
         this.if_valid_pre.v = valid;
         this.perf_imiss.v = (fetchValid ^ 1) | br;
         this.prefetchComb(br, hb, req, addrN, fetchValid);
+        // IF hands over to ID (riscv_if_stage.sv if_valid, fetch_ready)
+        const ifValid = valid & l.id.id_ready.v & (l.ctrl.halt_if.v ^ 1);
+        this.if_valid.v = ifValid;
+        this.fetch_ready.v = req & ifValid;
       },
       {
         reads: [
@@ -180,14 +184,11 @@ export class IfStage extends Module {
           this.valid_stored,
           this.hwlp_target,
           this.instr_rvalid,
+          l.id.id_ready,
+          l.ctrl.halt_if,
         ],
       },
     );
-    this.comb('if_ready', () => {
-      const ifValid = this.if_valid_pre.v & this.l.id.id_ready.v & (this.l.ctrl.halt_if.v ^ 1);
-      this.if_valid.v = ifValid;
-      this.fetch_ready.v = this.l.ctrl.instr_req.v & ifValid;
-    });
     this.seq('if_q', () => this.ifSeq());
   }
 
