@@ -10,7 +10,7 @@
 // registered address unless a branch comes; a fetch of the next line is only started once the last word of the
 // line is in use (`fetch_possible` = addr[3:2] = 3), or at once for a crossing instruction; `hwlp_branch` of the
 // 32-bit prefetcher does not exist here (tied 0, see testbench/fixtures/timing/cluster/system/README.md).
-import { Module, defineEnum, type Input, type Output, type Reg } from '../../sim/index.ts';
+import { Module, defineEnum, type Input, type Reg } from '../../sim/index.ts';
 import type { CoreLinks, IfBlock } from './links.ts';
 import { PcMux } from './if_stage.ts';
 
@@ -47,7 +47,6 @@ export class L0Buffer extends Module {
   hwlp_addr = this.input(32);
   fetch_valid = this.output(1);
   valid = this.output(1);
-  rdata: Output[] = [this.output(32), this.output(32), this.output(32), this.output(32)];
   addr = this.output(32);
   busy = this.output(1);
 
@@ -67,7 +66,6 @@ export class L0Buffer extends Module {
     this.connect(this.addr, this.addr_q);
     this.comb('data', () => {
       const rv = this.instr_rvalid.v;
-      for (let i = 0; i < 4; i++) this.rdata[i]!.v = rv ? this.instr_rdata[i]!.v : this.buf[i]!.v;
       const cs = this.cs.v;
       const valid = cs === E.WAIT_RVALID ? rv : cs === E.VALID_L0 ? 1 : 0;
       this.valid.v = valid & (this.branch.v ^ 1);
@@ -136,6 +134,12 @@ export class L0Buffer extends Module {
       if (rv) for (let i = 0; i < 4; i++) this.buf[i]!.next = this.instr_rdata[i]!.v;
       if (br | this.hwlp.v | this.prefetch.v) this.addr_q.next = this.addr_int.v;
     });
+  }
+
+  /** Word i of rdata_o: the incoming line in the cycle it arrives, else the buffer. Evaluated where it is read (the
+   *  prefetcher reads two or three of the words), so no process drives all four every cycle. */
+  word(i: number): number {
+    return this.instr_rvalid.v ? this.instr_rdata[i]!.v : this.buf[i]!.v;
   }
 }
 
@@ -216,9 +220,9 @@ export class PrefetchL0Buffer extends Module {
       const last = cs === P.NOT_VALID_CROSS_GRANTED || cs === P.VALID_CROSS || cs === P.VALID_GRANTED || cs === P.VALID_FETCH_DONE;
       const hw = cs === P.HWLP_GRANTED || cs === P.HWLP_GRANTED_WAIT || cs === P.HWLP_FETCH_DONE;
       const w = (a >>> 2) & 3;
-      const l3 = l0.rdata[3]!.v;
-      const rdata = last || hw ? this.rdata_last_q.v : l0.rdata[w]!.v;
-      const hi = l0.rdata[(w + 1) & 3]!.v & 0xffff;
+      const l3 = l0.word(3);
+      const rdata = last || hw ? this.rdata_last_q.v : l0.word(w);
+      const hi = l0.word((w + 1) & 3) & 0xffff;
       const unaligned = ((hi << 16) | (rdata >>> 16)) >>> 0;
       const uic = !notC(rdata, 16);
       const aic = !notC(rdata, 0);
@@ -232,7 +236,7 @@ export class PrefetchL0Buffer extends Module {
       this.upper_is_compressed.v = upc;
       this.aligned_is_compressed.v = aic;
       this.unaligned_is_compressed.v = uic;
-    });
+    }, { reads: [...this.instr_rdata, ...l0.buf] });
     // `valid` of the FSM does not depend on ready_i: a process of its own, so the IF stage's ready can follow it.
     this.comb('valid_p', () => {
       const cs = this.cs.v;
@@ -244,33 +248,66 @@ export class PrefetchL0Buffer extends Module {
       this.valid.v = v;
       this.valid_o.v = v & (this.branch.v ^ 1);
     });
+    // The FSM's request side (do_fetch, do_hwlp): a function of the state, the address, ready and the hardware-loop
+    // jump alone (never of the grant or a branch), so it is decided here without the rest of `decide`.
     this.comb('fetch_p', () => {
-      const d = this.decide(false);
-      this.do_fetch.v = d.doFetch;
-      this.do_hwlp_any.v = d.doHwlp;
-      l0.prefetch.v = d.doFetch;
-      l0.hwlp.v = d.doHwlp;
+      const cs = this.cs.v;
       const a = this.addr_q.v;
+      const hwloop = this.hwloop.v;
+      const ready = this.ready.v;
+      const nextCross = this.next_is_crossword.v;
+      const fetchPossible = ((a >>> 2) & 3) === 3 ? 1 : 0;
+      let doFetch = 0;
+      let doHwlp = 0;
+      switch (cs) {
+        case P.BRANCHED:
+          doFetch = fetchPossible;
+          break;
+        case P.NOT_VALID:
+        case P.NOT_VALID_CROSS:
+          doFetch = 1;
+          break;
+        case P.NOT_VALID_GRANTED:
+        case P.NOT_VALID_CROSS_GRANTED:
+        case P.VALID_CROSS:
+        case P.VALID_GRANTED:
+        case P.VALID_FETCH_DONE:
+          doHwlp = hwloop;
+          break;
+        case P.VALID:
+          doFetch = ready & nextCross ? 1 : fetchPossible;
+          doHwlp = hwloop;
+          break;
+        case P.HWLP_WAIT_GNT:
+          doHwlp = 1;
+          break;
+        default:
+          break;
+      }
+      this.do_fetch.v = doFetch;
+      this.do_hwlp_any.v = doHwlp;
+      l0.prefetch.v = doFetch;
+      l0.hwlp.v = doHwlp;
       // riscv_prefetch_L0_buffer.sv addr_real_next: `+ 32'h16` as written (only bits 31:4 reach the I$).
-      l0.prefetch_addr.v = this.next_is_crossword.v ? (((a >>> 4) << 4) + 0x16) >>> 0 : (((a >>> 2) << 2) + 4) >>> 0;
+      l0.prefetch_addr.v = nextCross ? (((a >>> 4) << 4) + 0x16) >>> 0 : (((a >>> 2) << 2) + 4) >>> 0;
     });
     this.seq('fsm_q', () => {
-      const d = this.decide(true);
+      const d = this.decide();
       this.cs.next = d.ns;
       this.addr_q.next = d.addrN;
       this.is_hwlp_q.next = d.isHwlpN;
       if (d.saveHwlp) this.rdata_last_q.next = this.rdata_o.v;
-      else if (d.saveLast) this.rdata_last_q.next = this.ready.v ? l0.rdata[3]!.v : this.rdata.v;
+      else if (d.saveLast) this.rdata_last_q.next = this.ready.v ? l0.word(3) : this.rdata.v;
     });
   }
 
-  /** The FSM of riscv_prefetch_L0_buffer.sv. The request side (do_fetch, do_hwlp) never depends on the grant. */
-  private decide(withGnt: boolean): PfDecision {
+  /** The FSM of riscv_prefetch_L0_buffer.sv (its request side, do_fetch and do_hwlp, also in `fetch_p`). */
+  private decide(): PfDecision {
     const d = this.d;
     const cs = this.cs.v;
     const ready = this.ready.v;
     const hwloop = this.hwloop.v;
-    const fetchGnt = withGnt ? this.instr_gnt.v : 0;
+    const fetchGnt = this.instr_gnt.v;
     const fetchValid = this.l0.fetch_valid.v;
     const a = this.addr_q.v;
     const fetchPossible = ((a >>> 2) & 3) === 3 ? 1 : 0;
