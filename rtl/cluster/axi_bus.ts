@@ -150,36 +150,35 @@ export class ClusterAxi extends Module {
       this.ic_ar_ready.v = (pGo | stall) ^ 1;
       // per2axi's request register holds a read that lost the crossbar: no new request this cycle.
       this.p_gnt.v = this.p_req.v & ((pRead & (pGo ^ 1)) ^ 1);
-      this.r_ready.v = 1;
-      this.b_ready.v = 1;
     });
-    this.comb('to_l2', () => {
-      const a = this.ar[D - 1]!;
-      this.ar_valid.v = a.v.v;
-      this.ar_addr.v = a.addr.v;
-      this.ar_id.v = a.id.v;
-      this.ar_len.v = a.len.v;
-      this.ar_size.v = a.size.v;
-      const w = this.aw[D - 1]!;
-      this.aw_valid.v = w.v.v;
-      this.aw_addr.v = w.addr.v;
-      this.aw_id.v = w.id.v;
-      this.aw_len.v = 0;
-      this.aw_size.v = 2;
-      this.w_valid.v = this.wv[D]!.v;
-      this.w_data[0]!.v = this.wd0[D]!.v;
-      this.w_data[1]!.v = this.wd1[D]!.v;
-      this.w_strb.v = this.ws[D]!.v;
-      this.w_last.v = this.wv[D]!.v;
-    });
+    // The L2 side is the last stage's registers: one net each (the W beat is always the last, AW single-beat words).
+    const aLast = this.ar[D - 1]!;
+    this.connect(this.ar_valid, aLast.v);
+    this.connect(this.ar_addr, aLast.addr);
+    this.connect(this.ar_id, aLast.id);
+    this.connect(this.ar_len, aLast.len);
+    this.connect(this.ar_size, aLast.size);
+    const wLast = this.aw[D - 1]!;
+    this.connect(this.aw_valid, wLast.v);
+    this.connect(this.aw_addr, wLast.addr);
+    this.connect(this.aw_id, wLast.id);
+    this.tie(this.aw_len, 0);
+    this.tie(this.aw_size, 2);
+    this.connect(this.w_valid, this.wv[D]!);
+    this.connect(this.w_last, this.wv[D]!);
+    this.connect(this.w_data[0]!, this.wd0[D]!);
+    this.connect(this.w_data[1]!, this.wd1[D]!);
+    this.connect(this.w_strb, this.ws[D]!);
+    this.connect(this.ic_r_data[0]!, this.rd0[D - 1]!);
+    this.connect(this.ic_r_data[1]!, this.rd1[D - 1]!);
+    this.tie(this.r_ready, 1);
+    this.tie(this.b_ready, 1);
     this.comb('to_masters', () => {
       const v = this.rv[D - 1]!.v;
       const id = this.rid[D - 1]!.v;
       const ic = v === 1 && id >>> 4 === ID_ICACHE >>> 4;
       this.ic_r_valid.v = ic;
       this.ic_r_id.v = ic ? id & 15 : 0;
-      this.ic_r_data[0]!.v = this.rd0[D - 1]!.v;
-      this.ic_r_data[1]!.v = this.rd1[D - 1]!.v;
       this.ic_r_last.v = ic ? this.rl[D - 1]!.v : 0;
       const h = this.pr_head.v;
       this.p_r_valid.v = this.pr_count.v > 0;
