@@ -35,6 +35,8 @@ export const OffsetL0State = defineEnum('OffsetL0State', ['WAIT', 'IDLE']);
 
 const E = L0State;
 const P = PfL0State;
+/** Bits of `PrefetchL0Buffer.line_flags`. */
+const Line = { CROSS: 1, NEXT_CROSS: 2, NEXT_UPPER_C: 4, UPPER_C: 8, ALIGNED_C: 16, UNALIGNED_C: 32 } as const;
 const notC = (w: number, lo: number): boolean => ((w >>> lo) & 3) === 3;
 
 /** riscv_L0_buffer: the fetch FSM towards the I$ and the 4-word line buffer. */
@@ -183,12 +185,10 @@ export class PrefetchL0Buffer extends Module {
 
   // Combinational decodes of the current line (riscv_prefetch_L0_buffer.sv assigns).
   rdata = this.wire(32);
-  is_crossword = this.wire(1);
-  next_is_crossword = this.wire(1);
-  next_upper_compressed = this.wire(1);
-  upper_is_compressed = this.wire(1);
-  aligned_is_compressed = this.wire(1);
-  unaligned_is_compressed = this.wire(1);
+  /** The line's instruction-boundary decodes, one bit each (`Line`): is_crossword, next_is_crossword,
+   *  next_upper_compressed, upper_is_compressed, aligned_is_compressed, unaligned_is_compressed. One word, so the
+   *  decode drives one signal instead of six every cycle. */
+  line_flags = this.wire(6);
   valid = this.wire(1);
   do_fetch = this.wire(1);
   do_hwlp_any = this.wire(1);
@@ -209,6 +209,8 @@ export class PrefetchL0Buffer extends Module {
     this.connect(l0.instr_rvalid, this.instr_rvalid);
     for (let i = 0; i < 4; i++) this.connect(l0.instr_rdata[i]!, this.instr_rdata[i]!);
     this.connect(this.busy_o, l0.busy);
+    this.connect(l0.prefetch, this.do_fetch);
+    this.connect(l0.hwlp, this.do_hwlp_any);
 
     this.connect(this.addr_o, this.addr_q);
     this.comb('addr_out', () => {
@@ -230,19 +232,19 @@ export class PrefetchL0Buffer extends Module {
       const a31 = (a >>> 1) & 7;
       this.rdata.v = rdata;
       this.rdata_o.v = (a & 2) === 0 || hw ? rdata : unaligned;
-      this.is_crossword.v = a31 === 7 && !upc;
-      this.next_is_crossword.v = (a31 === 6 && aic && !upc) || (a31 === 5 && !uic && !upc);
-      this.next_upper_compressed.v = (a31 === 6 && aic && upc) || (a31 === 5 && !uic && upc);
-      this.upper_is_compressed.v = upc;
-      this.aligned_is_compressed.v = aic;
-      this.unaligned_is_compressed.v = uic;
+      let f = upc ? Line.UPPER_C : 0;
+      if (aic) f |= Line.ALIGNED_C;
+      if (uic) f |= Line.UNALIGNED_C;
+      if (a31 === 7 && !upc) f |= Line.CROSS;
+      if ((a31 === 6 && aic) || (a31 === 5 && !uic)) f |= upc ? Line.NEXT_UPPER_C : Line.NEXT_CROSS;
+      this.line_flags.v = f;
     }, { reads: [...this.instr_rdata, ...l0.buf] });
     // `valid` of the FSM does not depend on ready_i: a process of its own, so the IF stage's ready can follow it.
     this.comb('valid_p', () => {
       const cs = this.cs.v;
       const fv = l0.fetch_valid.v;
       let v = 0;
-      if (cs === P.BRANCHED) v = fv & (this.is_crossword.v ^ 1);
+      if (cs === P.BRANCHED) v = fv & (this.line_flags.v & Line.CROSS ? 0 : 1);
       else if (cs === P.NOT_VALID_GRANTED || cs === P.NOT_VALID_CROSS_GRANTED) v = fv;
       else if (cs >= P.VALID || cs === P.HWLP_GRANTED || cs === P.HWLP_FETCH_DONE) v = 1;
       this.valid.v = v;
@@ -255,7 +257,7 @@ export class PrefetchL0Buffer extends Module {
       const a = this.addr_q.v;
       const hwloop = this.hwloop.v;
       const ready = this.ready.v;
-      const nextCross = this.next_is_crossword.v;
+      const nextCross = this.line_flags.v & Line.NEXT_CROSS ? 1 : 0;
       const fetchPossible = ((a >>> 2) & 3) === 3 ? 1 : 0;
       let doFetch = 0;
       let doHwlp = 0;
@@ -286,8 +288,6 @@ export class PrefetchL0Buffer extends Module {
       }
       this.do_fetch.v = doFetch;
       this.do_hwlp_any.v = doHwlp;
-      l0.prefetch.v = doFetch;
-      l0.hwlp.v = doHwlp;
       // riscv_prefetch_L0_buffer.sv addr_real_next: `+ 32'h16` as written (only bits 31:4 reach the I$).
       l0.prefetch_addr.v = nextCross ? (((a >>> 4) << 4) + 0x16) >>> 0 : (((a >>> 2) << 2) + 4) >>> 0;
     });
@@ -311,11 +311,12 @@ export class PrefetchL0Buffer extends Module {
     const fetchValid = this.l0.fetch_valid.v;
     const a = this.addr_q.v;
     const fetchPossible = ((a >>> 2) & 3) === 3 ? 1 : 0;
-    const nextCross = this.next_is_crossword.v;
-    const nextUpc = this.next_upper_compressed.v;
-    const isCross = this.is_crossword.v;
+    const flags = this.line_flags.v;
+    const nextCross = flags & Line.NEXT_CROSS ? 1 : 0;
+    const nextUpc = flags & Line.NEXT_UPPER_C ? 1 : 0;
+    const isCross = flags & Line.CROSS ? 1 : 0;
     const target = this.hwloop_target.v;
-    const upc = this.upper_is_compressed.v;
+    const upc = (flags & Line.UPPER_C) !== 0;
     const hwlpCross = ((target >>> 1) & 7) === 7 && !upc;
     let ns = cs;
     let doFetch = 0;
@@ -330,8 +331,8 @@ export class PrefetchL0Buffer extends Module {
     let addrN = a;
     if (ready) {
       const next = (((a >>> 2) << 2) + 4) >>> 0;
-      if (a & 2) addrN = this.unaligned_is_compressed.v ? next : (next | 2) >>> 0;
-      else addrN = this.aligned_is_compressed.v ? (((a >>> 2) << 2) | 2) >>> 0 : next;
+      if (a & 2) addrN = flags & Line.UNALIGNED_C ? next : (next | 2) >>> 0;
+      else addrN = flags & Line.ALIGNED_C ? (((a >>> 2) << 2) | 2) >>> 0 : next;
     }
     let isHwlpN = ready ? 0 : this.is_hwlp_q.v;
     // next_valid (riscv_prefetch_L0_buffer.sv): another instruction of this line follows the one in ID.
