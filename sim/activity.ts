@@ -1,9 +1,10 @@
-// Activity-based evaluation for the generated-code back-end (opt-in: SimulatorOptions.activity): a comb process
-// runs only when something it reads changed since its last run. A comb process is a function of the signals it
-// reads (the interpreter checks this every cycle), so skipping it when none of them changed leaves exactly the
-// values a full evaluation computes. Values change at a few places only, all of which the engine sees: the
-// commit (register S != N), a comb process's outputs after it runs (compared with a shadow copy), `poke` and
-// `reset`. Each change sets the dirty flag of every comb process that reads the slot.
+// Activity-based evaluation for the generated-code back-end (on by default; off with SimulatorOptions.activity
+// false or PULPSIM_ACTIVITY=0): a comb process runs only when something it reads changed since its last run. A
+// comb process is a function of the signals it reads (the interpreter checks this every cycle), so skipping it
+// when none of them changed leaves exactly the values a full evaluation computes. Values change at a few places
+// only, all of which the engine sees: the commit (register S != N), a comb process's outputs after it runs
+// (compared with a shadow copy), `poke` and `reset`. Each change sets the dirty flag of every comb process that
+// reads the slot.
 //
 // Contract: the read sets must be complete. Learning can miss a read on a path no trial took; without activity
 // such a read is harmless when in schedule order, with activity it would let the process be skipped on a stale

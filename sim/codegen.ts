@@ -4,11 +4,11 @@
 // array, calls the enabled seq processes, then commits with one unrolled `S[k] = N[k]` per register, slot
 // indices written as literals. The design's signals are re-parented to FastSignal, so a process's `sig.v` is
 // a typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
-// With activity-based evaluation (opt-in; activity.ts) each comb call is guarded by the process's dirty flag,
+// With activity-based evaluation (the default; activity.ts) each comb call is guarded by the process's dirty flag,
 // each comb output is compared with its shadow copy after the call and each commit with the register's value,
 // and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals).
-// The signals' accessors are bound to this simulator's arrays when the process-wide budget allows (signal.ts
-// boundFastSignal; the shared FastSignal otherwise).
+// The signals' accessors are bound to this simulator's arrays when the design's code is not shared with an
+// earlier bound simulator (signal.ts boundFastSignal, BOUND_BUDGET; the shared FastSignal otherwise).
 // Code is split into functions of bounded size: V8 will not optimise a function whose bytecode exceeds
 // ~60 KB (fact sheet §2.1b: a 1,200-node function ran 50x slower than split ones).
 import { writeFileSync } from 'node:fs';
@@ -21,17 +21,30 @@ import type { Netlist } from './netlist.ts';
 /** Emitted lines per generated function. */
 const CHUNK = 400;
 /**
- * Codegen simulators per process whose signals get accessors bound to their own arrays (the first ones
- * created). Every bound class is one more hidden class at the `sig.v` sites of the processes, and those sites
- * are shared by every instance of a module class in every simulator of the process; they already see
- * LearnSignal's and FastSignal's (and SignalImpl's with the interpreter). With one bound class a site sees at
- * most four, which V8 still inlines (polymorphic); a fifth makes it megamorphic, every access a call.
- * Measured on the single-core bench (CPU seconds): alone, bound accessors run ~17% faster than FastSignal; a
- * second simulator of the same design, which then shares FastSignal, runs ~5% slower than it would without the
- * bound class; with two bound classes a third simulator ran ~18% slower. So only the first one is bound.
+ * Bound accessor classes a module class's code may see. Every bound class is one more hidden class at the `sig.v`
+ * sites of the processes, and those sites are shared by every instance of a module class in every simulator of
+ * the process (thread); they already see LearnSignal's and FastSignal's (and SignalImpl's with the interpreter).
+ * With one bound class a site sees at most four, which V8 still inlines (polymorphic); a fifth makes it
+ * megamorphic, every access a call. Measured on the single-core bench (CPU seconds): alone, bound accessors run
+ * ~17% faster than FastSignal; a second simulator of the same design, which then shares FastSignal, runs ~5%
+ * slower than it would without the bound class; with two bound classes a third simulator ran ~18% slower. So a
+ * simulator is bound only when none of its design's module classes was part of a bound simulator before: the
+ * first simulator of a design, and every simulator whose design is built from fresh copies (specialize.ts).
  */
 export const BOUND_BUDGET = 1;
-let boundLeft = BOUND_BUDGET;
+/** Per module class (constructor): bound simulators whose design contained it. */
+const boundUses = new WeakMap<object, number>();
+/** Simulators created in this process (thread); numbers their generated code. */
+let serial = 0;
+
+/** Whether `nl` may have bound accessors (BOUND_BUDGET), counting it as bound when so. */
+function takeBound(nl: Netlist): boolean {
+  const classes = new Set<object>();
+  for (const m of nl.modules) classes.add(m.constructor);
+  for (const c of classes) if ((boundUses.get(c) ?? 0) >= BOUND_BUDGET) return false;
+  for (const c of classes) boundUses.set(c, (boundUses.get(c) ?? 0) + 1);
+  return true;
+}
 
 /** Readers of one slot up to which the dirty-flag stores are unrolled (more: a loop over a table). */
 const UNROLL = 6;
@@ -72,7 +85,8 @@ function chunked(prefix: string, stmts: readonly Stmt[], out: string[]): string[
 export interface GenerateOptions {
   /** Activity-based evaluation (default false; activity.ts). */
   activity?: boolean;
-  /** Accessors bound to this simulator's arrays (default: while BOUND_BUDGET lasts). Same values either way. */
+  /** Accessors bound to this simulator's arrays (default: when the design's module classes allow; BOUND_BUDGET).
+   *  Same values either way. */
   boundAccessors?: boolean;
 }
 
@@ -151,13 +165,15 @@ export class Codegen implements Backend {
   constructor(nl: Netlist, S: Uint32Array, N: Uint32Array, options: GenerateOptions = {}) {
     const act = options.activity === true ? new Activity(nl) : null;
     this.activity = act;
-    const bound = options.boundAccessors ?? boundLeft > 0;
-    if (bound && options.boundAccessors === undefined) boundLeft--;
+    const bound = options.boundAccessors ?? takeBound(nl);
     this.boundAccessors = bound;
     const proto = bound ? boundFastSignal(S, N).prototype : FastSignal.prototype;
     for (const s of nl.signals) Object.setPrototypeOf(s, proto);
     for (const m of nl.memories) Object.setPrototypeOf(m, FastMemory.prototype);
-    this.source = generateSource(nl, act);
+    // A distinct text per simulator: V8 caches the compilation of a `new Function` source it has seen before,
+    // and two simulators sharing the cached functions share their feedback and closures' optimisations
+    // (measured: the third simulator of a design ran ~1.6x slower than the first two).
+    this.source = `// simulator ${++serial}\n${generateSource(nl, act)}`;
     const dump = process.env.PULPSIM_CODEGEN_DUMP;
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);

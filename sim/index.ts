@@ -8,3 +8,4 @@ export { Simulator, type SimulatorOptions, type BackendKind, type SettledHook, t
 export { ElaborationError, SimulationError } from './errors.ts';
 export type { Netlist } from './netlist.ts';
 export { bits, bit, sext, cat } from './bits.ts';
+export { freshCopy, copiesEnabled, copyStats, type ModuleClass } from './specialize.ts';
