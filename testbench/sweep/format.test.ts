@@ -99,7 +99,7 @@ describe('sweep validation names the entry at fault', () => {
       'unknown field "varations" (did you mean "variations"?)',
       'jobs[1] "alu_chain": duplicate job name',
       `jobs[1] "alu_chain": "elf": file 'nope.elf' not found`,
-      'jobs[2] "k": unknown kind "progam" (did you mean "program"?) (known: program)',
+      'jobs[2] "k": unknown kind "progam" (did you mean "program"?) (known: program, kernel)',
       'jobs[3]: "name" must be a non-empty string',
       'jobs[4] "branch_loop": unknown field "modle" for kind program (did you mean "model"?)',
       'jobs[4] "branch_loop": "maxCycles" must be a positive integer, got 0',
