@@ -77,14 +77,11 @@ export class SystemMemory extends Module {
     this.comb('data_grant', () => {
       this.data.gnt.v = this.data.req.v && this.dp.wait.v >= dmem.grantDelay ? 1 : 0;
     });
-    this.comb('responses', () => {
-      const i = this.ip;
-      const d = this.dp;
-      this.instr.rvalid.v = i.valid[i.valid.length - 1]!.v;
-      this.instr.rdata.v = i.data[i.data.length - 1]!.v;
-      this.data.rvalid.v = d.valid[d.valid.length - 1]!.v;
-      this.data.rdata.v = d.data[d.data.length - 1]!.v;
-    });
+    // the responses are the last stage of each port's delay line: the registers drive the ports directly
+    this.connect(this.ip.valid[this.ip.valid.length - 1]!, this.instr.rvalid);
+    this.connect(this.ip.data[this.ip.data.length - 1]!, this.instr.rdata);
+    this.connect(this.dp.valid[this.dp.valid.length - 1]!, this.data.rvalid);
+    this.connect(this.dp.data[this.dp.data.length - 1]!, this.data.rdata);
     this.seq('ports', () => {
       this.portSeq(this.ip, this.instr.req.v, this.instr.gnt.v, this.instr.addr.v, 0, 0, 0);
       this.portSeq(this.dp, this.data.req.v, this.data.gnt.v, this.data.addr.v, this.data.we.v, this.data.be.v, this.data.wdata.v);
