@@ -222,10 +222,15 @@ export class CsRegisters extends Module {
 
   bind(l: CoreLinks): void {
     this.l = l;
-    this.comb('outputs', () => {
-      this.mepc.v = this.mepc_q.v;
-      this.trap_base.v = this.trapBaseValue();
-    });
+    // mepc_o is the register; the trap base is the boot address's on RI5CY (mtvec read-only), mtvec's on CV32E40P
+    this.connect(this.mepc, this.mepc_q);
+    if (this.rules.version === 'cv32e40p') {
+      this.comb('outputs', () => {
+        this.trap_base.v = this.trapBaseValue();
+      });
+    } else {
+      this.tie(this.trap_base, this.trapBaseValue());
+    }
     this.comb('hwloop_csr', () => {
       const ex = this.l.ex;
       const op = ex.csr_op_ex.v;
