@@ -10,6 +10,7 @@ import {
   DRV_NONE,
   DRV_REG,
   DRV_TIE,
+  type NetProbe,
   type Netlist,
   type ProcInfo,
 } from './netlist.ts';
@@ -208,8 +209,22 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
   const regReset = Uint32Array.from(regList.map((slot) => members[slot]!.find((s) => s.kind === 'reg')!.reset));
   const regDomain = Int32Array.from(regList.map((slot) => flat.moduleDomain.get(regOwner[slot]!)!));
 
-  const probes: { path: string; get: () => string }[] = [];
-  for (const m of flat.modules) for (const pr of m.__decl.probes) probes.push({ path: `${m.path}.${pr.name}`, get: pr.get });
+  const designSignals = new Set(flat.signals);
+  const probes: NetProbe[] = [];
+  for (const m of flat.modules) {
+    for (const pr of m.__decl.probes) {
+      const path = `${m.path}.${pr.name}`;
+      let reads: number[] | null = null;
+      if (pr.reads !== null) {
+        reads = [];
+        for (const s of pr.reads) {
+          if (!designSignals.has(s)) throw new ElaborationError(`probe '${path}' declares a read of '${s.label()}', which is not a signal of this design`);
+          if (!reads.includes(s.i)) reads.push(s.i);
+        }
+      }
+      probes.push({ path, get: pr.get, reads });
+    }
+  }
 
   return {
     top,

@@ -7,6 +7,8 @@
 //    schedule) is harmless: the generated code computes the same value. It is added to the process's read
 //    set and counted in `unlearnedReads`, and the run goes on; this is the documented choice (no re-levelizing).
 //    With `strictReads` it is an error too: activity-based evaluation (activity.ts) relies on complete read sets.
+//    With `strictReads` a string probe that declared its reads may read nothing else (wave writers call it only
+//    when a declared read changed).
 //  - comb processes hold no state: after each settle every comb process is evaluated a second time on the
 //    settled values, and a process that then drives a different value (hidden JavaScript state, a random
 //    number, an unordered read) is reported;
@@ -49,6 +51,8 @@ export class Interp implements Access, Backend {
   /** Per comb process, a bitmap of the slots its schedule position accounts for. */
   private readonly readBits: Uint32Array[];
   private verifying = false;
+  /** The probe whose declared reads are being checked (callProbe), if any. */
+  private probe: { path: string; reads: readonly number[] } | null = null;
   /** Reads outside the learned sets that were in schedule order (harmless; see above). */
   unlearnedReads = 0;
 
@@ -56,7 +60,7 @@ export class Interp implements Access, Backend {
     private readonly nl: Netlist,
     private readonly S: Uint32Array,
     private readonly N: Uint32Array,
-    private readonly strictReads = false,
+    readonly strictReads = false,
   ) {
     this.procs = nl.procs;
     this.wstamp = new Int32Array(nl.nslots).fill(-1);
@@ -112,8 +116,24 @@ export class Interp implements Access, Backend {
       const c = this.cur!;
       const bits = this.readBits[c.idx]!;
       if (((bits[slot >>> 5]! >>> (slot & 31)) & 1) === 0) this.unlearnedRead(c, s, bits);
+    } else if (this.probe !== null && !this.probe.reads.includes(slot)) {
+      this.fail(
+        `probe '${this.probe.path}' read '${s.path}', which is not among its declared reads (wave writers call it only ` +
+          `when a declared read changes, so its text would go stale); add it to probe(name, get, { reads: [...] })`,
+      );
     }
     return this.S[slot]!;
+  }
+
+  /** Calls a probe's `get` with every signal read checked against its declared reads (strictReads). */
+  callProbe(path: string, reads: readonly number[], get: () => string): string {
+    const outer = this.probe;
+    this.probe = { path, reads };
+    try {
+      return get();
+    } finally {
+      this.probe = outer;
+    }
   }
 
   private unlearnedRead(c: ProcInfo, s: SignalImpl, bits: Uint32Array): void {

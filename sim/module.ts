@@ -81,6 +81,8 @@ export interface GateDecl {
 export interface ProbeDecl {
   readonly name: string;
   readonly get: () => string;
+  /** The signals `get` reads, if declared (wave writers then call it only when one of them changed). */
+  readonly reads: readonly SignalImpl[] | null;
 }
 
 /** Everything a module declared; read by the elaborator. */
@@ -271,8 +273,13 @@ export abstract class Module {
     return child;
   }
 
-  /** A string shown in the waves next to this module's signals (e.g. a decoded instruction). */
-  protected probe(name: string, get: () => string): void {
-    this.__decl.probes.push({ name, get });
+  /**
+   * A string shown in the waves next to this module's signals (e.g. a decoded instruction). `reads` lists
+   * every signal `get` reads, when its text depends on nothing else: wave writers then call it only when
+   * one of them changed and reuse earlier texts (the interpreter with `strictReads` checks the list).
+   */
+  protected probe(name: string, get: () => string, opts?: { reads?: readonly Signal[] }): void {
+    const reads = opts?.reads === undefined ? null : opts.reads.map((s) => impl(s));
+    this.__decl.probes.push({ name, get, reads });
   }
 }

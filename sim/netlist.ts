@@ -66,7 +66,14 @@ export interface Netlist {
   readonly domains: readonly Domain[];
   /** Per slot: DRV_* or the index of the comb process driving it. */
   readonly driver: Int32Array;
-  readonly probes: readonly { path: string; get: () => string }[];
+  readonly probes: readonly NetProbe[];
+}
+
+/** A string probe (Module.probe) with its declared reads as slots, if any. */
+export interface NetProbe {
+  readonly path: string;
+  readonly get: () => string;
+  readonly reads: readonly number[] | null;
 }
 
 export function procLabel(p: ProcInfo): string {

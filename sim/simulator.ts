@@ -49,7 +49,8 @@ export interface SimulatorOptions extends ElaborateOptions {
   /** Generated code: accessors bound to this simulator's arrays (default: when no earlier bound simulator of
    *  the process shared a module class with this design; codegen.ts BOUND_BUDGET). Only speed differs. */
   boundAccessors?: boolean;
-  /** Interpreter: a comb read outside the learned read set is an error even when it is in schedule order. */
+  /** Interpreter: a comb read outside the learned read set is an error even when it is in schedule order, and so
+   *  is a probe's read outside its declared reads. */
   strictReads?: boolean;
 }
 
@@ -216,7 +217,13 @@ export class Simulator {
         if (s.enumNames !== null) ts.enumNames = s.enumNames;
         return ts;
       });
-      const strings: TraceString[] = this.netlist.probes.map((p) => ({ path: p.path, get: p.get }));
+      const strings: TraceString[] = this.netlist.probes.map((p) => {
+        const reads = p.reads;
+        if (reads === null) return { path: p.path, get: p.get };
+        const be = this.be;
+        const get = be instanceof Interp && be.strictReads ? () => be.callProbe(p.path, reads, p.get) : p.get;
+        return { path: p.path, get, reads };
+      });
       this.source = { signals, strings, values: this.values };
     }
     return this.source;

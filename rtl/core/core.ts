@@ -115,9 +115,11 @@ export class Core extends Module {
 
     const fl = this.rules.flavour;
     const show = (valid: number, word: number, pc: number): string => (valid ? disassemble(word, pc, fl) : '-');
-    this.probe('instr_if', () => show(f.fetch_valid.v, f.fetch_rdata.v, f.pc_if.v));
-    this.probe('instr_id_asm', () => show(f.instr_valid_id.v, f.instr_rdata_id.v, f.pc_id.v));
+    // Each text depends only on its stage's valid, word and pc, so wave writers disassemble a word once per
+    // distinct (valid, word, pc) instead of every cycle.
+    this.probe('instr_if', () => show(f.fetch_valid.v, f.fetch_rdata.v, f.pc_if.v), { reads: [f.fetch_valid, f.fetch_rdata, f.pc_if] });
+    this.probe('instr_id_asm', () => show(f.instr_valid_id.v, f.instr_rdata_id.v, f.pc_id.v), { reads: [f.instr_valid_id, f.instr_rdata_id, f.pc_id] });
     const ex = this.ex_stage;
-    this.probe('instr_ex_asm', () => show(ex.valid_ex.v, ex.instr_ex.v, ex.pc_ex.v));
+    this.probe('instr_ex_asm', () => show(ex.valid_ex.v, ex.instr_ex.v, ex.pc_ex.v), { reads: [ex.valid_ex, ex.instr_ex, ex.pc_ex] });
   }
 }
