@@ -139,6 +139,10 @@ export class ExStage extends Module {
   lsu_wdata_ex = this.output(32);
   csr_addr_ex = this.output(12);
   csr_wdata_ex = this.output(32);
+  /** riscv_cs_registers.sv csr_rdata_o as EX uses it: the CSR the instruction in EX reads, 0 without a CSR
+   *  instruction in EX (nothing else uses it). A process of its own, so `execute` (the instruction's semantics
+   *  and ten outputs) does not rerun on every change of a counting performance counter. */
+  csr_rdata = this.wire(32);
   alu_ready = this.output(1);
   mult_ready = this.output(1);
   mult_multicycle = this.wire(1);
@@ -178,7 +182,20 @@ export class ExStage extends Module {
 
   bind(l: CoreLinks): void {
     this.l = l;
-    this.hart.readCsr = (csr) => l.cs.readCsr(csr);
+    // Only zicsr's instructions read a CSR, and only the one their decode names (DecodeInfo.csrAddr).
+    this.hart.readCsr = () => this.csr_rdata.v;
+    this.comb(
+      'csr_read',
+      () => {
+        let v = 0;
+        if (this.valid_ex.v) {
+          const i = this.info();
+          if (i.csr) v = l.cs.readCsr(i.csrAddr);
+        }
+        this.csr_rdata.v = v;
+      },
+      { reads: l.cs.csrSignals() },
+    );
     this.comb(
       'execute',
       () => {
@@ -217,7 +234,7 @@ export class ExStage extends Module {
         this.csr_addr_ex.v = h.csrAddr;
         this.csr_wdata_ex.v = h.csrWdata;
       },
-      { reads: l.cs.csrSignals() },
+      { reads: [this.csr_rdata] },
     );
     // the multi-cycle units' ready and EX's ready/valid (riscv_ex_stage.sv) in one process: the units' states
     // are registers, so nothing orders them apart
