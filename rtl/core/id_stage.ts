@@ -71,6 +71,11 @@ export class IdStage extends Module {
 
   /** Register file: 32 words, x0 never written; two write ports (A then B, so B wins). */
   rf = this.memory(32, 32, { writePorts: 2 });
+  /** Toggles in every cycle that writes the register file (not part of the RTL: it stands for the register
+   *  file's flip-flops as an input of the read ports). Comb processes read the file's words through `rf.data`
+   *  and declare this register instead: a memory read would make the engine run them every cycle (memory
+   *  contents are not signals, sim/activity.ts), while the words change only at a write, i.e. when this does. */
+  rf_wr_t = this.reg(1, 0);
 
   // decoder outputs
   raddr_a_id = this.wire(5);
@@ -141,7 +146,11 @@ export class IdStage extends Module {
       this.elw_id.v = i.elw ? 1 : 0;
       this.jump_in_dec.v = i.jump;
       this.branch_in_id.v = i.branch ? 1 : 0;
-      // jump target (riscv_id_stage.sv jump_target_mux): jal from the PC, jalr from the register file read
+    }, { reads: [l.ifs.instr_rdata_id] });
+    // jump target (riscv_id_stage.sv jump_target_mux): jal from the PC, jalr from the register file read
+    // without forwarding. Apart from the decoder, which then runs once per instruction word.
+    this.comb('jump_target_p', () => {
+      const i = this.info();
       let t = 0;
       if (i.jump !== JUMP_NONE && i.decoded) {
         const h = this.hart;
@@ -149,14 +158,14 @@ export class IdStage extends Module {
         h.size = i.size;
         h.ops = i.decoded.ops;
         h.raw = true;
-        h.rawA = this.rf.read(i.raddrA);
+        h.rawA = this.rf.data[i.raddrA]!;
         h.jumped = false;
         i.decoded.def.exec!(h, i.decoded.ops);
         h.raw = false;
         t = h.target;
       }
       this.jump_target_id.v = t;
-    }, { reads: [l.ifs.instr_rdata_id, l.ifs.pc_id] });
+    }, { reads: [l.ifs.instr_rdata_id, l.ifs.pc_id, this.rf_wr_t] });
     // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read.
     this.comb('operands', () => {
       const ex = this.l.ex;
@@ -169,7 +178,7 @@ export class IdStage extends Module {
       this.operand_a_fw_id.v = this.fw(i.raddrA, weWb, waddrWb, weFw, waddrFw);
       this.operand_b_fw_id.v = this.fw(i.raddrB, weWb, waddrWb, weFw, waddrFw);
       this.operand_c_fw_id.v = this.fw(i.raddrC, weWb, waddrWb, weFw, waddrFw);
-    }, { reads: [l.ifs.instr_rdata_id, l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata] });
+    }, { reads: [l.ifs.instr_rdata_id, l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata, this.rf_wr_t] });
     this.comb('id_ready_p', () => {
       const c = this.l.ctrl;
       const ready = (this.l.lsu.data_misaligned.v ^ 1) & (c.jr_stall.v ^ 1) & (c.load_stall.v ^ 1) & this.l.ex.ex_ready.v;
@@ -201,14 +210,22 @@ export class IdStage extends Module {
     this.seq('regfile', () => {
       const ex = this.l.ex;
       const lsu = this.l.lsu;
+      let wr = 0;
       if (lsu.portAWrite()) {
         const a = ex.regfile_waddr_wb.v;
-        if (a !== 0) this.rf.write(a, lsu.wb_rdata.v);
+        if (a !== 0) {
+          this.rf.write(a, lsu.wb_rdata.v);
+          wr = 1;
+        }
       }
       if (ex.portBWrite()) {
         const b = ex.regfile_alu_waddr_ex.v;
-        if (b !== 0) this.rf.write(b, ex.regfile_alu_wdata_fw.v);
+        if (b !== 0) {
+          this.rf.write(b, ex.regfile_alu_wdata_fw.v);
+          wr = 1;
+        }
       }
+      if (wr) this.rf_wr_t.next = this.rf_wr_t.v ^ 1;
     });
   }
 
@@ -226,6 +243,6 @@ export class IdStage extends Module {
     if (r === 0) return 0;
     if (weFw && waddrFw === r) return this.l.ex.regfile_alu_wdata_fw.v;
     if (weWb && waddrWb === r) return this.l.lsu.wb_rdata.v;
-    return this.rf.read(r);
+    return this.rf.data[r]!;
   }
 }
