@@ -35,8 +35,6 @@ export class TcdmInterconnect extends Module {
   bank_id: Output[] = [];
   bank_ts_set: Output[] = [];
 
-  /** Bank index each master's request addresses (valid when it requests). */
-  req_bank: Wire[] = [];
   /** Bank that granted each master this cycle. */
   gnt_bank: Wire[] = [];
   /** Response registers of the wrap: a grant in t gives r_valid in t+1 from the bank that served it. */
@@ -72,7 +70,6 @@ export class TcdmInterconnect extends Module {
       this.gnt.push(this.output(1));
       this.r_valid.push(this.output(1));
       this.r_rdata.push(this.output(32));
-      this.req_bank.push(this.wire(Math.max(1, bankBits)));
       this.gnt_bank.push(this.wire(Math.max(1, bankBits)));
       this.resp_valid.push(this.reg(1, 0));
       this.resp_bank.push(this.reg(Math.max(1, bankBits), 0));
@@ -103,39 +100,25 @@ export class TcdmInterconnect extends Module {
 
     // AddressDecoder_Req per master: which bank's request block sees the request, and as a test-and-set load?
     // Scratch arrays of the processes (rewritten every evaluation; no allocation per cycle).
-    const r0 = new Uint32Array(nb);
-    const r1 = new Uint32Array(nb);
-    const t0 = new Uint32Array(nb);
-    const t1 = new Uint32Array(nb);
+    const rq = new Uint32Array(nb);
+    const ts = new Uint32Array(nb);
     const granted = new Int32Array(nm);
     this.comb('decode', () => {
-      r0.fill(0);
-      r1.fill(0);
-      t0.fill(0);
-      t1.fill(0);
+      rq.fill(0);
+      ts.fill(0);
       for (let m = 0; m < nm; m++) {
-        const req = this.req[m]!.v;
+        if (!this.req[m]!.v) continue;
         const add = this.add[m]!.v;
         const b = (add >>> 2) & bankMask;
-        this.req_bank[m]!.v = b;
-        if (!req) continue;
-        const tas = ((add >>> tasBit) & 1) === 1 && this.wen[m]!.v === 1 ? 1 : 0;
-        if (m < n0) {
-          r0[b] = r0[b]! | (1 << m);
-          t0[b] = t0[b]! | (tas << m);
-        } else {
-          r1[b] = r1[b]! | (1 << (m - n0));
-          t1[b] = t1[b]! | (tas << (m - n0));
-        }
+        rq[b] = (rq[b]! | (1 << m)) >>> 0;
+        if (((add >>> tasBit) & 1) === 1 && this.wen[m]!.v === 1) ts[b] = (ts[b]! | (1 << m)) >>> 0;
       }
       for (let b = 0; b < nb; b++) {
         const blk = this.blocks[b]!;
-        blk.req_ch0.v = r0[b]!;
-        blk.req_ch1.v = r1[b]!;
-        blk.tas_ch0.v = t0[b]!;
-        blk.tas_ch1.v = t1[b]!;
+        blk.req.v = rq[b]!;
+        blk.tas.v = ts[b]!;
       }
-    }, { reads: this.wen });
+    }, { reads: [...this.add, ...this.wen] });
 
     // The winner's request reaches its bank (or the test-and-set write does); grants go back to the masters. An
     // idle bank (its block neither grants nor sets) is given master 0's request, as the mux tree with no request

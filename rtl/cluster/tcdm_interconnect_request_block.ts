@@ -30,12 +30,11 @@ export function treeWinner(reqMask: number, leaves: number, prio: number): numbe
 }
 
 export class TcdmRequestBlock extends Module {
-  /** Requests of this bank's masters, CH-local index = bit. */
-  req_ch0: Input;
-  req_ch1: Input;
-  /** Which of those requests are loads with the test-and-set bit. */
-  tas_ch0: Input;
-  tas_ch1: Input;
+  /** Requests of this bank's masters, global master index = bit: CH0's masters in bits 0..n0-1, CH1's above
+   *  (req_CH0_i and req_CH1_i of the RTL side by side, so the decode drives one input instead of two). */
+  req: Input;
+  /** Which of those requests are loads with the test-and-set bit (same layout). */
+  tas: Input;
   /** TCDM_arb_policy_i: bit 0 CH0 tree, bit 1 CH1 tree (0 round robin, 1 last win). */
   policy = this.input(2);
   /** The winner's row and byte enables (muxed by the parent from `win_id`; valid in a grant cycle); sampled for the
@@ -74,10 +73,9 @@ export class TcdmRequestBlock extends Module {
     const w1 = Math.max(1, clog2(n1));
     const max0 = n0 - 1;
     const max1 = n1 - 1;
-    this.req_ch0 = this.input(n0);
-    this.req_ch1 = this.input(n1);
-    this.tas_ch0 = this.input(n0);
-    this.tas_ch1 = this.input(n1);
+    this.req = this.input(n0 + n1);
+    this.tas = this.input(n0 + n1);
+    const mask0 = n0 === 32 ? -1 : (1 << n0) - 1;
     this.win_row = this.input(rowBits);
     this.win_id = this.output(idBits);
     this.bank_id = this.output(idBits);
@@ -98,16 +96,17 @@ export class TcdmRequestBlock extends Module {
     // A bank sees no request in most cycles: then nothing is arbitrated (the counters and the flag are read only
     // for a request, declared below since learning might not reach those reads).
     this.comb('arbitrate', () => {
-      const r0 = this.req_ch0.v;
-      const r1 = this.req_ch1.v;
+      const req = this.req.v;
       const set = this.ts_cs.v;
-      if (r0 === 0 && r1 === 0) {
+      if (req === 0) {
         this.win_id.v = 0;
         this.gnt.v = 0;
         this.bank_id.v = set ? this.ts_id_s.v : 0;
         this.clk_en.v = set;
         return;
       }
+      const r0 = req & mask0;
+      const r1 = req >>> n0;
       const rr = this.rr_flag.v;
       // MUX2_REQ: SEL = ~req_ch0 | (RR_FLAG & req_ch1).
       const sel1 = r0 === 0 || (rr === 1 && r1 !== 0);
@@ -124,11 +123,12 @@ export class TcdmRequestBlock extends Module {
         this.ts_cs.next = 0;
         return;
       }
-      const r0 = this.req_ch0.v;
-      const r1 = this.req_ch1.v;
-      if (r0 === 0 && r1 === 0) return;
-      const t0 = this.tas_ch0.v;
-      const t1 = this.tas_ch1.v;
+      const req = this.req.v;
+      if (req === 0) return;
+      const r0 = req & mask0;
+      const r1 = req >>> n0;
+      const t0 = this.tas.v & mask0;
+      const t1 = this.tas.v >>> n0;
       const pol = this.policy.v;
       const p0 = this.prio_ch0.v;
       const p1 = this.prio_ch1.v;
