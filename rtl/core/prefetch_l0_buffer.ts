@@ -66,13 +66,8 @@ export class L0Buffer extends Module {
   constructor() {
     super();
     this.connect(this.addr, this.addr_q);
-    this.comb('data', () => {
-      const rv = this.instr_rvalid.v;
-      const cs = this.cs.v;
-      const valid = cs === E.WAIT_RVALID ? rv : cs === E.VALID_L0 ? 1 : 0;
-      this.valid.v = valid & (this.branch.v ^ 1);
-      this.fetch_valid.v = cs === E.WAIT_RVALID ? rv : 0;
-    });
+    // valid_o / fetch_valid_o are evaluated by the prefetcher's valid_p (PrefetchL0Buffer), their only reader: one
+    // process fewer per core (`driveValid`).
     this.comb('request', () => {
       const cs = this.cs.v;
       const br = this.branch.v;
@@ -136,6 +131,17 @@ export class L0Buffer extends Module {
       if (rv) for (let i = 0; i < 4; i++) this.buf[i]!.next = this.instr_rdata[i]!.v;
       if (br | this.hwlp.v | this.prefetch.v) this.addr_q.next = this.addr_int.v;
     });
+  }
+
+  /** valid_o and fetch_valid_o of riscv_L0_buffer (called by the parent's process that reads them). Returns
+   *  fetch_valid_o. */
+  driveValid(): number {
+    const rv = this.instr_rvalid.v;
+    const cs = this.cs.v;
+    const fv = cs === E.WAIT_RVALID ? rv : 0;
+    this.valid.v = (cs === E.VALID_L0 ? 1 : fv) & (this.branch.v ^ 1);
+    this.fetch_valid.v = fv;
+    return fv;
   }
 
   /** Word i of rdata_o: the incoming line in the cycle it arrives, else the buffer. Evaluated where it is read (the
@@ -213,9 +219,6 @@ export class PrefetchL0Buffer extends Module {
     this.connect(l0.hwlp, this.do_hwlp_any);
 
     this.connect(this.addr_o, this.addr_q);
-    this.comb('addr_out', () => {
-      this.is_hwlp_o.v = this.is_hwlp_q.v & (this.branch.v ^ 1);
-    });
     this.comb('line', () => {
       const a = this.addr_q.v;
       const cs = this.cs.v;
@@ -240,15 +243,19 @@ export class PrefetchL0Buffer extends Module {
       this.line_flags.v = f;
     }, { reads: [...this.instr_rdata, ...l0.buf] });
     // `valid` of the FSM does not depend on ready_i: a process of its own, so the IF stage's ready can follow it.
+    // It also drives the L0 buffer's valid/fetch_valid and is_hwlp_o (all functions of registers and the branch
+    // request, as `valid` is), so three small processes are one.
     this.comb('valid_p', () => {
       const cs = this.cs.v;
-      const fv = l0.fetch_valid.v;
+      const fv = l0.driveValid();
+      const nbr = this.branch.v ^ 1;
+      this.is_hwlp_o.v = this.is_hwlp_q.v & nbr;
       let v = 0;
       if (cs === P.BRANCHED) v = fv & (this.line_flags.v & Line.CROSS ? 0 : 1);
       else if (cs === P.NOT_VALID_GRANTED || cs === P.NOT_VALID_CROSS_GRANTED) v = fv;
       else if (cs >= P.VALID || cs === P.HWLP_GRANTED || cs === P.HWLP_FETCH_DONE) v = 1;
       this.valid.v = v;
-      this.valid_o.v = v & (this.branch.v ^ 1);
+      this.valid_o.v = v & nbr;
     });
     // The FSM's request side (do_fetch, do_hwlp): a function of the state, the address, ready and the hardware-loop
     // jump alone (never of the grant or a branch), so it is decided here without the rest of `decide`.
@@ -586,7 +593,10 @@ export class IfStageL0 extends Module implements IfBlock {
     this.comb('hwloop_ctrl', () => {
       const h = this.l.hwlp;
       const pc = this.pc_if.v;
-      const decId = this.is_hwlp_id_q.v & this.instr_valid_id.v ? this.hwlp_dec_cnt_id.v : 0;
+      // is_hwlp_id (riscv_if_stage.sv) is driven here, where it is needed anyway: one process fewer.
+      const isHwlpId = this.is_hwlp_id_q.v & this.instr_valid_id.v;
+      this.is_hwlp_id.v = isHwlpId;
+      const decId = isHwlpId ? this.hwlp_dec_cnt_id.v : 0;
       let jump = 0;
       let target = 0;
       let dec = 0;
@@ -624,9 +634,6 @@ export class IfStageL0 extends Module implements IfBlock {
       const ifValid = this.if_valid_pre.v & this.l.id.id_ready.v & (this.l.ctrl.halt_if.v ^ 1);
       this.if_valid.v = ifValid;
       this.fetch_ready.v = this.l.ctrl.instr_req.v & ifValid;
-    });
-    this.comb('is_hwlp_p', () => {
-      this.is_hwlp_id.v = this.is_hwlp_id_q.v & this.instr_valid_id.v;
     });
     this.seq('if_id', () => {
       if (this.hwlp_jump.v) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
