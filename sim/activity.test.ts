@@ -1,6 +1,7 @@
 // Activity-based evaluation (activity.ts) against full evaluation: on random netlists (comb processes with
 // data-dependent reads through muxes, registers in clock-gated children, a memory read combinationally and
-// written by a seq process, top-level inputs poked at random cycles, resets mid-run), the generated code with
+// written by a seq process, seq processes declared stable, top-level inputs poked at random cycles, resets
+// mid-run), the generated code with
 // activity, the generated code without it and the strict interpreter agree on every slot every cycle. Plus
 // hand-built cases: a process that must not re-run when its inputs are stable, and the strictReads error.
 import fc from 'fast-check';
@@ -35,8 +36,8 @@ class Child extends Module {
     super();
     this.regs = widths.map((w, k) => this.reg(w, resets[k]!));
   }
-  addSeq(fn: () => void): void {
-    this.seq(fn);
+  addSeq(fn: () => void, stable: boolean): void {
+    this.seq(fn, { stable });
   }
 }
 
@@ -91,7 +92,9 @@ class RandomTop extends Module {
       sources.push(w);
     }
     // Each child's seq process: every register takes a function of random sources; one writes the memory.
+    // Most seq processes are declared stable (skipped while their reads are stable; the memory writer never is).
     this.kids.forEach((kid, c) => {
+      const stable = (R() & 3) !== 0;
       const srcs = kid.regs.map(() => [sources[pick(sources.length)]!, sources[pick(sources.length)]!] as const);
       // Half the designs write the very word being read (the read's address unchanged, its data not).
       const memWrite = c === 0 ? ([sources[pick(sources.length)]!, (R() & 1) === 1 ? addrSrc : sources[pick(sources.length)]!] as const) : null;
@@ -101,7 +104,7 @@ class RandomTop extends Module {
           r.next = ((p.v + 3 * q.v + 1) & maskOf(r.width)) >>> 0;
         });
         if (memWrite !== null && (memWrite[0].v & 1) === 1) this.mem.write(memWrite[1].v & 15, memWrite[0].v & 0xff);
-      });
+      }, stable);
     });
   }
 }
@@ -180,6 +183,65 @@ describe('activity-based evaluation', () => {
     sim.poke(t.a, 7); // same value: no change, no run
     sim.run(4);
     expect(runs).toBe(base + 2);
+  });
+
+  it('skips a stable seq process and its commits while its reads are stable', () => {
+    let runs = 0;
+    class T extends Module {
+      go = this.input(1);
+      count = this.reg(8, 0);
+      busy = this.wire(1);
+      constructor() {
+        super();
+        this.comb('busy_p', () => {
+          this.busy.v = this.go.v | (this.count.v !== 0 && this.count.v !== 3 ? 1 : 0);
+        });
+        // Counts 0 -> 3 once started, then holds at 3 until go is raised again.
+        this.seq(
+          'step',
+          () => {
+            runs++;
+            if (this.busy.v) this.count.next = (this.count.v + 1) & 3;
+          },
+          { stable: true },
+        );
+      }
+    }
+    const t = new T();
+    const sim = new Simulator(t, { activity: true });
+    sim.run(5);
+    const base = runs;
+    expect(base).toBeGreaterThan(0);
+    sim.run(10); // reads stable: not run
+    expect(runs).toBe(base);
+    expect(sim.peek(t.count)).toBe(0);
+    sim.poke(t.go, 1);
+    sim.step();
+    sim.poke(t.go, 0);
+    sim.run(6);
+    expect(sim.peek(t.count)).toBe(3);
+    // Run at the go edge, then once per count change while busy, once more when busy fell: 1 + 2 + 1.
+    expect(runs).toBe(base + 4);
+    sim.run(10);
+    expect(runs).toBe(base + 4);
+  });
+
+  it('strictReads names a read of a stable seq process that learning missed', () => {
+    class T extends Module {
+      key = this.input(32);
+      x = this.input(8);
+      r = this.reg(8, 0);
+      constructor() {
+        super();
+        this.seq('rare', () => {
+          this.r.next = this.key.v === 0x12345678 ? this.x.v : 0;
+        }, { stable: true });
+      }
+    }
+    const t = new T();
+    const sim = new Simulator(t, { backend: 'interp', strictReads: true });
+    sim.poke(t.key, 0x12345678);
+    expect(() => sim.step()).toThrow(/stable seq process 'top.rare' read 'top.x', which the learning phase never saw it read.*stable: true, reads: \[/);
   });
 
   it('strictReads names a comb read that learning missed', () => {

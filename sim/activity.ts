@@ -11,17 +11,22 @@
 // input. Run the design on the interpreter with `strictReads` to have every such read reported (then declare it:
 // `comb(name, fn, { reads: [...] })`). A per-read test in the generated code would make the contract
 // unnecessary, but measured on the cluster it costs more (~25% per evaluated process) than skipping saves.
-// Seq processes always run when their clock is enabled: the RTL semantics, and testbench monitors written as
-// seq processes may count cycles in JavaScript. Comb processes reading memories (contents are not slots, and
-// testbenches load memories directly) always run.
+// Seq processes run when their clock is enabled: the RTL semantics, and testbench monitors written as seq
+// processes may count cycles in JavaScript. A seq process declared `stable` (a function of the slots it reads,
+// ProcOptions.stable) is skipped too when none of its reads changed since its last run, and so are the commits
+// of its registers: rerun, it would assign each register the value the last commit gave it. An idle block's
+// pipeline or queue then costs nothing per cycle. Comb processes reading memories (contents are not slots, and
+// testbenches load memories directly) always run, and so do `stable` seq processes touching a memory.
 import type { Netlist } from './netlist.ts';
 
 export class Activity {
   /** Per process: must run at its next evaluation. */
   readonly F: Uint8Array;
-  /** Per process: always run (reads memories). */
+  /** Per process: always run (a comb process reading memories). */
   readonly A: Uint8Array;
-  /** Per slot, the comb processes reading it: R[RO[slot] .. RO[slot + 1]). */
+  /** Per process: a seq process skipped while its reads are stable (and its registers' commits with it). */
+  readonly skips: Uint8Array;
+  /** Per slot, the comb (and skippable seq) processes reading it: R[RO[slot] .. RO[slot + 1]). */
   readonly RO: Int32Array;
   readonly R: Int32Array;
 
@@ -30,7 +35,10 @@ export class Activity {
     const np = nl.procs.length;
     this.F = new Uint8Array(np).fill(1);
     this.A = new Uint8Array(np);
-    const comb = nl.procs.filter((p) => p.kind === 'comb');
+    this.skips = new Uint8Array(np);
+    for (const p of nl.procs) if (p.kind === 'seq' && p.stable && !p.memReads && p.memWrites.length === 0) this.skips[p.idx] = 1;
+    // The processes a slot's change makes dirty: every comb process reading it, and the skippable seq ones.
+    const comb = nl.procs.filter((p) => p.kind === 'comb' || this.skips[p.idx] === 1);
     const count = new Int32Array(n);
     for (const p of comb) {
       if (p.memReads) this.A[p.idx] = 1;
@@ -43,7 +51,7 @@ export class Activity {
     for (const p of comb) for (const s of p.reads) this.R[fill[s]!++] = p.idx;
   }
 
-  /** Comb processes reading `slot`. */
+  /** Comb (and skippable seq) processes reading `slot`. */
   readers(slot: number): Int32Array {
     return this.R.subarray(this.RO[slot]!, this.RO[slot + 1]!);
   }

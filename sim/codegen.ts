@@ -6,7 +6,8 @@
 // a typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
 // With activity-based evaluation (the default; activity.ts) each comb call is guarded by the process's dirty flag,
 // each comb output is compared with its shadow copy after the call and each commit with the register's value,
-// and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals).
+// and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals). A
+// `stable` seq process is guarded by its dirty flag too, and its registers' commits by a flag it sets when it runs.
 // The signals' accessors are bound to this simulator's arrays when the design's code is not shared with an
 // earlier bound simulator (signal.ts boundFastSignal, BOUND_BUDGET; the shared FastSignal otherwise).
 // Code is split into functions of bounded size: V8 will not optimise a function whose bytecode exceeds
@@ -108,6 +109,7 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   out.push('function mk(a, b) { for (let j = a; j < b; j++) F[R[j]] = 1; }');
 
   const call = (k: number): string[] => {
+    if (act !== null && act.skips[k] === 1) return [`if (F[${k}] !== 0) { F[${k}] = 0; Q[${k}] = 1; p${k}(); }`];
     if (act === null || procs[k]!.kind === 'seq') return [`p${k}();`];
     const lines = [`if (F[${k}] !== 0) {`, `  F[${k}] = A[${k}]; p${k}();`];
     for (const w of procs[k]!.writes) {
@@ -125,15 +127,30 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   const byDomain = <T>(items: T[], dom: (t: T) => number): T[] => [...items].sort((a, b) => dom(a) - dom(b));
   const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => procs[k]!.domain).map((k) => ({ domain: procs[k]!.domain, lines: call(k) }));
   const seqFns = chunked('seq', seq, out);
-  const regIdx = [...nl.regSlots.keys()];
-  const commit: Stmt[] = byDomain(regIdx, (k) => nl.regDomain[k]!).map((k) => {
-    const slot = nl.regSlots[k]!;
+  const commitLine = (slot: number): string => {
     const mark = act === null ? '' : markReaders(act, slot);
-    return {
-      domain: nl.regDomain[k]!,
-      lines: [mark === '' ? `S[${slot}] = N[${slot}];` : `if ((v = N[${slot}]) !== S[${slot}]) { S[${slot}] = v;${mark} }`],
-    };
-  });
+    return mark === '' ? `S[${slot}] = N[${slot}];` : `if ((v = N[${slot}]) !== S[${slot}]) { S[${slot}] = v;${mark} }`;
+  };
+  // The registers of a skippable seq process commit only in cycles it ran (Q set).
+  const skipped = new Set<number>();
+  const commit: Stmt[] = [];
+  if (act !== null) {
+    for (const k of nl.seqProcs) {
+      if (act.skips[k] !== 1 || procs[k]!.writes.length === 0) continue;
+      const lines = [`if (Q[${k}] !== 0) {`, `  Q[${k}] = 0;`];
+      for (const slot of procs[k]!.writes) {
+        skipped.add(slot);
+        lines.push('  ' + commitLine(slot));
+      }
+      lines.push('}');
+      commit.push({ domain: procs[k]!.domain, lines });
+    }
+  }
+  for (const k of nl.regSlots.keys()) {
+    const slot = nl.regSlots[k]!;
+    if (!skipped.has(slot)) commit.push({ domain: nl.regDomain[k]!, lines: [commitLine(slot)] });
+  }
+  commit.sort((a, b) => a.domain - b.domain);
   const commitFns = chunked('commit', commit, out);
 
   out.push('function settle() {');
@@ -178,7 +195,7 @@ export class Codegen implements Backend {
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);
     G[0] = 1;
-    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'A', 'O', 'R', this.source) as (
+    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'A', 'O', 'R', 'Q', this.source) as (
       S: Uint32Array,
       N: Uint32Array,
       P: readonly (() => void)[],
@@ -188,6 +205,7 @@ export class Codegen implements Backend {
       A: Uint8Array,
       O: Uint32Array,
       R: Int32Array,
+      Q: Uint8Array,
     ) => { settle: () => void; clock: () => void };
     const none8 = new Uint8Array(0);
     const fns = factory(
@@ -200,6 +218,7 @@ export class Codegen implements Backend {
       act?.A ?? none8,
       new Uint32Array(nl.nslots),
       act?.R ?? new Int32Array(0),
+      new Uint8Array(act === null ? 0 : nl.procs.length),
     );
     this.settle = fns.settle;
     this.clock = fns.clock;

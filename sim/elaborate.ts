@@ -109,6 +109,7 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
         writes: [],
         memWrites: [],
         memReads: false,
+        stable: p.stable,
       });
       const slotsOf = (list: readonly SignalImpl[], what: string): number[] =>
         list.map((s) => {

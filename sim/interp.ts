@@ -7,6 +7,8 @@
 //    schedule) is harmless: the generated code computes the same value. It is added to the process's read
 //    set and counted in `unlearnedReads`, and the run goes on; this is the documented choice (no re-levelizing).
 //    With `strictReads` it is an error too: activity-based evaluation (activity.ts) relies on complete read sets.
+//    So is, with `strictReads`, a read of a `stable` seq process outside its learned set (activity.ts skips such a
+//    process while its reads are stable).
 //    With `strictReads` a string probe that declared its reads may read nothing else (wave writers call it only
 //    when a declared read changed).
 //  - comb processes hold no state: after each settle every comb process is evaluated a second time on the
@@ -70,7 +72,7 @@ export class Interp implements Access, Backend {
     });
     const words = (nl.nslots + 31) >>> 5;
     this.readBits = nl.procs.map((p) => {
-      const bits = new Uint32Array(p.kind === 'comb' ? words : 0);
+      const bits = new Uint32Array(p.kind === 'comb' || p.stable ? words : 0);
       for (const slot of p.reads) bits[slot >>> 5]! |= 1 << (slot & 31);
       return bits;
     });
@@ -116,6 +118,15 @@ export class Interp implements Access, Backend {
       const c = this.cur!;
       const bits = this.readBits[c.idx]!;
       if (((bits[slot >>> 5]! >>> (slot & 31)) & 1) === 0) this.unlearnedRead(c, s, bits);
+    } else if (this.mode === SEQ && this.strictReads && this.cur!.stable) {
+      const c = this.cur!;
+      if (((this.readBits[c.idx]![slot >>> 5]! >>> (slot & 31)) & 1) === 0) {
+        this.fail(
+          `stable seq process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
+            `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
+            `seq('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { stable: true, reads: [...] })`,
+        );
+      }
     } else if (this.probe !== null && !this.probe.reads.includes(slot)) {
       this.fail(
         `probe '${this.probe.path}' read '${s.path}', which is not among its declared reads (wave writers call it only ` +

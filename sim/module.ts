@@ -52,6 +52,11 @@ export interface ProcOptions {
    *  given, the process is not run during learning: the declaration is the schedule's source, and the
    *  interpreter checks it at run time. */
   drives?: readonly Signal[];
+  /** Seq only: the process is a function of the signals it reads (no JavaScript state, no memory reads or
+   *  writes), so with activity-based evaluation it runs, and its registers commit, only in cycles where one of
+   *  its reads changed since its last run: otherwise it would assign the values its registers already hold.
+   *  Its read set must then be complete, as a comb process's (the strict interpreter checks it). */
+  stable?: boolean;
 }
 
 export interface ProcDecl {
@@ -63,6 +68,8 @@ export interface ProcDecl {
   readonly drives: readonly SignalImpl[] | null;
   /** Both reads and drives declared: not run during learning. */
   readonly declared: boolean;
+  /** Seq: ProcOptions.stable. */
+  readonly stable: boolean;
 }
 export interface ConnectDecl {
   readonly a: SignalImpl;
@@ -228,6 +235,7 @@ export abstract class Module {
       name = `${kind}${d.procs.filter((p) => p.kind === kind).length}`;
     }
     if (d.procs.some((p) => p.name === name)) throw new Error(`process '${name}' is declared twice in one module`);
+    if (kind === 'comb' && opts?.stable !== undefined) throw new TypeError(`comb '${name}': 'stable' applies to seq processes only (comb processes are always functions of their reads)`);
     d.procs.push({
       kind,
       name,
@@ -236,6 +244,7 @@ export abstract class Module {
       reads: (opts?.reads ?? []).map(impl),
       drives: opts?.drives === undefined ? null : opts.drives.map(impl),
       declared: opts?.reads !== undefined && opts.drives !== undefined,
+      stable: opts?.stable === true,
     });
   }
 

@@ -17,7 +17,7 @@ export interface ProcInfo {
   readonly fn: () => void;
   readonly module: Module;
   readonly domain: number;
-  /** Learned (and declared) reads, as slots. For seq processes: informational only. */
+  /** Learned (and declared) reads, as slots. For seq processes: used only when `stable`. */
   reads: number[];
   /** Comb: slots driven. Seq: register slots assigned. */
   writes: number[];
@@ -25,6 +25,8 @@ export interface ProcInfo {
   memWrites: MemoryImpl[];
   /** Reads memories (learned; declared processes are assumed to). */
   memReads: boolean;
+  /** Seq: declared a function of its reads (ProcOptions.stable); activity-based evaluation may skip it. */
+  readonly stable: boolean;
 }
 
 /** A clock-enable domain: the subtree under a `gate`. Domain 0 is the ungated root. */

@@ -285,7 +285,8 @@ export class ClusterAxi extends Module {
       }
       this.pr_count.next = n;
       this.pr_head.next = h;
-    });
+      // The lane of the answered core is read at its id: declared, since learning reaches only a few ids.
+    }, { reads: this.lane, stable: true });
   }
 }
 

@@ -93,7 +93,7 @@ export class CoreRegion extends Module {
     this.seq('busy_q', () => {
       // The core region leaves reset with the rest of the cluster.
       if (this.fetch_en.v) this.core_busy_q.next = this.core_busy_int.v;
-    });
+    }, { stable: true });
     this.clockGate(c, this.clk_en);
     this.clockGate(d, d.clk_en);
   }

@@ -195,6 +195,6 @@ export class CoreDemux extends Module {
       if (this.pe_r_valid.v) this.r_data_pe0.next = this.pe_r_rdata.v;
       this.r_valid_pe.next = this.r_valid_pe0.v;
       if (this.r_valid_pe0.v) this.r_data_pe.next = this.r_data_pe0.v;
-    });
+    }, { stable: true });
   }
 }

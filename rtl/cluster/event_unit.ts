@@ -189,7 +189,7 @@ export class EventUnit extends Module {
           this.demux_ip_sel[k]!.next = addIsCore(add) ? 0 : 16 | ((add >>> 5) & 15);
         }
       }
-    });
+    }, { stable: true });
 
     // The cores' side effects gathered for the shared units (a core has none in nearly every cycle).
     this.comb('gather', () => {

@@ -90,7 +90,7 @@ export class HwBarrierUnit extends Module {
       const matched = tm !== 0 && st === tm;
       if (matched) this.trigger_status.next = 0;
       else if (trig !== 0) this.trigger_status.next = st | trig;
-    }, { reads: [...this.add, ...this.wen, ...this.wdata] });
+    }, { reads: [...this.add, ...this.wen, ...this.wdata], stable: true });
   }
 
   /** Core k's read data: the register its last read selected, as it is now (hw_barrier_unit's read mux). */

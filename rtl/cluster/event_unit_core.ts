@@ -368,6 +368,6 @@ export class EventUnitCore extends Module {
       if (waitClear) this.event_buffer.next = (buf | lines) & ~evMask & irqClear;
       else if (bufClearWrite) this.event_buffer.next = ((buf & ~wdata) | lines) & irqClear;
       else this.event_buffer.next = (buf | lines) & irqClear;
-    });
+    }, { stable: true });
   }
 }

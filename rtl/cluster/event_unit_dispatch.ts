@@ -127,6 +127,6 @@ export class HwDispatch extends Module {
       }
       if (push) this.write_ptr.next = (wp + 1) % depth;
       if (cfg) this.core_set_conf.next = cfgData & coreMask;
-    }, { reads: [...this.w_add, ...this.w_data, ...this.read_ptr] });
+    }, { reads: [...this.w_add, ...this.w_data, ...this.read_ptr], stable: true });
   }
 }

@@ -55,6 +55,6 @@ export class HwMutexUnit extends Module {
       if (unlock !== 0) this.mutex_msg.next = wdata;
       if (cs === MutexState.UNLOCKED && lock !== 0) this.mutex_cs.next = MutexState.LOCKED;
       else if (cs === MutexState.LOCKED && unlock !== 0 && (waiting | lock) === 0) this.mutex_cs.next = MutexState.UNLOCKED;
-    });
+    }, { stable: true });
   }
 }

@@ -66,7 +66,7 @@ export class IcacheReadPort extends Module {
           this.data_q[k]!.next = (dw >>> w) & 1 ? wr.data_wdata[i]!.v : dataMem[k]!.read(row);
         }
       }
-    });
+    }, { stable: true });
   }
 }
 
@@ -142,6 +142,6 @@ export class IcacheArrays extends Module {
           if ((ways >>> w) & 1) for (let i = 0; i < LINE_WORDS; i++) this.dataMem[w * LINE_WORDS + i]!.write(row, this.data_wdata[i]!.v);
         }
       }
-    });
+    }, { stable: true });
   }
 }

@@ -112,6 +112,6 @@ export class IcacheAxi extends Module {
           this.chunk.next = rv ? 1 : 0;
         }
       }
-    });
+    }, { stable: true });
   }
 }

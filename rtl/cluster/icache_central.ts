@@ -287,6 +287,7 @@ export class IcacheCentral extends Module {
         }
       }
       this.camValid.next = lk;
-    });
+      // The CAM slots are read at computed indices: declared, since learning reaches only a few of them.
+    }, { reads: [...this.camId, ...this.camAddr], stable: true });
   }
 }

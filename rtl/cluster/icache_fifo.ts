@@ -80,6 +80,6 @@ export class GenericFifo extends Module {
         const e = this.regs[pu]!;
         for (let f = 0; f < nf; f++) e[f]!.next = this.data_i[f]!.v;
       }
-    });
+    }, { stable: true });
   }
 }

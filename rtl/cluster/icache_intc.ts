@@ -117,6 +117,6 @@ export class IcacheIntc extends Module {
     });
     this.seq('count', () => {
       if (this.req.v && this.gnt.v) this.flag.next = (this.flag.v + 1) & (P - 1);
-    });
+    }, { stable: true });
   }
 }

@@ -28,6 +28,6 @@ export class IcachePfCtrl extends Module {
       } else {
         this.state.next = BankState.DISABLED_ICACHE;
       }
-    });
+    }, { stable: true });
   }
 }

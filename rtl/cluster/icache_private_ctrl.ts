@@ -288,6 +288,6 @@ export class IcachePrivateCtrl extends Module {
         }
         if (st === BankState.REQ_REFILL && this.missFifo.grant_o.v) this.miss_count.next = (this.miss_count.v + 1) >>> 0;
       }
-    });
+    }, { stable: true });
   }
 }

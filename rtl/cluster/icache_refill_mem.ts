@@ -86,6 +86,6 @@ export class IcacheRefillMem extends Module {
       }
       this.count.next = n;
       this.head.next = h;
-    });
+    }, { stable: true });
   }
 }

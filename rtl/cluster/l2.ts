@@ -48,6 +48,10 @@ export class L2Memory extends Module {
 
   mem: Memory;
   cycle = this.reg(32);
+  /** Due cycle (cycle + L) of an AR accepted / a burst's last W beat accepted this cycle, else 0: the queues read
+   *  these instead of the free-running cycle, so their process runs only when something happens. */
+  ar_due = this.wire(32);
+  b_due = this.wire(32);
   // read queue
   rCount = this.reg(5);
   rHead = this.reg(4);
@@ -123,12 +127,32 @@ export class L2Memory extends Module {
       const bv = this.bCount.v > 0 && this.cycle.v >= this.bDue[this.bHead.v]!.v;
       this.b_valid.v = bv;
       this.b_id.v = bv ? this.bId[this.bHead.v]!.v : 0;
+      const due = (this.cycle.v + L) >>> 0;
+      this.ar_due.v = this.ar_valid.v && n < Q ? due : 0;
+      this.b_due.v = this.w_valid.v && this.awCount.v > 0 && this.w_last.v ? due : 0;
       // The queue entries are read at the head index: declared, since learning reaches only a few indices.
     }, { reads: [...this.rAddr, ...this.rId, ...this.rLen, ...this.rSize, ...this.rDue, ...this.bId, ...this.bDue] });
 
+    this.seq('time', () => {
+      this.cycle.next = (this.cycle.v + 1) >>> 0;
+    });
+    // The W beats' memory writes apart from the queues: a process writing a memory runs every cycle.
+    this.seq('write', () => {
+      if (this.w_valid.v && this.w_ready.v) {
+        const ah = this.awHead.v;
+        const a = (((this.awAddr[ah]!.v + this.wBeat.v * (1 << this.awSize[ah]!.v)) >>> 0) & ~7) >>> 0;
+        const s = this.w_strb.v;
+        for (let lane = 0; lane < 2; lane++) {
+          const st = (s >>> (4 * lane)) & 15;
+          const i = index(a + 4 * lane);
+          if (st === 0 || i < 0) continue;
+          const mask = (st & 1 ? 0xff : 0) | (st & 2 ? 0xff00 : 0) | (st & 4 ? 0xff0000 : 0) | (st & 8 ? 0xff000000 : 0);
+          this.mem.write(i, this.w_data[lane]!.v, mask);
+        }
+      }
+    });
+
     this.seq('queues', () => {
-      const cyc = this.cycle.v;
-      this.cycle.next = (cyc + 1) >>> 0;
       // reads
       let n = this.rCount.v;
       let h = this.rHead.v;
@@ -145,7 +169,7 @@ export class L2Memory extends Module {
         this.rId[t]!.next = this.ar_id.v;
         this.rLen[t]!.next = this.ar_len.v;
         this.rSize[t]!.next = this.ar_size.v;
-        this.rDue[t]!.next = (cyc + L) >>> 0;
+        this.rDue[t]!.next = this.ar_due.v;
         n++;
       }
       this.rCount.next = n;
@@ -160,19 +184,10 @@ export class L2Memory extends Module {
         bn--;
       }
       if (this.w_valid.v && this.w_ready.v) {
-        const a = (((this.awAddr[ah]!.v + this.wBeat.v * (1 << this.awSize[ah]!.v)) >>> 0) & ~7) >>> 0;
-        const s = this.w_strb.v;
-        for (let lane = 0; lane < 2; lane++) {
-          const st = (s >>> (4 * lane)) & 15;
-          const i = index(a + 4 * lane);
-          if (st === 0 || i < 0) continue;
-          const mask = (st & 1 ? 0xff : 0) | (st & 2 ? 0xff00 : 0) | (st & 4 ? 0xff0000 : 0) | (st & 8 ? 0xff000000 : 0);
-          this.mem.write(i, this.w_data[lane]!.v, mask);
-        }
         if (this.w_last.v) {
           const t = (this.bHead.v + this.bCount.v) & (Q - 1);
           this.bId[t]!.next = this.awId[ah]!.v;
-          this.bDue[t]!.next = (cyc + L) >>> 0;
+          this.bDue[t]!.next = this.b_due.v;
           bn++;
           ah = (ah + 1) & (Q - 1);
           an--;
@@ -190,6 +205,7 @@ export class L2Memory extends Module {
       this.awHead.next = ah;
       this.bCount.next = bn;
       this.bHead.next = bh;
-    });
+      // The head burst's id is read at the head index: declared, since learning reaches only a few indices.
+    }, { reads: this.awId, stable: true });
   }
 }

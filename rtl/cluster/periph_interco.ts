@@ -155,6 +155,6 @@ export class PeriphInterconnect extends Module {
       }
       if (this.ic_req.v && this.ic_gnt.v) this.ic_owner.next = this.win[Target.ICACHE]!.v;
       if (this.cc_req.v && this.cc_gnt.v) this.cc_owner.next = this.win[Target.CTRL]!.v;
-    });
+    }, { stable: true });
   }
 }

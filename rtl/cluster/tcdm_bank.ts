@@ -32,6 +32,6 @@ export class TcdmBank extends Module {
         const mask = (be & 1 ? 0xff : 0) | (be & 2 ? 0xff00 : 0) | (be & 4 ? 0xff0000 : 0) | (be & 8 ? 0xff000000 : 0);
         this.mem.write(addr, wdata, mask);
       }
-    });
+    }, { stable: true });
   }
 }

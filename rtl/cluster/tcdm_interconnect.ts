@@ -169,7 +169,7 @@ export class TcdmInterconnect extends Module {
         this.resp_valid[m]!.next = g;
         this.resp_bank[m]!.next = this.gnt_bank[m]!.v;
       }
-    }, { reads: this.gnt_bank });
+    }, { reads: this.gnt_bank, stable: true });
 
     // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register.
     this.comb('response_mux', () => {

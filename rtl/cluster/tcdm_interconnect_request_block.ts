@@ -156,6 +156,6 @@ export class TcdmRequestBlock extends Module {
         this.ts_be_s.next = be;
         this.ts_id_s.next = win;
       }
-    });
+    }, { stable: true });
   }
 }
