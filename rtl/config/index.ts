@@ -19,7 +19,46 @@ export interface PortTiming {
 
 export type CoreVersion = 'cv32e40p' | 'ri5cy' | 'ri5cy_v1';
 
-export interface CoreConfig {
+/** How conditional branches redirect the fetch: `rtl` decides them in EX (taken: IF and ID flushed, 3 cycles);
+ *  `btfn` predicts backward branches taken and redirects them from ID like a jump (2 cycles), forward ones not
+ *  taken, and flushes from EX on a wrong guess (backward not taken, forward taken: 3 cycles). */
+export type BranchHandling = 'rtl' | 'btfn';
+
+/**
+ * What-if timing of the core's pipeline. The presets hold the RTL's values (fact sheet §1.3, §1.4), which every
+ * timing fixture was measured with; other values change the timing only, never the results.
+ */
+export interface CoreTiming {
+  branch: BranchHandling;
+  /** Stall cycles of an instruction using a load's result right behind it, with the data one cycle after the
+   *  grant (RTL 1). 0: the loaded value is forwarded into EX without a bubble; each step above 1 keeps the
+   *  value from its users one more cycle after it arrived. */
+  loadUseCycles: number;
+  /** Cycles in EX of mul, p.mac/msu, the 16-bit multiplies and the dot products (RTL 1). */
+  mulCycles: number;
+  /** Cycles in EX of mulh/mulhsu/mulhu: the length of riscv_mult.sv's MULH FSM (RTL 5). */
+  mulhCycles: number;
+  /** Cycles in EX of div/divu/rem/remu: 0 = the RTL's serial divider, 3..35 cycles by the divisor's leading
+   *  bits; otherwise every division takes this many. */
+  divCycles: number;
+}
+
+/** The RTL's timing (every preset's). */
+export const rtlCoreTiming: Readonly<CoreTiming> = { branch: 'rtl', loadUseCycles: 1, mulCycles: 1, mulhCycles: 5, divCycles: 0 };
+
+/** The timing a core configuration asks for: its what-if fields over the RTL's. */
+export function coreTiming(core: CoreConfig): CoreTiming {
+  return {
+    branch: core.branch ?? rtlCoreTiming.branch,
+    loadUseCycles: core.loadUseCycles ?? rtlCoreTiming.loadUseCycles,
+    mulCycles: core.mulCycles ?? rtlCoreTiming.mulCycles,
+    mulhCycles: core.mulhCycles ?? rtlCoreTiming.mulhCycles,
+    divCycles: core.divCycles ?? rtlCoreTiming.divCycles,
+  };
+}
+
+/** The timing fields are optional so that a config written before them (or by hand) means the RTL's. */
+export interface CoreConfig extends Partial<CoreTiming> {
   version: CoreVersion;
   /** Encodings of the PULP extensions the decoder accepts. */
   flavour: Flavour;
@@ -49,21 +88,30 @@ export const singleCoreMemory: MemRegion[] = [
  * one would change the other). */
 const defaultPort = (): PortTiming => ({ grantDelay: 0, responseDelay: 1 });
 
+/** A preset's core: every switch written out (extensions off, the RTL's timing), so each is a parameter. */
+const presetCore = (version: CoreVersion, flavour: Flavour): CoreConfig => ({
+  version,
+  flavour,
+  rvc: true,
+  isa: { xpulpnn: false },
+  ...rtlCoreTiming,
+});
+
 export const presets: Record<CoreVersion, SystemConfig> = {
   cv32e40p: {
-    core: { version: 'cv32e40p', flavour: 'corev', rvc: true },
+    core: presetCore('cv32e40p', 'corev'),
     memory: singleCoreMemory,
     imem: defaultPort(),
     dmem: defaultPort(),
   },
   ri5cy: {
-    core: { version: 'ri5cy', flavour: 'xpulpv2', rvc: true },
+    core: presetCore('ri5cy', 'xpulpv2'),
     memory: singleCoreMemory,
     imem: defaultPort(),
     dmem: defaultPort(),
   },
   ri5cy_v1: {
-    core: { version: 'ri5cy_v1', flavour: 'xpulpv2', rvc: true },
+    core: presetCore('ri5cy_v1', 'xpulpv2'),
     memory: singleCoreMemory,
     imem: defaultPort(),
     dmem: defaultPort(),
@@ -85,6 +133,15 @@ export function findRegion(memory: MemRegion[], addr: number, bytes = 1): MemReg
     if (a >= r.base && a + bytes <= r.base + r.size) return r;
   }
   return undefined;
+}
+
+/** Checks the core's cross-field rules; throws naming the field at fault. Returns it for chaining. */
+export function validateCore(c: CoreConfig): CoreConfig {
+  // XpulpNN extends RI5CY's XpulpV2 encodings (rtl/isa/xpulpnn.ts); the CORE-V encodings have no such words.
+  if (c.isa?.xpulpnn && c.flavour !== 'xpulpv2') {
+    throw new RangeError(`core.isa.xpulpnn: the XpulpNN extension needs core.flavour=xpulpv2 (RI5CY's encodings), got ${c.flavour}`);
+  }
+  return c;
 }
 
 /** The cluster around the cores: TCDM interconnect and event unit (pulp_cluster 9fd9c3e as GAP-8 uses it). */
@@ -216,7 +273,7 @@ export interface ClusterSystemConfig extends SystemConfig {
 /** GAP-8: 8 RI5CY v1.0 cores (pulpissimo-v1.0, XpulpV2), the map above, `gap8Cluster`. */
 export function gap8ClusterSystem(): ClusterSystemConfig {
   return structuredClone({
-    core: { version: 'ri5cy_v1', flavour: 'xpulpv2', rvc: true },
+    core: presetCore('ri5cy_v1', 'xpulpv2'),
     memory: gap8ClusterMemory,
     imem: defaultPort(),
     dmem: defaultPort(),

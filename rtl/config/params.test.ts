@@ -223,3 +223,57 @@ describe('editDistance', () => {
     expect(closestParam(gap8(), 'xyzzy')).toBeUndefined();
   });
 });
+
+describe('core what-if parameters', () => {
+  it.each(Object.keys(allPresets))('preset %s lists the ISA switch and the core timing with the RTL values', (name) => {
+    const cfg = allPresets[name]!();
+    if (!('core' in cfg)) return;
+    const values = Object.fromEntries(listParams(cfg).filter((p) => p.path.startsWith('core.')).map((p) => [p.path, p.value]));
+    expect(values).toMatchObject({
+      'core.isa.xpulpnn': false,
+      'core.branch': 'rtl',
+      'core.loadUseCycles': 1,
+      'core.mulCycles': 1,
+      'core.mulhCycles': 5,
+      'core.divCycles': 0,
+    });
+  });
+
+  it('are settable by --set on every preset, single core and cluster', () => {
+    for (const make of [() => preset('ri5cy'), gap8]) {
+      const c = applySets(make(), ['core.isa.xpulpnn=true', 'branch=btfn', 'loadUseCycles=0', 'mulCycles=3', 'mulhCycles=2', 'divCycles=10']);
+      expect(c.core).toMatchObject({ isa: { xpulpnn: true }, branch: 'btfn', loadUseCycles: 0, mulCycles: 3, mulhCycles: 2, divCycles: 10 });
+    }
+  });
+
+  it('refuses bad values naming the parameter', () => {
+    const bad: Array<[string, RegExp]> = [
+      ['core.branch=always', /^core\.branch: expected one of rtl, btfn, got 'always'/],
+      ['core.loadUseCycles=17', /^core\.loadUseCycles: expected an integer 0\.\.16 cycles/],
+      ['core.mulCycles=0', /^core\.mulCycles: expected an integer 1\.\.32 cycles/],
+      ['core.mulhCycles=-1', /^core\.mulhCycles: expected an integer 1\.\.32/],
+      ['core.divCycles=65', /^core\.divCycles: expected an integer 0\.\.64/],
+      ['core.isa.xpulpnn=maybe', /^core\.isa\.xpulpnn: expected true or false/],
+    ];
+    for (const [set, msg] of bad) {
+      let err: unknown;
+      try {
+        applySets(gap8(), [set]);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, set).toBeInstanceOf(ParamError);
+      expect((err as ParamError).param, set).toBe(set.split('=')[0]);
+      expect((err as Error).message, set).toMatch(msg);
+    }
+  });
+
+  it('refuses XpulpNN on the CORE-V encodings (its words exist only in the xpulpv2 flavour)', () => {
+    expect(() => applySets(preset('cv32e40p'), ['core.isa.xpulpnn=true'])).toThrow(/core\.isa\.xpulpnn: the XpulpNN extension needs core\.flavour=xpulpv2/);
+    try {
+      applySets(preset('cv32e40p'), ['core.isa.xpulpnn=true']);
+    } catch (e) {
+      expect((e as ParamError).param).toBe('core.isa.xpulpnn');
+    }
+  });
+});

@@ -3,7 +3,7 @@
 // errors that say which parameter and what was expected. The names are derived by walking the object itself,
 // so a field added to rtl/config/index.ts is a parameter at once; the schema table below adds ranges, choices
 // and documentation for the known leaves.
-import { icacheConfig, presets, validateCluster, type ClusterConfig, type IcacheConfig } from './index.ts';
+import { icacheConfig, presets, validateCluster, validateCore, type ClusterConfig, type CoreConfig, type IcacheConfig } from './index.ts';
 
 export type ParamType = 'int' | 'number' | 'bool' | 'choice' | 'string';
 export type ParamValue = number | boolean | string;
@@ -56,6 +56,28 @@ export const paramSchema: Readonly<Record<string, ParamSchema>> = {
   'core.version': { type: 'choice', choices: Object.keys(presets), doc: 'core RTL version (timing, CSRs, trap rules)' },
   'core.flavour': { type: 'choice', choices: ['xpulpv2', 'corev'], doc: 'encodings of the PULP extensions the decoder accepts' },
   'core.rvc': { type: 'bool', doc: 'compressed (RVC) instructions accepted' },
+  'core.isa.xpulpnn': { type: 'bool', doc: 'optional XpulpNN nibble/crumb SIMD dot products (pv.sdotusp.n/.c, …; xpulpv2 flavour only)' },
+  'core.branch': {
+    type: 'choice',
+    choices: ['rtl', 'btfn'],
+    doc: 'conditional branches: rtl = decided in EX (taken 3 cycles, not taken 1); btfn = backward predicted taken, redirected from ID (2 cycles), wrong guesses flushed from EX (3)',
+  },
+  'core.loadUseCycles': {
+    type: 'int',
+    min: 0,
+    max: 16,
+    unit: 'cycles',
+    doc: 'stall of an instruction using the load right before it (RTL 1); 0 = load data forwarded into EX without a bubble',
+  },
+  'core.mulCycles': { type: 'int', min: 1, max: 32, unit: 'cycles', doc: 'cycles in EX of mul, p.mac/msu, 16-bit multiplies and dot products (RTL 1)' },
+  'core.mulhCycles': { type: 'int', min: 1, max: 32, unit: 'cycles', doc: 'cycles in EX of mulh/mulhsu/mulhu, the MULH FSM length (RTL 5)' },
+  'core.divCycles': {
+    type: 'int',
+    min: 0,
+    max: 64,
+    unit: 'cycles',
+    doc: 'cycles in EX of div/divu/rem/remu: 0 = the RTL serial divider (3..35 by the divisor\'s leading bits), else fixed',
+  },
   'memory.*.base': { type: 'int', min: 0, max: U32, hex: true, doc: 'region base address' },
   'memory.*.size': { type: 'int', min: 1, max: U32, unit: 'bytes', doc: 'region size' },
   'memory.*.kind': { type: 'choice', choices: ['ram', 'rom', 'periph'], doc: 'region kind' },
@@ -362,6 +384,7 @@ export function validateConfig<T extends object>(config: T): T {
   for (const p of listParams(config)) parseParamValue(p, p.value);
   const c = config as Obj;
   try {
+    if (isObj(c.core)) validateCore(c.core as unknown as CoreConfig);
     if (isObj(c.cluster)) validateCluster(c.cluster as unknown as ClusterConfig);
     if (isObj(c.icache)) icacheConfig(c.icache as unknown as IcacheConfig);
   } catch (e) {

@@ -2,7 +2,7 @@
 // for traps, mret, fence.i, wfi, CSRs with side effects and p.elw), jumps taken in ID, taken branches from EX,
 // the load-use and jalr hazards, and the stall cause shown in the waves.
 import { Module, defineEnum } from '../../sim/index.ts';
-import { JUMP_JALR, JUMP_NONE } from './decode_info.ts';
+import { type DecodeInfo, JUMP_JALR } from './decode_info.ts';
 import { PcMux } from './if_stage.ts';
 import type { CoreLinks } from './links.ts';
 import type { CoreRules } from './version.ts';
@@ -107,6 +107,9 @@ export class Controller extends Module {
   hwlp_end_4_id_q = this.reg(1, 0);
   /** CV32E40P: fetch_enable_i is registered by the sleep unit before the controller sees it. */
   fetch_enable_q = this.reg(1, 0);
+  /** core.loadUseCycles >= 3: the register the last load wrote and how many more cycles its users wait. */
+  lu_rd = this.reg(5, 0);
+  lu_cnt = this.reg(4, 0);
 
   private readonly d: Decision = {
     isDecoding: 0,
@@ -207,7 +210,9 @@ export class Controller extends Module {
     });
     // load-use hazard (riscv_controller.sv l.987-1009): the load in EX with its request, or in WB waiting for
     // rvalid, writes a register ID reads (or ID's port-B destination: WAW).
-    this.comb('load_stall_p', () => {
+    if (this.rules.timing.loadUseCycles !== 1) {
+      this.bindLoadUseWhatIf(this.rules.timing.loadUseCycles);
+    } else this.comb('load_stall_p', () => {
       const isDecoding = this.is_decoding.v;
       const loadPending = (ex.data_req_ex.v & ex.regfile_we_ex.v) | ((this.l.lsu.lsu_ready_wb.v ^ 1) & ex.regfile_we_wb.v);
       let st = 0;
@@ -257,6 +262,73 @@ export class Controller extends Module {
       this.hwlp_end_4_id_q.next = d.hwlpEnd4;
       this.fetch_enable_q.next = 1;
     });
+  }
+
+  /**
+   * The load-use hazard of core.loadUseCycles = n != 1 (a what-if; the RTL's is the process above).
+   * n = 0: a load in EX stalls only an lp.* set-up reading its result (consumed in ID; jalr has its own hazard),
+   * or any reader when it is the second half of a split access (whose first response is not the value):
+   * anything else enters EX beside it and takes the data from WB in the response cycle (ExStage fwd_ld_ex). The
+   * wait for a late response in WB and its WAW rule stay. n >= 2: after the RTL's stall, readers of the load's
+   * register also wait in its response cycle and n - 2 cycles after it (lu_rd, lu_cnt).
+   */
+  private bindLoadUseWhatIf(n: number): void {
+    const l = this.l;
+    const ex = l.ex;
+    const id = l.id;
+    const lsu = l.lsu;
+    const reads = (r: number, i: DecodeInfo): boolean => r !== 0 && (r === i.raddrA || r === i.raddrB || r === i.raddrC);
+    this.comb('load_stall_p', () => {
+      const isDecoding = this.is_decoding.v;
+      const i = id.info();
+      const inEx = ex.data_req_ex.v & ex.regfile_we_ex.v;
+      const waitWb = (lsu.lsu_ready_wb.v ^ 1) & ex.regfile_we_wb.v;
+      let st = 0;
+      if (n === 0 ? waitWb | (inEx & ((i.hwloop ? 1 : 0) | ex.data_misaligned_ex.v)) : inEx | waitWb) {
+        const waddrEx = ex.regfile_waddr_ex.v;
+        if (reads(waddrEx, i)) st = 1;
+        else if (this.rules.falseLoadStall) {
+          if (waddrEx === i.aluWaddrField) st = 1;
+        } else if (isDecoding && i.aluWe && waddrEx === i.aluWaddr && (!this.cv || !lsu.data_misaligned.v)) {
+          st = 1;
+        }
+      }
+      if (n >= 2 && !st) {
+        // the response cycle of the load in WB, then the n - 2 cycles counted by lu_cnt
+        if (ex.regfile_we_wb.v & lsu.lsu_ready_wb.v && reads(ex.regfile_waddr_wb.v, i)) st = 1;
+        else if (this.lu_cnt.v !== 0 && reads(this.lu_rd.v, i)) st = 1;
+      }
+      this.load_stall.v = st;
+      this.deassert_we.v = (isDecoding ^ 1) | (i.illegal ? 1 : 0) | st | this.jr_stall.v;
+    }, {
+      reads: [
+        l.ifs.instr_rdata_id,
+        this.is_decoding,
+        this.jr_stall,
+        lsu.lsu_ready_wb,
+        lsu.data_misaligned,
+        ex.data_req_ex,
+        ex.regfile_we_ex,
+        ex.regfile_waddr_ex,
+        ex.regfile_we_wb,
+        ex.regfile_waddr_wb,
+        ex.data_misaligned_ex,
+        this.lu_rd,
+        this.lu_cnt,
+      ],
+    });
+    if (n >= 3) {
+      this.seq('load_use_window', () => {
+        const rd = ex.regfile_waddr_wb.v;
+        if (ex.regfile_we_wb.v & lsu.lsu_ready_wb.v && rd !== 0) {
+          this.lu_rd.next = rd;
+          this.lu_cnt.next = n - 2;
+        } else if (this.lu_cnt.v !== 0) {
+          // a later write of the register through port B ends the wait: its value no longer comes from the load
+          this.lu_cnt.next = ex.portBWrite() && ex.regfile_alu_waddr_ex.v === this.lu_rd.v ? 0 : this.lu_cnt.v - 1;
+        }
+      });
+    }
   }
 
   /** The FSM of riscv_controller.sv; `withNext` also computes the next state (which reads id_ready/ex_valid). */
@@ -328,7 +400,8 @@ export class Controller extends Module {
             d.cause = EXC_ILLEGAL;
             d.ns = S.FLUSH_EX;
             d.illegalN = 1;
-          } else if (i.jump !== JUMP_NONE) {
+          } else if (i.idRedirect) {
+            // jumps, and backward branches predicted taken (core.branch=btfn): the fetch goes to the target now
             d.pcMux = PcMux.JUMP;
             if (!this.jr_stall.v && !this.jump_done_q.v) {
               d.pcSet = 1;
@@ -537,7 +610,7 @@ export class Controller extends Module {
           d.illegalN = 1;
           break;
         }
-        const jump = i.jump !== JUMP_NONE;
+        const jump = i.idRedirect;
         if (st === DEC && jump) {
           d.pcMux = PcMux.JUMP;
           if (!this.jr_stall.v && !this.jump_done_q.v) {

@@ -67,8 +67,8 @@ export class Core extends Module {
         : new IfStage(resetPc);
     this.id_stage = new IdStage(this.dec);
     this.controller = new Controller(this.rules);
-    this.ex_stage = new ExStage(this.dec);
-    this.load_store_unit = new LoadStoreUnit(this.rules.version === 'cv32e40p');
+    this.ex_stage = new ExStage(this.dec, this.rules.timing);
+    this.load_store_unit = new LoadStoreUnit(this.rules.version === 'cv32e40p', this.rules.timing.loadUseCycles === 0);
     this.cs_registers = new CsRegisters(this.rules, p.bootAddr >>> 0, (p.hartId ?? 0) >>> 0);
     this.hwloop_regs = new HwloopRegs(this.rules.version === 'cv32e40p');
     // A class instance, not a plain object: the elaborator must not take the neighbours for children.

@@ -37,6 +37,11 @@ export interface DecodeInfo {
   dataWe: boolean;
   jump: number;
   branch: boolean;
+  /** A conditional branch's offset from its own PC (its target when taken). */
+  branchOffset: number;
+  /** The controller redirects the fetch while this word is in ID: jumps, and under `core.branch=btfn` the
+   *  backward conditional branches (predicted taken). */
+  idRedirect: boolean;
   csr: boolean;
   /** cv32e40p_decoder.sv csr_access_o: a 32-bit SYSTEM word with funct3 != 0, set before the CSR number is
    *  checked, so an illegal CSR instruction has it too (and keeps it in EX, where it makes ex_valid). */
@@ -57,7 +62,12 @@ export interface DecodeInfo {
   /** fence and fence.i: both decoded as fence.i in these cores. */
   fencei: boolean;
   mulh: boolean;
+  /** Cycles the multiplier's FSM holds the instruction in EX (core.mulhCycles for mulh, core.mulCycles for the
+   *  other multiplies); 0 when it takes one cycle (no FSM). */
+  multCycles: number;
   div: boolean;
+  /** Starts the serial divider (a division, unless core.divCycles makes it single-cycle). */
+  divEn: boolean;
   /** div/rem (signed divisor rule) rather than divu/remu. */
   divSigned: boolean;
   mul: boolean;
@@ -133,6 +143,8 @@ export class DecodeCache {
       dataWe: false,
       jump: JUMP_NONE,
       branch: false,
+      branchOffset: 0,
+      idRedirect: false,
       csr: false,
       csrAccess: !compressed && (w & 0x7f) === 0x73 && ((w >>> 12) & 7) !== 0,
       csrStatus: false,
@@ -147,7 +159,9 @@ export class DecodeCache {
       wfi: false,
       fencei: false,
       mulh: false,
+      multCycles: 0,
       div: false,
+      divEn: false,
       divSigned: false,
       mul: false,
       compressed,
@@ -203,6 +217,12 @@ export class DecodeCache {
     }
     info.jump = t === 'jal' ? JUMP_JAL : t === 'jalr' ? JUMP_JALR : JUMP_NONE;
     info.branch = t === 'branch';
+    if (info.branch) {
+      // RV32I/RVC branches hold the offset in imm; p.beqimm/p.bneimm hold the compared immediate there and the
+      // offset in imm2 (rtl/isa/xpulp_alu.ts)
+      info.branchOffset = syntaxOperands(d.enc.syntax).includes('imm2') ? o.imm2 : o.imm;
+    }
+    info.idRedirect = info.jump !== JUMP_NONE || (info.branch && this.rules.timing.branch === 'btfn' && info.branchOffset < 0);
     if (t === 'csr') {
       info.csr = true;
       info.csrAddr = o.csr;
@@ -224,6 +244,10 @@ export class DecodeCache {
     info.div = t === 'div';
     info.divSigned = info.div && !def.id.endsWith('u');
     info.mul = t === 'mul';
+    const tm = this.rules.timing;
+    const mc = info.mulh ? tm.mulhCycles : info.mul ? tm.mulCycles : 1;
+    info.multCycles = mc > 1 ? mc : 0;
+    info.divEn = info.div && tm.divCycles !== 1;
     if (info.uret && this.rules.uretIllegal) info.illegal = true;
     return info;
   }

@@ -3,11 +3,15 @@
 // ALU/SIMD/bit-manip/MUL results leave through write port B and are forwarded to ID in the same cycle; the
 // branch decision (taken branches redirect from EX); the LSU request; CSR accesses. Timing: the 1-cycle
 // multiplier and dot products, the 5-cycle MULH FSM (IDLE-STEP0-STEP1-STEP2-FINISH), and the serial divider
-// (IDLE, DIVIDE for S+1 cycles, FINISH: 3..35 cycles, S from the divisor's leading bits).
+// (IDLE, DIVIDE for S+1 cycles, FINISH: 3..35 cycles, S from the divisor's leading bits). The what-if timing of
+// rtl/config CoreTiming stretches or shortens the FSMs (mulCycles/mulhCycles: IDLE, STEP0..STEP2 for as many
+// cycles as asked, FINISH; divCycles: a fixed DIVIDE length) and, under core.branch=btfn, turns the branch
+// decision into a check of the prediction made in ID.
 import { Module, defineEnum } from '../../sim/index.ts';
 import type { Hart, Operands } from '../isa/types.ts';
 import type { DecodeCache, DecodeInfo } from './decode_info.ts';
 import type { CoreLinks } from './links.ts';
+import type { CoreTiming } from '../config/index.ts';
 
 export const MulhState = defineEnum('MulhState', ['IDLE', 'STEP0', 'STEP1', 'STEP2', 'FINISH']);
 export const DivState = defineEnum('DivState', ['IDLE', 'DIVIDE', 'FINISH']);
@@ -125,7 +129,15 @@ export class ExStage extends Module {
   regfile_we_wb = this.reg(1, 0);
   regfile_waddr_wb = this.reg(5, 0);
 
+  /** core.loadUseCycles=0: operands (bit 0 a, 1 b, 2 c) that are the result of the load that left EX as this
+   *  instruction entered it; they come from WB's load data until the response, then are latched. */
+  fwd_ld_ex = this.reg(3, 0);
+  /** core.branch=btfn: the branch in EX was predicted taken in ID (the fetch already went to its target). */
+  branch_pred_ex = this.reg(1, 0);
+
   mulh_cs = this.reg(MulhState, MulhState.IDLE);
+  /** STEP cycles left after this one (the RTL's three steps: STEP0, STEP1, STEP2). */
+  mulh_cnt = this.reg(5, 0);
   div_cs = this.reg(DivState, DivState.IDLE);
   div_cnt = this.reg(6, 0);
 
@@ -154,8 +166,20 @@ export class ExStage extends Module {
   private lastWord = -1;
   private lastInfo: DecodeInfo;
 
-  constructor(private readonly dec: DecodeCache) {
+  private readonly btfn: boolean;
+  /** core.loadUseCycles = 0: load data forwarded from WB into EX. */
+  private readonly bypass: boolean;
+  /** core.divCycles: 0 the RTL's divisor-dependent length, else fixed. */
+  private readonly divFixed: number;
+
+  constructor(
+    private readonly dec: DecodeCache,
+    timing: CoreTiming,
+  ) {
     super();
+    this.btfn = timing.branch === 'btfn';
+    this.bypass = timing.loadUseCycles === 0;
+    this.divFixed = timing.divCycles;
     this.hart = new ExHart(dec.flavour);
     this.lastInfo = dec.get(0);
     this.cv = dec.version === 'cv32e40p';
@@ -196,6 +220,8 @@ export class ExStage extends Module {
       },
       { reads: l.cs.csrSignals() },
     );
+    const btfn = this.btfn;
+    const bypass = this.bypass;
     this.comb(
       'execute',
       () => {
@@ -219,23 +245,76 @@ export class ExStage extends Module {
             h.a = this.alu_operand_a_ex.v;
             h.b = this.alu_operand_b_ex.v;
             h.c = this.alu_operand_c_ex.v;
+            if (bypass) {
+              const f = this.fwd_ld_ex.v;
+              if (f !== 0) {
+                const v = l.lsu.wb_rdata.v;
+                if (f & 1) h.a = v;
+                if (f & 2) h.b = v;
+                if (f & 4) h.c = v;
+              }
+            }
             h.csrOp = this.csr_op_ex.v;
             d.def.exec!(h, d.ops);
           }
         }
         this.regfile_alu_wdata_fw.v = h.wdata;
-        this.branch_decision.v = h.jumped ? 1 : 0;
-        this.branch_taken_ex.v = this.branch_in_ex.v & (h.jumped ? 1 : 0);
-        this.branch_target_ex.v = h.target;
-        this.lsu_addr_ex.v = h.lsuAddr;
-        this.lsu_type_ex.v = h.lsuType;
-        this.lsu_sign_ex.v = h.lsuSign;
-        this.lsu_wdata_ex.v = h.lsuWdata;
+        const jumped = h.jumped ? 1 : 0;
+        this.branch_decision.v = jumped;
+        if (btfn && this.branch_pred_ex.v) {
+          // predicted taken in ID: EX redirects (to the fall-through) only when the branch is not taken
+          this.branch_taken_ex.v = this.branch_in_ex.v & (jumped ^ 1);
+          this.branch_target_ex.v = (this.pc_ex.v + this.info().size) >>> 0;
+        } else {
+          this.branch_taken_ex.v = this.branch_in_ex.v & jumped;
+          this.branch_target_ex.v = h.target;
+        }
+        // a branch on forwarded load data decides in the response cycle (ex_ready holds it until then; the load
+        // is WB's only outstanding access, so its rvalid is the response: lsu_ready_wb would close a loop
+        // through the grant)
+        if (bypass && this.fwd_ld_ex.v !== 0 && !l.lsu.data_rvalid.v) this.branch_taken_ex.v = 0;
+        if (!bypass) this.driveLsu(h);
         this.csr_addr_ex.v = h.csrAddr;
         this.csr_wdata_ex.v = h.csrWdata;
       },
-      { reads: [this.csr_rdata] },
+      {
+        reads: [
+          this.csr_rdata,
+          ...(btfn ? [this.branch_pred_ex] : []),
+          ...(bypass ? [this.fwd_ld_ex, l.lsu.wb_rdata, l.lsu.data_rvalid] : []),
+        ],
+      },
     );
+    if (bypass) {
+      // core.loadUseCycles=0: the LSU request is computed from the ID/EX register alone, in a process of its
+      // own: WB's load data reaches the ALU and the branch decision in the response cycle, but an access whose
+      // address or store data is that load's result requests one cycle later, from the latched operands
+      // (LoadStoreUnit holds it while fwd_ld_ex is set). Memories that answer combinationally from the address
+      // (the event unit) would otherwise close a loop through the data port.
+      const lh = new ExHart(this.dec.flavour);
+      lh.readCsr = () => this.csr_rdata.v;
+      this.comb('execute_lsu', () => {
+        lh.lsuAddr = 0;
+        lh.lsuType = 0;
+        lh.lsuSign = 0;
+        lh.lsuWdata = 0;
+        if (this.valid_ex.v) {
+          const i = this.info();
+          const d = i.decoded;
+          if (d !== null && !i.illegal && i.dataReq) {
+            lh.pc = this.pc_ex.v;
+            lh.size = i.size;
+            lh.ops = d.ops;
+            lh.a = this.alu_operand_a_ex.v;
+            lh.b = this.alu_operand_b_ex.v;
+            lh.c = this.alu_operand_c_ex.v;
+            lh.csrOp = this.csr_op_ex.v;
+            d.def.exec!(lh, d.ops);
+          }
+        }
+        this.driveLsu(lh);
+      });
+    }
     // the multi-cycle units' ready and EX's ready/valid (riscv_ex_stage.sv) in one process: the units' states
     // are registers, so nothing orders them apart
     this.comb('ex_ready_p', () => {
@@ -248,22 +327,43 @@ export class ExStage extends Module {
       this.alu_ready.v = aluReady;
       const lsu = this.l.lsu;
       const units = aluReady & multReady & lsu.lsu_ready_ex.v & lsu.lsu_ready_wb.v;
-      this.ex_ready.v = units | this.branch_in_ex.v;
+      // a branch leaves EX at once (RTL), unless it waits for forwarded load data (core.loadUseCycles=0)
+      this.ex_ready.v = units | (bypass ? this.branch_in_ex.v & ((this.fwd_ld_ex.v === 0 ? 1 : 0) | lsu.lsu_ready_wb.v) : this.branch_in_ex.v);
       this.ex_valid.v = this.cv ? units & this.en_ex.v : units;
     });
     this.seq('units', () => {
       const exReady = this.ex_ready.v;
       const m = this.mulh_cs.v;
       if (m === MulhState.IDLE) {
-        if (this.mulh_en_ex.v) this.mulh_cs.next = MulhState.STEP0;
+        if (this.mulh_en_ex.v) {
+          // IDLE and FINISH are two of the instruction's cycles, the steps the rest (RTL mulh: 5 = 2 + 3 steps)
+          const steps = this.info().multCycles - 2;
+          if (steps === 0) this.mulh_cs.next = MulhState.FINISH;
+          else {
+            this.mulh_cs.next = MulhState.STEP0;
+            this.mulh_cnt.next = steps - 1;
+          }
+        }
       } else if (m === MulhState.FINISH) {
         if (exReady) this.mulh_cs.next = MulhState.IDLE;
-      } else this.mulh_cs.next = m + 1;
+      } else {
+        const c = this.mulh_cnt.v;
+        if (c === 0) this.mulh_cs.next = MulhState.FINISH;
+        else {
+          this.mulh_cnt.next = c - 1;
+          this.mulh_cs.next = c === 1 ? MulhState.STEP2 : MulhState.STEP1;
+        }
+      }
       const dv = this.div_cs.v;
       if (dv === DivState.IDLE) {
         if (this.div_en_ex.v) {
-          this.div_cs.next = DivState.DIVIDE;
-          this.div_cnt.next = divShift(this.alu_operand_b_ex.v, this.div_signed_ex.v === 1);
+          // IDLE, DIVIDE for cnt + 1 cycles, FINISH: a fixed length of 2 skips DIVIDE
+          const fixed = this.divFixed;
+          if (fixed === 2) this.div_cs.next = DivState.FINISH;
+          else {
+            this.div_cs.next = DivState.DIVIDE;
+            this.div_cnt.next = fixed === 0 ? divShift(this.alu_operand_b_ex.v, this.div_signed_ex.v === 1) : fixed - 3;
+          }
         }
       } else if (dv === DivState.DIVIDE) {
         if (this.div_cnt.v === 0) this.div_cs.next = DivState.FINISH;
@@ -281,11 +381,39 @@ export class ExStage extends Module {
     });
   }
 
+  /** core.loadUseCycles=0: in the load's response cycle the forwarded operands are latched (WB's data is the
+   *  load's only in that cycle), so an instruction still held in EX keeps them. */
+  private bypassSeq(): void {
+    const f = this.fwd_ld_ex.v;
+    if (f === 0 || !this.l.lsu.lsu_ready_wb.v) return;
+    const v = this.l.lsu.wb_rdata.v;
+    if (f & 1) this.alu_operand_a_ex.next = v;
+    if (f & 2) this.alu_operand_b_ex.next = v;
+    if (f & 4) this.alu_operand_c_ex.next = v;
+    this.fwd_ld_ex.next = 0;
+  }
+
+  /** The operands of `i` (entering EX) that the load leaving EX writes: forwarded from WB (loadUseCycles=0). */
+  private loadOperands(i: DecodeInfo): number {
+    if (!(this.data_req_ex.v & this.regfile_we_ex.v) || this.data_misaligned_ex.v) return 0;
+    const w = this.regfile_waddr_ex.v;
+    if (w === 0) return 0;
+    return (i.raddrA === w ? 1 : 0) | (i.raddrB === w ? 2 : 0) | (i.raddrC === w ? 4 : 0);
+  }
+
+  private driveLsu(h: ExHart): void {
+    this.lsu_addr_ex.v = h.lsuAddr;
+    this.lsu_type_ex.v = h.lsuType;
+    this.lsu_sign_ex.v = h.lsuSign;
+    this.lsu_wdata_ex.v = h.lsuWdata;
+  }
+
   /** riscv_id_stage.sv ID_EX_PIPE_REGISTERS. Registers are assigned directly: an assignment of the value a
    *  register already holds is the same as holding it, and cheaper than reading it to compare. */
   private idExSeq(): void {
     const l = this.l;
     const exReady = this.ex_ready.v;
+    if (this.bypass) this.bypassSeq();
     if (l.lsu.data_misaligned.v) {
       // second access of a misaligned load/store: address + 4, no second pointer update
       if (exReady) {
@@ -310,7 +438,7 @@ export class ExStage extends Module {
       // The divider starts from alu_en. RI5CY's deassert_we does not clear it (only a taken branch does);
       // CV32E40P's decoder gates alu_en_o with deassert_we, so a word handed over while ID is not decoding (the
       // stale divide still in ID when a divide leaves EX with the next fetch outstanding) does not restart it.
-      this.div_en_ex.next = i.div && this.branch_taken_ex.v === 0 && !(cv && deassert) ? 1 : 0;
+      this.div_en_ex.next = i.divEn && this.branch_taken_ex.v === 0 && !(cv && deassert) ? 1 : 0;
       if (deassert) {
         this.valid_ex.next = 0;
         this.regfile_alu_we_ex.next = 0;
@@ -332,7 +460,10 @@ export class ExStage extends Module {
       if (i.dataReq) this.data_we_ex.next = i.dataWe ? 1 : 0;
       this.branch_in_ex.next = i.branch ? 1 : 0;
       this.csr_op_ex.next = i.csr ? i.csrOp : CSR_OP_NONE;
-      this.mulh_en_ex.next = i.mulh ? 1 : 0;
+      this.mulh_en_ex.next = i.multCycles !== 0 ? 1 : 0;
+      if (this.bypass) this.fwd_ld_ex.next = this.loadOperands(i);
+      // a redirect for this word went out from ID this cycle or an earlier one (jump_done_q)
+      if (this.btfn) this.branch_pred_ex.next = i.branch && i.idRedirect ? l.ctrl.pc_set.v | l.ctrl.jump_done_q.v : 0;
       if (cv) this.en_ex.next = 1;
     } else if (exReady) {
       if (cv) this.en_ex.next = 1;

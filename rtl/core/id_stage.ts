@@ -152,7 +152,9 @@ export class IdStage extends Module {
     this.comb('jump_target_p', () => {
       const i = this.info();
       let t = 0;
-      if (i.jump !== JUMP_NONE && i.decoded) {
+      // a backward branch predicted taken (core.branch=btfn): PC + offset, whatever its condition
+      if (i.branch) t = i.idRedirect ? (this.l.ifs.pc_id.v + i.branchOffset) >>> 0 : 0;
+      else if (i.jump !== JUMP_NONE && i.decoded) {
         const h = this.hart;
         h.pc = this.l.ifs.pc_id.v;
         h.size = i.size;

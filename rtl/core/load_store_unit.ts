@@ -35,7 +35,12 @@ export class LoadStoreUnit extends Module {
   /** CV32E40P: first-half flags of the (up to two) outstanding accesses, oldest in bit 0. */
   partial_fifo = this.reg(2, 0);
 
-  constructor(private readonly cv = false) {
+  constructor(
+    private readonly cv = false,
+    /** core.loadUseCycles=0: EX may hold an access whose address or data is the result of the load ahead of it
+     *  (ExStage fwd_ld_ex); its request waits until EX has latched that value. */
+    private readonly bypass = false,
+  ) {
     super();
   }
 
@@ -72,12 +77,12 @@ export class LoadStoreUnit extends Module {
       this.data_we.v = ex.data_we_ex.v;
       if (this.cv) {
         // PULP_OBI = 0, TRANS_STABLE = 1: the request is the transaction, up to two outstanding
-        this.data_req.v = reqEx && this.cnt_q.v < 2 ? 1 : 0;
+        this.data_req.v = reqEx && this.cnt_q.v < 2 && !this.waitsForLoad() ? 1 : 0;
         return;
       }
       const cs = this.lsu_cs.v;
-      this.data_req.v = cs === L.IDLE ? reqEx : cs === L.WAIT_RVALID && this.data_rvalid.v ? reqEx : 0;
-    }, { reads: [this.data_rvalid, l.ex.lsu_addr_ex, l.ex.lsu_type_ex, l.ex.lsu_wdata_ex] });
+      this.data_req.v = this.waitsForLoad() ? 0 : cs === L.IDLE ? reqEx : cs === L.WAIT_RVALID && this.data_rvalid.v ? reqEx : 0;
+    }, { reads: [this.data_rvalid, l.ex.lsu_addr_ex, l.ex.lsu_type_ex, l.ex.lsu_wdata_ex, ...(this.bypass ? [l.ex.fwd_ld_ex] : [])] });
     this.comb('ready', () => {
       const reqEx = this.l.ex.data_req_ex.v;
       if (this.cv) {
@@ -85,7 +90,7 @@ export class LoadStoreUnit extends Module {
         const resp = this.data_rvalid.v;
         const tr = this.data_req.v & this.data_gnt.v;
         this.lsu_ready_wb.v = cnt === 0 ? 1 : resp;
-        this.lsu_ready_ex.v = !reqEx ? 1 : cnt === 0 ? tr : cnt === 1 ? resp & tr : resp;
+        this.lsu_ready_ex.v = !reqEx ? 1 : this.waitsForLoad() ? 0 : cnt === 0 ? tr : cnt === 1 ? resp & tr : resp;
         return;
       }
       const cs = this.lsu_cs.v;
@@ -99,7 +104,7 @@ export class LoadStoreUnit extends Module {
       }
       this.lsu_ready_ex.v = rex;
       this.lsu_ready_wb.v = rwb;
-    }, { reads: [this.data_gnt, this.data_rvalid] });
+    }, { reads: [this.data_gnt, this.data_rvalid, ...(this.bypass ? [l.ex.fwd_ld_ex] : [])] });
     this.comb('wb_data', () => {
       const d = this.data_rdata.v;
       const q = this.rdata_q.v;
@@ -163,6 +168,12 @@ export class LoadStoreUnit extends Module {
         this.rdata_q.next = ex.data_misaligned_ex.v || this.data_misaligned.v ? this.data_rdata.v : this.ext.v;
       }
     });
+  }
+
+  /** core.loadUseCycles=0: EX's access uses a load result EX has not latched yet (no grant without a request,
+   *  so RI5CY's lsu_ready_ex follows; CV32E40P's is gated explicitly). */
+  private waitsForLoad(): boolean {
+    return this.bypass && this.l.ex.fwd_ld_ex.v !== 0;
   }
 
   /** Register-file port A enable: RI5CY writes in the response cycle; CV32E40P (regfile_we_wb_power) when WB is

@@ -1,7 +1,7 @@
 // The version switch of the core model: what differs between RI5CY pulpissimo-v3.4.0 (`ri5cy`), RI5CY
 // pulpissimo-v1.0 (`ri5cy_v1`) and CV32E40P v1.8.3 (`cv32e40p`), per testbench/fixtures/timing/*/README.md and
 // fact sheet §1.3, §5, §6. One core model reads these; nothing else branches on the version.
-import type { CoreConfig, CoreVersion } from '../config/index.ts';
+import { type CoreConfig, type CoreTiming, type CoreVersion, coreTiming } from '../config/index.ts';
 import type { Ext, Flavour } from '../isa/types.ts';
 import { enabledExtensions } from '../isa/xpulpnn.ts';
 
@@ -11,6 +11,9 @@ export interface CoreRules {
   rvc: boolean;
   /** Optional ISA extensions the configuration switched on (rtl/config CoreConfig.isa). */
   extensions: Ext[];
+  /** The pipeline's what-if timing (rtl/config CoreTiming; the RTL's unless a configuration changes it). The
+   *  blocks read it while they are built, so each value builds its own logic and costs nothing per cycle. */
+  timing: CoreTiming;
   /** Table ids this core's decoder does not have. */
   excluded: string[];
   /** CSR accesses that halt IF and flush (riscv_decoder.sv csr_status). */
@@ -100,7 +103,7 @@ function cvLegal(csr: number, write: boolean): boolean {
 }
 
 export function coreRules(core: CoreConfig): CoreRules {
-  const base = { flavour: core.flavour, rvc: core.rvc, extensions: enabledExtensions(core.isa) };
+  const base = { flavour: core.flavour, rvc: core.rvc, extensions: enabledExtensions(core.isa), timing: coreTiming(core) };
   switch (core.version) {
     case 'ri5cy':
       return {
