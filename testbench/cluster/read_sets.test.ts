@@ -1,0 +1,23 @@
+// Activity-based evaluation skips a comb process, and a seq process declared stable (every seq process of
+// rtl/cluster), while nothing it reads changed, so their read sets must be complete: the strict interpreter refuses
+// any read outside them. System programs that exercise the event unit's barriers, the
+// I$ refills and L2 reads and writes through per2axi run to their end on it and must end in the RTL's cycle.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { gap8WithLatency } from './config.ts';
+import { ClusterTestbench } from './testbench.ts';
+
+const DIR = 'testbench/fixtures/timing/cluster/system/';
+const expected = JSON.parse(readFileSync(DIR + 'expected.json', 'utf8')) as { programs: Record<string, { elf: string; L: number; total_cycles: number }> };
+
+describe('cluster read sets are complete (strict interpreter)', () => {
+  for (const key of ['psum8@L5', 'l2_data8@L20']) {
+    it(key, () => {
+      const e = expected.programs[key]!;
+      const tb = new ClusterTestbench(gap8WithLatency(e.L), readFileSync(DIR + e.elf), { backend: 'interp', strictReads: true });
+      const r = tb.run(e.total_cycles + 100);
+      expect(r.exit).toBe('tohost');
+      expect(r.cycles).toBe(e.total_cycles);
+    }, 120_000);
+  }
+});
