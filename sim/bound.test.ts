@@ -171,6 +171,26 @@ describe('bound accessors', () => {
     expect(proto(off)).toBe(FastSignal.prototype);
   });
 
+  it('read an own read-only slot only in a design with one instance of each module class', () => {
+    const spec = makeSpec(11, 2, 2, 4);
+    const single = new Simulator(new Top(spec), { boundAccessors: true });
+    const w = (single.netlist.top as Top).wires[0]! as unknown as FastSignal;
+    expect(Object.getOwnPropertyDescriptor(w, 'slot')).toMatchObject({ value: w.i, writable: false });
+    class Twice extends Module {
+      a = new Top(spec);
+      b = new Top(spec);
+      constructor() {
+        super();
+        for (const t of [this.a, this.b]) t.ins.forEach((inp) => this.tie(inp, 1));
+      }
+    }
+    const twice = new Simulator(new Twice(), { boundAccessors: true });
+    expect(twice.netlist.signals.some((s) => Object.getOwnPropertyDescriptor(s, 'slot') !== undefined)).toBe(false);
+    expect(Object.getPrototypeOf(twice.netlist.signals[0]!)).not.toBe(FastSignal.prototype);
+    const shared = new Simulator(new Top(spec), { boundAccessors: false });
+    expect(shared.netlist.signals.some((s) => Object.getOwnPropertyDescriptor(s, 'slot') !== undefined)).toBe(false);
+  });
+
   it('agree with the shared accessors, the interpreter and the model on every slot every cycle', () => {
     fc.assert(
       fc.property(

@@ -74,6 +74,9 @@ export class SignalImpl {
 
 /** The generated-code back-end's signals: bare slot accesses, nothing checked. */
 export class FastSignal extends SignalImpl {
+  /** The slot again, as an own read-only property added after re-parenting (`ownSlots`), read by the accessors of
+   *  `boundFastSignal(S, N, true)` only. */
+  declare readonly slot: number;
   override get v(): number {
     return this.S[this.i]!;
   }
@@ -103,7 +106,23 @@ export class FastSignal extends SignalImpl {
  * hidden class at every `sig.v` site of the design's processes, so the generated-code back-end hands out only
  * a few of them per process (codegen.ts) and uses the shared FastSignal afterwards.
  */
-export function boundFastSignal(S: Uint32Array, N: Uint32Array): typeof FastSignal {
+export function boundFastSignal(S: Uint32Array, N: Uint32Array, ownSlots = false): typeof FastSignal {
+  if (ownSlots) {
+    return class SlotBoundFastSignal extends FastSignal {
+      override get v(): number {
+        return S[this.slot]!;
+      }
+      override set v(x: Value) {
+        S[this.slot] = (x as number) & this.mask;
+      }
+      override get next(): number {
+        return N[this.slot]!;
+      }
+      override set next(x: Value) {
+        N[this.slot] = (x as number) & this.mask;
+      }
+    };
+  }
   return class BoundFastSignal extends FastSignal {
     override get v(): number {
       return S[this.i]!;
@@ -118,6 +137,20 @@ export function boundFastSignal(S: Uint32Array, N: Uint32Array): typeof FastSign
       N[this.i] = (x as number) & this.mask;
     }
   };
+}
+
+/**
+ * Gives each signal, already re-parented to its accessor class, its slot as an own read-only property `slot`. V8
+ * folds the load of a property that is never written after it was added when the object is a constant of the
+ * optimised code, which the signals are in a process whose closure is the only one its function literal made: an
+ * inlined `sig.v` becomes one load at a literal index. `i` does not fold so well (measured: adding `i` only at
+ * elaboration, so it is never reassigned, gained half as much on the single core and cost ~6% on the cluster).
+ * Adding a property after Object.setPrototypeOf gives every signal a hidden class of its own, so this is only for
+ * designs where no access site sees signals of several instances (codegen.ts): on the 8-core cluster, whose
+ * cores share their code, it made every access megamorphic (30x slower).
+ */
+export function fixSlots(signals: readonly SignalImpl[]): void {
+  for (const s of signals) Object.defineProperty(s, 'slot', { value: s.i, writable: false, enumerable: false, configurable: false });
 }
 
 interface SigCommon {
