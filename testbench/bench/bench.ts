@@ -1,6 +1,6 @@
 // `npm run bench`: simulated cycles per second of the reference design (bench_design.ts) on both back-ends,
-// with and without a full VCD (to a temporary file), then the single-core RI5CY system (core_bench.ts) and the
-// 8-core GAP-8 cluster (cluster_bench.ts), each with waves off, with every signal traced to a VCD, without
+// with and without a full VCD (to a temporary file), then the single-core RI5CY system (core_bench.ts; also the
+// CV32E40P preset, waves off and traced) and the 8-core GAP-8 cluster (cluster_bench.ts), each with waves off, with every signal traced to a VCD, without
 // activity-based evaluation (PULPSIM_ACTIVITY=0; sim/activity.ts, on by default), and as the second instance built
 // in one process (its code then shared with the first: see sim/specialize.ts); start-up time (elaboration,
 // learning, code generation, loading) and the peak RSS of each run. Every configuration runs in its own child process (clean
@@ -111,8 +111,9 @@ function systemChild(config: string, seconds: number): SystemResult {
   }
   try {
     if (config.startsWith('core')) {
-      // ~1210 cycles per iteration; ~0.5 M cycles/CPU-s without waves.
-      const r = runCoreBench({ iterations: Math.max(20, Math.round((seconds * 4e5) / 1210)), ...(path !== undefined ? { vcd: path } : {}) });
+      // ~1210 cycles per iteration; ~0.5 M cycles/CPU-s without waves. `corecv`: the CV32E40P preset.
+      const version = config.startsWith('corecv') ? 'cv32e40p' : 'ri5cy';
+      const r = runCoreBench({ version, iterations: Math.max(20, Math.round((seconds * 4e5) / 1210)), ...(path !== undefined ? { vcd: path } : {}) });
       const vcdMiB = path !== undefined ? statSync(path).size / 2 ** 20 : 0;
       return { config, cycles: r.cycles, cpuSeconds: r.cpuSeconds, wallSeconds: r.seconds, startupSeconds: r.buildSeconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, vcdMiB };
     }
@@ -181,6 +182,8 @@ async function main(argv: string[]): Promise<void> {
     { label: 'single core, whole core traced', config: 'core+vcd', activity: true },
     { label: 'single core, activity off', config: 'core', activity: false },
     { label: 'single core, 2nd in process', config: 'core2', activity: true },
+    { label: 'single core cv32e40p', config: 'corecv', activity: true },
+    { label: 'single core cv32e40p, traced', config: 'corecv+vcd', activity: true },
     { label: '8-core cluster, waves off', config: 'cluster', activity: true },
     { label: '8-core cluster, all traced', config: 'cluster+vcd', activity: true },
     { label: '8-core cluster, activity off', config: 'cluster', activity: false },
@@ -194,7 +197,7 @@ async function main(argv: string[]): Promise<void> {
     const r = await inChild<SystemResult>(c.config, seconds, env);
     const perCycle = r.cpuSeconds / r.cycles;
     const system = c.config.replace('+vcd', '');
-    if (!c.activity && !c.config.includes('+vcd')) wavesOff.set(system, perCycle);
+    if (c.activity && !c.config.includes('+vcd')) wavesOff.set(system, perCycle);
     const off = wavesOff.get(system);
     const vcd = r.vcdMiB > 0 ? `${r.vcdMiB.toFixed(1)} MiB, ${(r.vcdMiB / r.cpuSeconds).toFixed(0)} MiB/cpu-s${off !== undefined ? `, ${(perCycle / off).toFixed(2)}x waves-off CPU` : ''}` : '-';
     rows.push(
