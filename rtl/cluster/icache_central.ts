@@ -287,7 +287,7 @@ export class IcacheCentral extends Module {
         }
       }
       this.camValid.next = lk;
-      // The CAM slots are read at computed indices: declared, since learning reaches only a few of them.
-    }, { reads: [...this.camId, ...this.camAddr], stable: true });
+      // The CAM slots are read at computed indices, and a new slot's fields in a branch learning seldom reaches: declared.
+    }, { reads: [...this.camId, ...this.camAddr, this.ar_room, this.addr, this.way], stable: true });
   }
 }
