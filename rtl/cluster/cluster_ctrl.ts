@@ -54,7 +54,6 @@ export class ClusterCtrl extends Module {
         else if (off === 0x08) this.fetch_en_q.next = w & ((1 << nCores) - 1);
         else if (off >= 0x40 && off < 0x40 + 4 * nCores) this.boot_addr[(off - 0x40) >>> 2]!.next = w;
       }
-      // A boot address is read at the accessed offset, which random addresses seldom hit: declared.
-    }, { reads: this.boot_addr, stable: true });
+    });
   }
 }

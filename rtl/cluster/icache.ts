@@ -211,7 +211,7 @@ export class Icache extends Module {
     this.seq('miss_count', () => {
       if (ctrl.clear_regs.v !== 0) this.missCount.next = 0;
       else if (ctrl.enable_regs.v !== 0 && central.ar_push.v && axi.ar_room.v) this.missCount.next = (this.missCount.v + 1) >>> 0;
-    }, { stable: true });
+    });
 
     if (!cfg.ideal) {
       for (let k = 0; k < P; k++) {
@@ -251,6 +251,6 @@ export class Icache extends Module {
         const a = (this.fetch_addr[k]!.v & ~0xf) >>> 0;
         for (let i = 0; i < LINE_WORDS; i++) this.idealDataQ[k]![i]!.next = req ? src(a, i) >>> 0 : 0;
       }
-    }, { stable: true });
+    });
   }
 }

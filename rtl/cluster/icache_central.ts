@@ -287,7 +287,11 @@ export class IcacheCentral extends Module {
         }
       }
       this.camValid.next = lk;
-      // The CAM slots are read at computed indices, and a new slot's fields in a branch learning seldom reaches: declared.
-    }, { reads: [...this.camId, ...this.camAddr, this.ar_room, this.addr, this.way], stable: true });
+      // Every read declared: the CAM slots are read at computed indices, and the allocation of a free slot only
+      // when no slot matches (a 16-bit match vector of 0), which learning's random valuations seldom give.
+    }, {
+      reads: [this.ns, this.counterNext, this.line_valid, this.line_id, this.camReq, this.match, this.id_oh, this.camValid, this.lastHit, this.ar_room, this.addr, this.way, ...this.camId, ...this.camAddr],
+      stable: true,
+    });
   }
 }

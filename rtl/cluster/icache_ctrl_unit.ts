@@ -174,6 +174,6 @@ export class IcacheCtrlUnit extends Module {
       } else {
         this.r_valid.next = 0;
       }
-    }, { stable: true });
+    });
   }
 }

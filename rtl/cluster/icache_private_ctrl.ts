@@ -288,6 +288,14 @@ export class IcachePrivateCtrl extends Module {
         }
         if (st === BankState.REQ_REFILL && this.missFifo.grant_o.v) this.miss_count.next = (this.miss_count.v + 1) >>> 0;
       }
-    }, { stable: true });
+      // Every read declared: the statistics counters are read only while counting, which learning seldom reaches.
+    }, {
+      reads: [
+        this.state, this.ns, this.enablePipe, this.fetch_addr, this.clearPipe, this.savePipe, this.wayValid, this.updateLfsr, this.lfsr,
+        this.stat_clear, this.stat_enable, this.fetch_req, this.fetch_gnt, this.reqQ, this.hit, this.prevState, this.missFifo.grant_o,
+        this.hit_count, this.trans_count, this.miss_count,
+      ],
+      stable: true,
+    });
   }
 }

@@ -205,7 +205,14 @@ export class L2Memory extends Module {
       this.awHead.next = ah;
       this.bCount.next = bn;
       this.bHead.next = bh;
-      // The head burst's id is read at the head index: declared, since learning reaches only a few indices.
-    }, { reads: this.awId, stable: true });
+      // Every read declared: the head burst's id is read at the head index, the beat counters behind handshakes.
+    }, {
+      reads: [
+        this.rCount, this.rHead, this.rBeat, this.r_valid, this.r_ready, this.r_last, this.ar_valid, this.ar_ready, this.ar_addr, this.ar_id,
+        this.ar_len, this.ar_size, this.ar_due, this.awCount, this.awHead, this.wBeat, this.bCount, this.bHead, this.b_valid, this.b_ready,
+        this.w_valid, this.w_ready, this.w_last, this.b_due, this.aw_valid, this.aw_ready, this.aw_addr, this.aw_id, this.aw_size, ...this.awId,
+      ],
+      stable: true,
+    });
   }
 }
