@@ -162,6 +162,13 @@ export class Simulator {
     return this.values[s.i]!;
   }
 
+  /** The slot of `sig` in `values`. A monitor reading many signals every cycle (a settled hook) indexes `values`
+   *  with it: a typed-array read, the same whichever accessor class this simulator's signals have (a hook's code
+   *  is shared by the simulators of a thread, whose bound accessor classes differ). */
+  slotOf(sig: Signal): number {
+    return this.own(sig, 'slotOf').i;
+  }
+
   /** Drives a top-level input; takes effect in the current (not yet clocked) cycle. */
   poke(input: Input, value: number | boolean): void {
     const s = this.own(input, 'poke');

@@ -88,18 +88,23 @@ export class ClusterTestbench {
     const tohost = config.tohost >>> 0;
     const resLo = config.resultBase >>> 0;
     const resHi = (resLo + 0x800) >>> 0;
-    const ports = this.top.regions.map((r) => r.core.data);
-    const gates = this.top.regions.map((r) => r.clk_en);
+    // Slots read straight from the values array (Simulator.slotOf): per core, clock enable, data req, gnt, we,
+    // addr, wdata.
+    const V = this.sim.values;
+    const slot = (s: Parameters<Simulator['slotOf']>[0]): number => this.sim.slotOf(s);
+    const sl = Int32Array.from(
+      this.top.regions.flatMap((r) => [slot(r.clk_en), slot(r.core.data.req), slot(r.core.data.gnt), slot(r.core.data.we), slot(r.core.data.addr), slot(r.core.data.wdata)]),
+    );
+    const active = this.active;
     this.sim.onSettled((cycle) => {
-      for (let k = 0; k < n; k++) {
-        if (gates[k]!.v) this.active[k]!++;
-        const d = ports[k]!;
-        if (!(d.req.v && d.gnt.v && d.we.v)) continue;
-        const a = d.addr.v >>> 0;
+      for (let k = 0, j = 0; k < n; k++, j += 6) {
+        if (V[sl[j]!]) active[k]!++;
+        if (!(V[sl[j + 1]!] && V[sl[j + 2]!] && V[sl[j + 3]!])) continue;
+        const a = V[sl[j + 4]!]! >>> 0;
         if (k === 0 && this.endCycle < 0 && a >>> 2 === tohost >>> 2) {
           this.endCycle = cycle;
-          this.tohostValue = d.wdata.v >>> 0;
-        } else if (a >= resLo && a < resHi) this.resultStores[k]!.push(d.wdata.v >>> 0);
+          this.tohostValue = V[sl[j + 5]!]! >>> 0;
+        } else if (a >= resLo && a < resHi) this.resultStores[k]!.push(V[sl[j + 5]!]! >>> 0);
       }
     });
   }

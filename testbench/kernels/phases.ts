@@ -149,17 +149,32 @@ export class PhaseMonitor {
     this.blocks = Array.from({ length: n }, () => []);
     const { lo, hi, phaseAt, blockOutputs } = map;
     const [iLo, iHi] = map.inner;
-    const regions = tb.top.regions;
-    const cores = regions.map((r) => r.core);
     const phaseOf = (pc: number): number => (pc >= lo && pc < hi ? phaseAt[(pc - lo) >>> 1]! : BARRIER);
+    // Per core, the slots of the signals read (Simulator.slotOf): read from the values array, so this hook's code,
+    // shared by every run of a thread, does not depend on each run's accessor class.
+    const V = tb.sim.values;
+    const S = 8;
+    const sl = Int32Array.from(
+      tb.top.regions.flatMap((r) => {
+        const c = r.core;
+        return [
+          c.if_stage.instr_valid_id,
+          c.if_stage.pc_id,
+          r.clk_en,
+          c.if_stage.pc_if,
+          c.id_stage.id_valid,
+          c.controller.is_decoding,
+          c.cs_registers.pccr_in,
+          c.ex_stage.pc_ex,
+        ].map((s) => tb.sim.slotOf(s));
+      }),
+    );
     this.detach = tb.sim.onSettled((cycle) => {
-      for (let k = 0; k < n; k++) {
+      for (let k = 0, j = 0; k < n; k++, j += S) {
         const st = this.state[k]!;
         if (st === 2) continue;
-        const c = cores[k]!;
-        const ifs = c.if_stage;
-        const valid = ifs.instr_valid_id.v;
-        const pcId = ifs.pc_id.v >>> 0;
+        const valid = V[sl[j]!]!;
+        const pcId = V[sl[j + 1]!]! >>> 0;
         if (st === 0) {
           if (!(valid && pcId === kernelEntry)) continue;
           this.state[k] = 1;
@@ -170,10 +185,10 @@ export class PhaseMonitor {
           this.closeBlock(k, cycle);
           continue;
         }
-        const gated = regions[k]!.clk_en.v === 0;
+        const gated = V[sl[j + 2]!] === 0;
         let ph: number;
         if (gated) ph = BARRIER;
-        else ph = phaseOf(valid ? pcId : ifs.pc_if.v >>> 0);
+        else ph = phaseOf(valid ? pcId : V[sl[j + 3]!]! >>> 0);
         this.cyc[k]![ph]!++;
         if (ph === QNT) {
           if (this.qStart[k]! < 0) {
@@ -185,7 +200,7 @@ export class PhaseMonitor {
         } else if (this.qStart[k]! >= 0) this.closeBlock(k, cycle);
         if (valid && pcId >= iLo && pcId < iHi) {
           this.innerCyc[k]!++;
-          if (pcId === iLo && c.id_stage.id_valid.v && c.controller.is_decoding.v) {
+          if (pcId === iLo && V[sl[j + 4]!] && V[sl[j + 5]!]) {
             this.innerIt[k]!++;
             const last = this.lastStart[k]!;
             if (last >= 0) {
@@ -196,9 +211,9 @@ export class PhaseMonitor {
           }
         } else if (valid && !gated) this.lastStart[k] = -1;
         if (gated) continue;
-        const evs = c.cs_registers.pccr_in.v;
+        const evs = V[sl[j + 6]!]!;
         if (evs === 0) continue;
-        const phEx = phaseOf(c.ex_stage.pc_ex.v >>> 0);
+        const phEx = phaseOf(V[sl[j + 7]!]! >>> 0);
         const row = this.ev[k]!;
         for (let e = 0; e < nE; e++) {
           if ((evs >>> e) & 1) row[(((EX_EVENT_MASK >>> e) & 1) ? phEx : ph) * nE + e]!++;
