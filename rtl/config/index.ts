@@ -31,8 +31,9 @@ export type BranchHandling = 'rtl' | 'btfn';
 export interface CoreTiming {
   branch: BranchHandling;
   /** Stall cycles of an instruction using a load's result right behind it, with the data one cycle after the
-   *  grant (RTL 1). 0: the loaded value is forwarded into EX without a bubble; each step above 1 keeps the
-   *  value from its users one more cycle after it arrived. */
+   *  grant (RTL 1). 0: the loaded value is forwarded into EX without a bubble (to the ALU, the multiplier and
+   *  the branch decision; a load or store using it for its address or data, an lp.* set-up and a jalr keep the
+   *  RTL's wait); each step above 1 keeps the value from its users one more cycle after it arrived. */
   loadUseCycles: number;
   /** Cycles in EX of mul, p.mac/msu, the 16-bit multiplies and the dot products (RTL 1). */
   mulCycles: number;

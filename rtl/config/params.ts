@@ -67,7 +67,7 @@ export const paramSchema: Readonly<Record<string, ParamSchema>> = {
     min: 0,
     max: 16,
     unit: 'cycles',
-    doc: 'stall of an instruction using the load right before it (RTL 1); 0 = load data forwarded into EX without a bubble',
+    doc: 'stall of an instruction using the load right before it (RTL 1); 0 = load data forwarded into EX (ALU, multiplier, branch) without a bubble',
   },
   'core.mulCycles': { type: 'int', min: 1, max: 32, unit: 'cycles', doc: 'cycles in EX of mul, p.mac/msu, 16-bit multiplies and dot products (RTL 1)' },
   'core.mulhCycles': { type: 'int', min: 1, max: 32, unit: 'cycles', doc: 'cycles in EX of mulh/mulhsu/mulhu, the MULH FSM length (RTL 5)' },

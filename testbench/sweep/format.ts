@@ -185,8 +185,8 @@ export function parseSweep(text: string, file: string, baseDir = dirname(resolve
     const b = bases.get(spec);
     if (!b) return undefined;
     const c = cloneTree(b);
-    // The optional ISA switches (rtl/config `core.isa`, off when absent) are absent from the presets, so the
-    // parameter walker would not see them: written out as off, they become parameters (`core.isa.xpulpnn`).
+    // The optional ISA switches (rtl/config `core.isa`, off when absent) are in every preset, but a hand-written
+    // config may lack them and the parameter walker would not see them: written out as off, they are parameters.
     c.core.isa = { xpulpnn: false, ...c.core.isa };
     return c;
   };
