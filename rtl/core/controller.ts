@@ -332,7 +332,7 @@ export class Controller extends Module {
   }
 
   /** The FSM of riscv_controller.sv; `withNext` also computes the next state (which reads id_ready/ex_valid). */
-  private decide(withNext: boolean): Decision {
+  private readonly decide = (withNext: boolean): Decision => {
     const d = this.d;
     const st = this.ctrl_fsm_cs.v;
     d.isDecoding = 0;
@@ -519,32 +519,32 @@ export class Controller extends Module {
         d.ns = S.RESET;
     }
     return d;
-  }
+  };
 
   /** Set by the comb pass when the next state depends on id_ready or ex_valid (the seq pass re-decides). */
   private lateNs = true;
   private withNext = false;
 
-  private idReady(): number {
+  private readonly idReady = (): number => {
     if (!this.withNext) {
       this.lateNs = true;
       return 0;
     }
     return this.l.id.id_ready.v;
-  }
+  };
 
-  private exValid(): number {
+  private readonly exValid = (): number => {
     if (!this.withNext) {
       this.lateNs = true;
       return 0;
     }
     return this.l.ex.ex_valid.v;
-  }
+  };
 
 
   /** cv32e40p_controller.sv: traps and flushing instructions leave ID as bubbles and save the cause in FLUSH_EX;
    *  hardware loops end at the instruction after the body and are decided in ID (DECODE_HWLOOP). */
-  private decideCv(d: Decision, st: number, withNext: boolean): void {
+  private readonly decideCv = (d: Decision, st: number, withNext: boolean): void => {
     const i = this.l.id.info();
     const h = this.l.hwlp;
     const pc = this.l.ifs.pc_id.v;
@@ -748,5 +748,5 @@ export class Controller extends Module {
         d.instrReq = 0;
         d.ns = S.RESET;
     }
-  }
+  };
 }

@@ -293,14 +293,14 @@ export class CsRegisters extends Module {
   hwlp_csr_idx = this.wire(3);
   hwlp_csr_data = this.wire(32);
 
-  private apply(op: number, w: number, old: number): number {
+  private readonly apply = (op: number, w: number, old: number): number => {
     if (op === CSR_OP_WRITE) return w >>> 0;
     if (op === CSR_OP_SET) return (w | old) >>> 0;
     if (op === CSR_OP_CLEAR) return (~w & old) >>> 0;
     return old >>> 0;
-  }
+  };
 
-  private update(): void {
+  private readonly update = (): void => {
     const l = this.l;
     const r = this.rules;
     const ex = l.ex;
@@ -384,17 +384,17 @@ export class CsRegisters extends Module {
     // pccr_in is zero whenever counting is off (perf_events), so the increment register then holds zero
     const incNext = pcmr & 1 ? (this.pccr_in.v & this.pcer_q.v) >>> 0 : 0;
     if (incNext !== inc) this.pccr_inc_q.next = incNext;
-  }
+  };
 
   /** PCER/PCMR/PCCR apply csr_op themselves; CLEAR computes `wdata & ~reg` (riscv_cs_registers.sv). */
-  private perfOp(op: number, w: number, cur: number): number {
+  private readonly perfOp = (op: number, w: number, cur: number): number => {
     if (op === CSR_OP_WRITE) return w >>> 0;
     if (op === CSR_OP_SET) return (w | cur) >>> 0;
     if (op === CSR_OP_CLEAR) return (w & ~cur) >>> 0;
     return cur >>> 0;
-  }
+  };
 
-  private writeCv(addr: number, nv: number): void {
+  private readonly writeCv = (addr: number, nv: number): void => {
     switch (addr) {
       case 0x300:
         this.mstatus_mie.next = (nv >>> 3) & 1;
@@ -436,11 +436,11 @@ export class CsRegisters extends Module {
       default:
         break;
     }
-  }
+  };
 
   /** CV32E40P: mcycle counts every cycle, minstret every retired instruction, unless inhibited; a CSR write to a
    *  counter replaces that cycle's increment. */
-  private countCv(written: number): void {
+  private readonly countCv = (written: number): void => {
     const inh = this.mcountinhibit_q.v;
     const step = (lo: Reg, hi: Reg, inc: number, wl: number, wh: number): void => {
       if (written === wl || written === wh) {
@@ -457,9 +457,9 @@ export class CsRegisters extends Module {
     const id = this.l.id;
     this.minstret_ev_q.next = id.id_valid.v & this.l.ctrl.is_decoding.v & (id.illegal_id.v ^ 1) & (id.ebrk_id.v ^ 1) & (id.ecall_id.v ^ 1);
     step(this.minstret_lo, this.minstret_hi, inh & 4 ? 0 : this.minstret_ev_q.v, 0xb02, 0xb82);
-  }
+  };
 
-  private csrNew(old: number): number {
+  private readonly csrNew = (old: number): number => {
     return this.apply(this.l.ex.csr_op_ex.v, this.l.ex.csr_wdata_ex.v, old);
-  }
+  };
 }

@@ -383,7 +383,7 @@ export class ExStage extends Module {
 
   /** core.loadUseCycles=0: in the load's response cycle the forwarded operands are latched (WB's data is the
    *  load's only in that cycle), so an instruction still held in EX keeps them. */
-  private bypassSeq(): void {
+  private readonly bypassSeq = (): void => {
     const f = this.fwd_ld_ex.v;
     if (f === 0 || !this.l.lsu.lsu_ready_wb.v) return;
     const v = this.l.lsu.wb_rdata.v;
@@ -391,26 +391,26 @@ export class ExStage extends Module {
     if (f & 2) this.alu_operand_b_ex.next = v;
     if (f & 4) this.alu_operand_c_ex.next = v;
     this.fwd_ld_ex.next = 0;
-  }
+  };
 
   /** The operands of `i` (entering EX) that the load leaving EX writes: forwarded from WB (loadUseCycles=0). */
-  private loadOperands(i: DecodeInfo): number {
+  private readonly loadOperands = (i: DecodeInfo): number => {
     if (!(this.data_req_ex.v & this.regfile_we_ex.v) || this.data_misaligned_ex.v) return 0;
     const w = this.regfile_waddr_ex.v;
     if (w === 0) return 0;
     return (i.raddrA === w ? 1 : 0) | (i.raddrB === w ? 2 : 0) | (i.raddrC === w ? 4 : 0);
-  }
+  };
 
-  private driveLsu(h: ExHart): void {
+  private readonly driveLsu = (h: ExHart): void => {
     this.lsu_addr_ex.v = h.lsuAddr;
     this.lsu_type_ex.v = h.lsuType;
     this.lsu_sign_ex.v = h.lsuSign;
     this.lsu_wdata_ex.v = h.lsuWdata;
-  }
+  };
 
   /** riscv_id_stage.sv ID_EX_PIPE_REGISTERS. Registers are assigned directly: an assignment of the value a
    *  register already holds is the same as holding it, and cheaper than reading it to compare. */
-  private idExSeq(): void {
+  private readonly idExSeq = (): void => {
     const l = this.l;
     const exReady = this.ex_ready.v;
     if (this.bypass) this.bypassSeq();
@@ -480,5 +480,5 @@ export class ExStage extends Module {
     } else if (this.csr_access_ex.v) {
       this.regfile_alu_we_ex.next = 0;
     }
-  }
+  };
 }

@@ -194,7 +194,7 @@ export class IfStage extends Module {
 
   /** FIFO output (riscv_fetch_fifo.sv), the hardware-loop controller on the fetch address
    *  (riscv_hwloop_controller.sv) and the prefetcher's hardware-loop FSM outputs. */
-  private fetchOut(): void {
+  private readonly fetchOut = (): void => {
     const vq = this.fifo_valid_q.v;
     const hq = this.fifo_hwlp_q.v;
     const addrQ = this.instr_addr_q.v;
@@ -263,9 +263,9 @@ export class IfStage extends Module {
     this.hwloop_speculative.v = spec;
     this.hwlp_branch.v = hcs === H_UC ? 1 : 0;
     this.is_hwlp_id.v = isHwlpIdQ & validId;
-  }
+  };
 
-  private prefetchComb(branch: number, hb: number, req: number, addrN: number, fetchValid: number): void {
+  private readonly prefetchComb = (branch: number, hb: number, req: number, addrN: number, fetchValid: number): void => {
     const cs = this.pf_cs.v;
     const masked = this.hwlp_masked.v;
     const addrQ = this.instr_addr_q.v;
@@ -336,11 +336,11 @@ export class IfStage extends Module {
     this.instr_addr.v = addr;
     this.addr_valid.v = addrValid;
     this.fetch_is_hwlp.v = isHwlp;
-  }
+  };
 
   /** The clock edge of IF: prefetcher and hardware-loop FSMs, fetch FIFO, offset FSM, IF/ID register. Every
    *  signal is read once here and handed to the parts. */
-  private ifSeq(): void {
+  private readonly ifSeq = (): void => {
     const cs = this.pf_cs.v;
     const gnt = this.instr_gnt.v;
     const rvalid = this.instr_rvalid.v;
@@ -438,10 +438,10 @@ export class IfStage extends Module {
     } else if (this.l.id.clear_instr_valid.v) {
       this.instr_valid_id.next = 0;
     }
-  }
+  };
 
   /** Fetch-FIFO update (riscv_fetch_fifo.sv), with the prefetcher's clear. */
-  private fifoSeq(
+  private readonly fifoSeq = (
     h: number,
     branch: number,
     jump: number,
@@ -452,7 +452,7 @@ export class IfStage extends Module {
     fetchValid: number,
     inAddr: number,
     uic: number,
-  ): void {
+  ): void => {
     let clear = branch === 1;
     switch (h) {
       case H_NONE:
@@ -567,5 +567,5 @@ export class IfStage extends Module {
     if (vq !== vqQ) this.fifo_valid_q.next = vq;
     const hwq = hw0 | (hw1 << 1);
     if (hwq !== hq) this.fifo_hwlp_q.next = hwq;
-  }
+  };
 }

@@ -195,7 +195,7 @@ export class LoadStoreUnit extends Module {
 
   /** cv32e40p_load_store_unit.sv: control registers update when EX hands the access over (ctrl_update), the
    *  transaction counter follows requests granted and responses. */
-  private cvSeq(): void {
+  private readonly cvSeq = (): void => {
     const ex = this.l.ex;
     const issued = this.data_req.v & this.data_gnt.v;
     const resp = this.data_rvalid.v;
@@ -218,5 +218,5 @@ export class LoadStoreUnit extends Module {
     if (resp && !this.data_we_q.v) {
       this.rdata_q.next = ex.data_misaligned_ex.v || this.data_misaligned.v ? this.data_rdata.v : this.ext.v;
     }
-  }
+  };
 }

@@ -89,7 +89,7 @@ export class SystemMemory extends Module {
     });
   }
 
-  private portSeq(p: Port, req: number, gnt: number, addr: number, we: number, be: number, wdata: number): void {
+  private readonly portSeq = (p: Port, req: number, gnt: number, addr: number, we: number, be: number, wdata: number): void => {
     const wait = p.wait.v;
     const waitNext = req && !gnt ? Math.min(wait + 1, 255) : 0;
     if (waitNext !== wait) p.wait.next = waitNext;
@@ -129,7 +129,7 @@ export class SystemMemory extends Module {
       const mask = ((be & 1 ? 0xff : 0) | (be & 2 ? 0xff00 : 0) | (be & 4 ? 0xff0000 : 0) | (be & 8 ? 0xff000000 : 0)) >>> 0;
       mem.write(idx, wdata, mask);
     }
-  }
+  };
 
   /** Clears what the elaboration's trial runs left behind. */
   clearFault(): void {
