@@ -442,21 +442,23 @@ export class CsRegisters extends Module {
    *  counter replaces that cycle's increment. */
   private readonly countCv = (written: number): void => {
     const inh = this.mcountinhibit_q.v;
-    const step = (lo: Reg, hi: Reg, inc: number, wl: number, wh: number): void => {
-      if (written === wl || written === wh) {
-        if (written === wl) lo.next = this.csrNew(lo.v);
-        else hi.next = this.csrNew(hi.v);
-        return;
-      }
-      if (!inc) return;
-      const v = (lo.v + 1) >>> 0;
-      lo.next = v;
-      if (v === 0) hi.next = (hi.v + 1) >>> 0;
-    };
-    step(this.mcycle_lo, this.mcycle_hi, inh & 1 ? 0 : 1, 0xb00, 0xb80);
+    this.countStep(written, this.mcycle_lo, this.mcycle_hi, inh & 1 ? 0 : 1, 0xb00, 0xb80);
     const id = this.l.id;
     this.minstret_ev_q.next = id.id_valid.v & this.l.ctrl.is_decoding.v & (id.illegal_id.v ^ 1) & (id.ebrk_id.v ^ 1) & (id.ecall_id.v ^ 1);
-    step(this.minstret_lo, this.minstret_hi, inh & 4 ? 0 : this.minstret_ev_q.v, 0xb02, 0xb82);
+    this.countStep(written, this.minstret_lo, this.minstret_hi, inh & 4 ? 0 : this.minstret_ev_q.v, 0xb02, 0xb82);
+  };
+  /** One 64-bit counter (lo/hi CSR addresses wl/wh): a CSR write to either half, else the increment. A member, not
+   *  a closure made per cycle (each of which also costs a name definition under the TypeScript loader). */
+  private readonly countStep = (written: number, lo: Reg, hi: Reg, inc: number, wl: number, wh: number): void => {
+    if (written === wl || written === wh) {
+      if (written === wl) lo.next = this.csrNew(lo.v);
+      else hi.next = this.csrNew(hi.v);
+      return;
+    }
+    if (!inc) return;
+    const v = (lo.v + 1) >>> 0;
+    lo.next = v;
+    if (v === 0) hi.next = (hi.v + 1) >>> 0;
   };
 
   private readonly csrNew = (old: number): number => {

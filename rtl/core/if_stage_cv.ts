@@ -161,7 +161,7 @@ export class IfStageCv extends Module {
     });
   }
 
-  private alignerComb(): void {
+  private readonly alignerComb = (): void => {
     const st = this.align_cs.v;
     const fv = this.fetch_valid.v;
     const rd = this.fetch_rdata.v;
@@ -191,9 +191,9 @@ export class IfStageCv extends Module {
     this.instr_valid.v = valid;
     this.aligner_ready.v = ready;
     this.pc_if.v = this.pc_q.v;
-  }
+  };
 
-  private alignerSeq(): void {
+  private readonly alignerSeq = (): void => {
     const st = this.align_cs.v;
     const fv = this.fetch_valid.v;
     const rd = this.fetch_rdata.v;
@@ -260,9 +260,9 @@ export class IfStageCv extends Module {
       this.hwlp_addr_q.next = this.l.ctrl.hwlp_targ_addr.v;
       this.hwlp_update_pc_q.next = 1;
     }
-  }
+  };
 
-  private prefetchSeq(): void {
+  private readonly prefetchSeq = (): void => {
     const branch = this.branch_req.v;
     const hj = this.l.ctrl.hwlp_jump.v;
     const resp = this.instr_rvalid.v;
@@ -332,5 +332,5 @@ export class IfStageCv extends Module {
       if (this.fifo_wptr.v) this.fifo_mem1.next = this.instr_rdata.v;
       else this.fifo_mem0.next = this.instr_rdata.v;
     }
-  }
+  };
 }
