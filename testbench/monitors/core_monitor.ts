@@ -5,10 +5,12 @@
 //
 // The rules, from the RTL as the core models it (fact sheet ri5cy-isa-timing §1.1, §1.3):
 //  - `is_decoding & id_ready`: the instruction in ID moves on this cycle -> `instr`.
-//  - `branch_taken_ex`: the branch in EX redirects fetch and kills the instruction in ID -> `branch`; the cycles
+//  - `branch_taken_ex`: the branch in EX redirects fetch (taken; under core.branch=btfn a wrong guess) and kills
+//    the instruction in ID -> `branch`; the branch's outcome is `branch_decision`; the cycles
 //    until the target issues from ID also go to `branch` unless a stall with another cause holds them (a taken
 //    branch with the target in the prefetch path costs 2 such cycles: "taken 3 cycles").
-//  - a jump (jal/jalr) leaves ID while setting the PC (pc_mux JUMP): the empty ID cycles after it are `jump`.
+//  - a jump (jal/jalr; under core.branch=btfn also a backward branch predicted taken) leaves ID while setting the
+//    PC (pc_mux JUMP): the empty ID cycles after it are `jump`.
 //  - otherwise the controller's `stall_cause` names the hazard; a gated core clock is `elw` when the core sleeps
 //    in a p.elw and `sleep` otherwise (not yet fetch-enabled, wfi).
 // Cycles that do not belong to an instruction in ID (bubbles, waits) go to the instruction that caused them: the
@@ -85,6 +87,7 @@ export class CoreMonitor {
   private readonly pcId: Signal;
   private readonly branchInEx: Signal;
   private readonly branchTakenEx: Signal;
+  private readonly branchDecision: Signal;
   private readonly pcEx: Signal;
   private readonly clk: Signal | null;
   private readonly tReq: Signal | null;
@@ -115,6 +118,7 @@ export class CoreMonitor {
     this.pcId = core.if_stage.pc_id;
     this.branchInEx = core.ex_stage.branch_in_ex;
     this.branchTakenEx = core.ex_stage.branch_taken_ex;
+    this.branchDecision = core.ex_stage.branch_decision;
     this.pcEx = core.ex_stage.pc_ex;
     this.clk = o.clockEnable ?? null;
     this.tReq = o.tcdmReq ?? null;
@@ -133,8 +137,14 @@ export class CoreMonitor {
     let cls: number;
     let pc: number;
     let br = 0;
-    if (!gated && this.branchInEx.v === 1) br = this.branchTakenEx.v === 1 ? 1 : 2;
-    if (br === 1) {
+    let redirect = false;
+    if (!gated && this.branchInEx.v === 1) {
+      br = this.branchDecision.v === 1 ? 1 : 2;
+      // the redirect from EX costs the flush: a taken branch, or under core.branch=btfn a wrong guess (a
+      // backward branch predicted taken from ID that is not taken); a correct guess costs what a jump costs
+      redirect = this.branchTakenEx.v === 1;
+    }
+    if (redirect) {
       cls = CC.branch;
       pc = this.pcEx.v;
       this.redirect = CC.branch;
