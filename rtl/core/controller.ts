@@ -75,7 +75,8 @@ interface Decision {
 }
 
 export class Controller extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   ctrl_fsm_cs = this.reg(CtrlState, S.RESET);
   jump_done_q = this.reg(1, 0);
@@ -141,7 +142,6 @@ export class Controller extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     const id = l.id;
     const ex = l.ex;
     // The hazard checks and the FSM read the decoder's outputs from its DecodeInfo (a function of

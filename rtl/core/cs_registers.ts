@@ -16,7 +16,8 @@ const MPP_M = 3 << 11;
 const TDATA1_M = ((2 << 28) | (1 << 27) | (1 << 12) | (1 << 6)) >>> 0;
 
 export class CsRegisters extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   mstatus_mie = this.reg(1, 0);
   mstatus_mpie = this.reg(1, 0);
@@ -221,7 +222,6 @@ export class CsRegisters extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     // mepc_o is the register; the trap base is the boot address's on RI5CY (mtvec read-only), mtvec's on CV32E40P
     this.connect(this.mepc, this.mepc_q);
     if (this.rules.version === 'cv32e40p') {

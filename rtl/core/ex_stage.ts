@@ -97,7 +97,8 @@ export function divShift(divisor: number, signed: boolean): number {
 }
 
 export class ExStage extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   // ID/EX pipeline register
   instr_ex = this.reg(32, 0);
@@ -205,7 +206,6 @@ export class ExStage extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     // Only zicsr's instructions read a CSR, and only the one their decode names (DecodeInfo.csrAddr).
     this.hart.readCsr = () => this.csr_rdata.v;
     this.comb(

@@ -5,7 +5,8 @@ import { Module, type Signal } from '../../sim/index.ts';
 import type { CoreLinks } from './links.ts';
 
 export class HwloopRegs extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   /** CV32E40P: the controller decides the decrement in ID and start/end are word addresses. */
   constructor(private readonly cv = false) {
@@ -44,7 +45,6 @@ export class HwloopRegs extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     this.seq('hwlp_q', () => {
       const id = this.l.id;
       const cs = this.l.cs;

@@ -67,7 +67,8 @@ class IdHart implements Hart {
 }
 
 export class IdStage extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   /** Register file: 32 words, x0 never written; two write ports (A then B, so B wins). */
   rf = this.memory(32, 32, { writePorts: 2 });
@@ -125,7 +126,6 @@ export class IdStage extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     this.comb('decoder', () => {
       const i = this.info();
       this.raddr_a_id.v = i.raddrA;

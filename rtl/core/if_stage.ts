@@ -31,7 +31,8 @@ function loopGoesOn(cnt: number, decPending: number): boolean {
 }
 
 export class IfStage extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   // OBI instruction port
   instr_req = this.output(1);
@@ -99,7 +100,6 @@ export class IfStage extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     const bootAddr = this.bootAddr;
     // FIFO output and hardware-loop controller: registers and the memory response only
     this.comb(

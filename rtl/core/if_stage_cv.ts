@@ -19,7 +19,8 @@ const BM = AlignState.BRANCH_MISALIGNED;
 const DEPTH = 2;
 
 export class IfStageCv extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   instr_req = this.output(1);
   instr_addr = this.output(32);
@@ -80,7 +81,6 @@ export class IfStageCv extends Module {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     const boot = this.bootAddr;
     this.comb('no_hwlp_tags', () => {
       this.is_hwlp_id.v = 0;

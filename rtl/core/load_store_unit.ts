@@ -10,7 +10,8 @@ export const LsuState = defineEnum('LsuState', ['IDLE', 'WAIT_RVALID', 'WAIT_RVA
 const L = LsuState;
 
 export class LoadStoreUnit extends Module {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   // OBI data port
   data_req = this.output(1);
@@ -50,7 +51,6 @@ export class LoadStoreUnit extends Module {
   wb_rdata = this.output(32);
 
   bind(l: CoreLinks): void {
-    this.l = l;
     this.comb('request', () => {
       const ex = this.l.ex;
       const reqEx = ex.data_req_ex.v;

@@ -504,7 +504,8 @@ export class PrefetchL0Buffer extends Module {
 
 /** The v1.0 IF stage with the 128-bit prefetcher; same public surface as `IfStage` (see the file header). */
 export class IfStageL0 extends Module implements IfBlock {
-  l!: CoreLinks;
+  /** Set once, by the core before any bind (core.ts). */
+  declare l: CoreLinks;
 
   instr_req = this.output(1);
   instr_addr = this.output(32);
@@ -563,7 +564,6 @@ export class IfStageL0 extends Module implements IfBlock {
   }
 
   bind(l: CoreLinks): void {
-    this.l = l;
     const bootAddr = this.bootAddr;
     this.comb('pc_mux_p', () => {
       const l = this.l;
