@@ -21,6 +21,14 @@
 // Source-to-source compilation of process bodies was rejected: closures capture variables (helpers, enum
 // constants, loop indices) that `new Function` cannot see. A design instance belongs to one simulator.
 //
+// What makes a process fast with generated code: V8 treats the variables of a closure as constants when its function
+// literal has made only one closure (one instance of the module class in the process), and folds a load from a
+// constant object's field that was written only once. So a process body (or a big helper it calls) written as a
+// closure or an arrow-function member, reading signals through `this` and fields assigned once (signals, the
+// core's link record), reads each signal with one load at a literal slot; a method's `this` is an argument and
+// costs several dependent loads per access (measured on the single-core bench: ~0.46 -> ~0.82 M cycles/CPU-s from
+// that and signal.ts fixSlots). Designs with several instances of a class share the closures' code and do not get this.
+//
 // Optionally (SimulatorOptions.activity) the generated code runs a comb process only when a slot it reads
 // changed since its last run (activity.ts); exact when the learned read sets are complete, which the
 // interpreter checks with `strictReads`.
