@@ -50,7 +50,8 @@ main:
   call rt_team_fork
   la t0, result
   lw a0, 0(t0)
-  addi a0, a0, -${rounds}
+  li t1, ${rounds}
+  sub a0, a0, t1
   snez a0, a0
   lw ra, 12(sp)
   addi sp, sp, 16
