@@ -37,10 +37,6 @@ export interface CoreBenchResult {
  *  loop in either flavour: XpulpV2 (RI5CY; a loop's end label is its last instruction) or CORE-V (CV32E40P; the end
  *  label is the first instruction after the body, and the outer loop may not end where the inner one does). */
 export function matmulSource(iter: number, flavour: 'xpulpv2' | 'corev' = 'xpulpv2'): string {
-  return flavour === 'corev' ? matmulSourceCorev(iter) : matmulSourceXpulp(iter);
-}
-
-function matmulSourceCorev(iter: number): string {
   return `
   .text
   .globl _start
@@ -52,7 +48,33 @@ _start:
 outer:
   la a0, mat_a
   la a2, mat_c
-  cv.setupi 1, 16, row_end
+${flavour === 'corev' ? OUTER_BODY_COREV : OUTER_BODY_XPULP}
+  addi s0, s0, -1
+  bnez s0, outer
+  li t6, 1
+  la t5, tohost
+  sw t6, 0(t5)
+1: j 1b
+fail:
+  li t6, 3
+  la t5, tohost
+  sw t6, 0(t5)
+2: j 2b
+  .balign 64
+  .globl tohost
+tohost: .word 0
+  .balign 16
+mat_a:
+  .fill 256, 4, 0x01fe03fc
+vec_b:
+  .fill 16, 4, 0x7f80017f
+mat_c:
+  .space 64
+`;
+}
+
+/** The 16 rows of one outer iteration, CORE-V: both loops end after their last instruction. */
+const OUTER_BODY_COREV = `  cv.setupi 1, 16, row_end
   la a1, vec_b
   li a3, 0
   li a4, 0
@@ -67,44 +89,10 @@ dot_end:
   add a5, a3, a4
   cv.clipu a5, a5, 9
   cv.sw a5, (a2), 4
-row_end:
-  addi s0, s0, -1
-  bnez s0, outer
-  li t6, 1
-  la t5, tohost
-  sw t6, 0(t5)
-1: j 1b
-fail:
-  li t6, 3
-  la t5, tohost
-  sw t6, 0(t5)
-2: j 2b
-  .balign 64
-  .globl tohost
-tohost: .word 0
-  .balign 16
-mat_a:
-  .fill 256, 4, 0x01fe03fc
-vec_b:
-  .fill 16, 4, 0x7f80017f
-mat_c:
-  .space 64
-`;
-}
+row_end:`;
 
-function matmulSourceXpulp(iter: number): string {
-  return `
-  .text
-  .globl _start
-trap_vector:
-  j fail
-  .org 0x80
-_start:
-  li s0, ${iter}
-outer:
-  la a0, mat_a
-  la a2, mat_c
-  lp.setupi 1, 16, row_end
+/** The 16 rows of one outer iteration, XpulpV2: both loops end at their last instruction. */
+const OUTER_BODY_XPULP = `  lp.setupi 1, 16, row_end
   la a1, vec_b
   li a3, 0
   li a4, 0
@@ -119,30 +107,7 @@ dot_end:
   add a5, a3, a4
   p.clipu a5, a5, 9
 row_end:
-  p.sw a5, 4(a2!)
-  addi s0, s0, -1
-  bnez s0, outer
-  li t6, 1
-  la t5, tohost
-  sw t6, 0(t5)
-1: j 1b
-fail:
-  li t6, 3
-  la t5, tohost
-  sw t6, 0(t5)
-2: j 2b
-  .balign 64
-  .globl tohost
-tohost: .word 0
-  .balign 16
-mat_a:
-  .fill 256, 4, 0x01fe03fc
-vec_b:
-  .fill 16, 4, 0x7f80017f
-mat_c:
-  .space 64
-`;
-}
+  p.sw a5, 4(a2!)`;
 
 export function runCoreBench(opts: CoreBenchOptions = {}): CoreBenchResult {
   const iterations = opts.iterations ?? 1500;
