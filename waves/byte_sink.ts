@@ -3,7 +3,11 @@
 // the run and nothing is allocated per cycle (fact sheet hdl-dsl-anchors §0 facts 4-6). The buffer
 // is large enough (256 KiB by default) that the system-call cost per byte is negligible yet small
 // enough to stay in the CPU cache (1 MiB measured slower: more kernel time per byte written).
+// From the first full buffer on, the writing itself is done by a thread of its own (background_writer.ts): the
+// kernel's cost of write(2) then no longer falls on the simulation thread. Files that never fill a buffer (most
+// test benches' waves) never start the thread.
 import { closeSync, writeSync } from 'node:fs';
+import { BackgroundWriter } from './background_writer.ts';
 
 /** Bytes a hot path may write past `limit` without checking (one value change, or a timestamp plus one). */
 export const SINK_SLACK = 2048;
@@ -20,8 +24,15 @@ export class ByteSink {
   readonly limit: number;
   private fd: number;
   private written = 0;
+  private writer: BackgroundWriter | null = null;
 
-  constructor(fd: number, readonly path: string, capacity = 1 << 18) {
+  /** `background`: hand full buffers to a writer thread (default); false writes them on the calling thread. */
+  constructor(
+    fd: number,
+    readonly path: string,
+    capacity = 1 << 18,
+    private readonly background = true,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 2 * SINK_SLACK) throw new RangeError(`buffer capacity ${capacity} is too small (min ${2 * SINK_SLACK})`);
     this.fd = fd;
     this.buf = new Uint8Array(capacity);
@@ -62,6 +73,13 @@ export class ByteSink {
 
   flush(): void {
     if (this.fd < 0) throw new Error(`cannot write to '${this.path}': file is closed`);
+    if (this.background && this.pos > 0) {
+      this.writer ??= new BackgroundWriter(this.fd, this.path, this.buf.length);
+      this.writer.write(this.buf, this.pos);
+      this.written += this.pos;
+      this.pos = 0;
+      return;
+    }
     let off = 0;
     while (off < this.pos) {
       try {
@@ -79,7 +97,10 @@ export class ByteSink {
     if (this.fd < 0) return;
     try {
       this.flush();
+      this.writer?.drain();
     } finally {
+      this.writer?.stop();
+      this.writer = null;
       const fd = this.fd;
       this.fd = -1;
       closeSync(fd);
