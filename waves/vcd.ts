@@ -2,11 +2,12 @@
 // string probes (fact sheet hdl-dsl-anchors §3.1, §3.2, §0 fact 9).
 //
 // The per-cycle path diffs the traced slots against a Uint32Array of previous values in one tight
-// loop and encodes changes straight into a fixed 1 MiB byte buffer (ByteSink) with buffer and
+// loop and encodes changes straight into a fixed 256 KiB byte buffer (ByteSink) with buffer and
 // position in locals: binary digits come from a byte table, identifier codes are pre-encoded with
 // their separators, and string probes are called only when what they read changed (vcd_probes.ts).
-// So a long run neither allocates per cycle nor grows memory (§0 facts 4-5: tracing is the biggest
-// runtime tax, so keep it cheap and filtered).
+// Full buffers are written to the file by a thread of their own (background_writer.ts). So a long
+// run neither allocates per cycle nor grows memory (§0 facts 4-5: tracing is the biggest runtime
+// tax, so keep it cheap and filtered).
 import { openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
