@@ -103,32 +103,37 @@ export class L0Buffer extends Module {
       this.instr_addr.v = (a & ~0xf) >>> 0;
       this.busy.v = (cs !== E.EMPTY && cs !== E.VALID_L0) || req ? 1 : 0;
     });
+    // Each input is read only where the state needs it (the grant only when a request goes out).
     this.seq('fsm', () => {
       const cs = this.cs.v;
-      const req = this.instr_req.v;
-      const gnt = this.instr_gnt.v;
       const rv = this.instr_rvalid.v;
       const br = this.branch.v;
       let ns = cs;
-      const issue = gnt ? E.WAIT_RVALID : E.WAIT_GNT;
       switch (cs) {
         case E.EMPTY:
         case E.VALID_L0:
         case E.WAIT_GNT:
-          if (req) ns = issue;
+          if (this.instr_req.v) ns = this.instr_gnt.v ? E.WAIT_RVALID : E.WAIT_GNT;
           break;
         case E.WAIT_RVALID:
-          if (br) ns = rv ? issue : E.ABORTED_BRANCH;
-          else if (rv) ns = req ? issue : E.VALID_L0;
+          if (br) ns = rv ? (this.instr_gnt.v ? E.WAIT_RVALID : E.WAIT_GNT) : E.ABORTED_BRANCH;
+          else if (rv) ns = this.instr_req.v ? (this.instr_gnt.v ? E.WAIT_RVALID : E.WAIT_GNT) : E.VALID_L0;
           break;
         case E.ABORTED_BRANCH:
-          if (rv) ns = issue;
+          if (rv) ns = this.instr_gnt.v ? E.WAIT_RVALID : E.WAIT_GNT;
           break;
         default:
           ns = E.EMPTY;
       }
-      this.cs.next = ns;
-      if (rv) for (let i = 0; i < 4; i++) this.buf[i]!.next = this.instr_rdata[i]!.v;
+      if (ns !== cs) this.cs.next = ns;
+      if (rv) {
+        const buf = this.buf;
+        const d = this.instr_rdata;
+        buf[0]!.next = d[0]!.v;
+        buf[1]!.next = d[1]!.v;
+        buf[2]!.next = d[2]!.v;
+        buf[3]!.next = d[3]!.v;
+      }
       if (br | this.hwlp.v | this.prefetch.v) this.addr_q.next = this.addr_int.v;
     });
   }
@@ -154,13 +159,8 @@ export class L0Buffer extends Module {
 /** What riscv_prefetch_L0_buffer's FSM decides in one cycle (scratch). */
 interface PfDecision {
   ns: number;
-  doFetch: number;
-  doHwlp: number;
-  useLast: number;
-  useHwlp: number;
   saveLast: number;
   saveHwlp: number;
-  valid: number;
   addrN: number;
   isHwlpN: number;
 }
@@ -201,7 +201,7 @@ export class PrefetchL0Buffer extends Module {
 
   l0 = new L0Buffer();
 
-  private readonly d: PfDecision = { ns: 0, doFetch: 0, doHwlp: 0, useLast: 0, useHwlp: 0, saveLast: 0, saveHwlp: 0, valid: 0, addrN: 0, isHwlpN: 0 };
+  private readonly d: PfDecision = { ns: 0, saveLast: 0, saveHwlp: 0, addrN: 0, isHwlpN: 0 };
 
   constructor() {
     super();
@@ -225,9 +225,11 @@ export class PrefetchL0Buffer extends Module {
       const last = cs === P.NOT_VALID_CROSS_GRANTED || cs === P.VALID_CROSS || cs === P.VALID_GRANTED || cs === P.VALID_FETCH_DONE;
       const hw = cs === P.HWLP_GRANTED || cs === P.HWLP_GRANTED_WAIT || cs === P.HWLP_FETCH_DONE;
       const w = (a >>> 2) & 3;
-      const l3 = l0.word(3);
-      const rdata = last || hw ? this.rdata_last_q.v : l0.word(w);
-      const hi = l0.word((w + 1) & 3) & 0xffff;
+      // rdata_o of the L0 buffer: the incoming line in its rvalid cycle, else the buffer (L0Buffer.word)
+      const src = l0.instr_rvalid.v ? l0.instr_rdata : l0.buf;
+      const l3 = src[3]!.v;
+      const rdata = last || hw ? this.rdata_last_q.v : w === 3 ? l3 : src[w]!.v;
+      const hi = (w === 2 ? l3 : src[(w + 1) & 3]!.v) & 0xffff;
       const unaligned = ((hi << 16) | (rdata >>> 16)) >>> 0;
       const uic = !notC(rdata, 16);
       const aic = !notC(rdata, 0);
@@ -308,32 +310,25 @@ export class PrefetchL0Buffer extends Module {
     });
   }
 
-  /** The FSM of riscv_prefetch_L0_buffer.sv (its request side, do_fetch and do_hwlp, also in `fetch_p`). */
+  /** The FSM of riscv_prefetch_L0_buffer.sv: next state, address and the saves of rdata_last. Its request side
+   *  (do_fetch, do_hwlp) is also in `fetch_p`, and the rdata selection (use_last, use_hwlp) in `line`; here only
+   *  the hardware-loop request of the states that jump is kept. The grant, the L0 buffer's fetch_valid and the
+   *  loop target are read in the states that use them. */
   private decide(): PfDecision {
     const d = this.d;
     const cs = this.cs.v;
     const ready = this.ready.v;
     const hwloop = this.hwloop.v;
     const fetchGnt = this.instr_gnt.v;
-    const fetchValid = this.l0.fetch_valid.v;
     const a = this.addr_q.v;
-    const fetchPossible = ((a >>> 2) & 3) === 3 ? 1 : 0;
     const flags = this.line_flags.v;
     const nextCross = flags & Line.NEXT_CROSS ? 1 : 0;
     const nextUpc = flags & Line.NEXT_UPPER_C ? 1 : 0;
-    const isCross = flags & Line.CROSS ? 1 : 0;
-    const target = this.hwloop_target.v;
     const upc = (flags & Line.UPPER_C) !== 0;
-    const hwlpCross = ((target >>> 1) & 7) === 7 && !upc;
     let ns = cs;
-    let doFetch = 0;
     let doHwlp = 0;
-    let doHwlpInt = 0;
-    let useLast = 0;
-    let useHwlp = 0;
     let saveLast = 0;
     let saveHwlp = 0;
-    const valid = this.valid.v;
     // addr_int: the address advanced past the instruction handed to ID (when ready).
     let addrN = a;
     if (ready) {
@@ -342,18 +337,15 @@ export class PrefetchL0Buffer extends Module {
       else addrN = flags & Line.ALIGNED_C ? (((a >>> 2) << 2) | 2) >>> 0 : next;
     }
     let isHwlpN = ready ? 0 : this.is_hwlp_q.v;
-    // next_valid (riscv_prefetch_L0_buffer.sv): another instruction of this line follows the one in ID.
-    const nextValid = (((a >>> 2) & 3) !== 3 || nextUpc === 1) && nextCross === 0 && valid === 1;
     switch (cs) {
       case P.IDLE:
         break;
       case P.BRANCHED:
-        doFetch = fetchPossible;
         if (ready) {
           if (hwloop) {
             addrN = a;
             ns = P.HWLP_WAIT_GNT;
-          } else if (nextValid) {
+          } else if (this.nextValid(a, nextUpc, nextCross)) {
             if (fetchGnt) {
               saveLast = 1;
               ns = P.VALID_GRANTED;
@@ -364,8 +356,8 @@ export class PrefetchL0Buffer extends Module {
               ns = P.NOT_VALID_CROSS_GRANTED;
             } else ns = P.NOT_VALID_CROSS;
           } else ns = fetchGnt ? P.NOT_VALID_GRANTED : P.NOT_VALID;
-        } else if (fetchValid) {
-          if (isCross) {
+        } else if (this.l0.fetch_valid.v) {
+          if (flags & Line.CROSS) {
             saveLast = 1;
             ns = fetchGnt ? P.NOT_VALID_CROSS_GRANTED : P.NOT_VALID_CROSS;
           } else if (fetchGnt) {
@@ -375,36 +367,31 @@ export class PrefetchL0Buffer extends Module {
         }
         break;
       case P.NOT_VALID:
-        doFetch = 1;
         if (fetchGnt) ns = P.NOT_VALID_GRANTED;
         break;
       case P.NOT_VALID_GRANTED:
         doHwlp = hwloop;
-        if (fetchValid) ns = P.VALID;
+        if (this.l0.fetch_valid.v) ns = P.VALID;
         break;
       case P.NOT_VALID_CROSS:
-        doFetch = 1;
         if (fetchGnt) {
           saveLast = 1;
           ns = P.NOT_VALID_CROSS_GRANTED;
         }
         break;
       case P.NOT_VALID_CROSS_GRANTED:
-        useLast = 1;
         doHwlp = hwloop;
-        if (fetchValid) ns = ready ? P.VALID : P.VALID_CROSS;
+        if (this.l0.fetch_valid.v) ns = ready ? P.VALID : P.VALID_CROSS;
         break;
       case P.VALID:
-        doFetch = fetchPossible;
         doHwlp = hwloop;
         if (ready) {
           if (nextCross) {
-            doFetch = 1;
             if (fetchGnt) {
               saveLast = 1;
               ns = P.NOT_VALID_CROSS_GRANTED;
             } else ns = P.NOT_VALID_CROSS;
-          } else if (!nextValid) {
+          } else if (!this.nextValid(a, nextUpc, nextCross)) {
             ns = fetchGnt ? P.NOT_VALID_GRANTED : P.NOT_VALID;
           } else if (fetchGnt && nextUpc) {
             saveLast = 1;
@@ -416,54 +403,49 @@ export class PrefetchL0Buffer extends Module {
         }
         break;
       case P.VALID_CROSS:
-        useLast = 1;
         doHwlp = hwloop;
         if (ready) ns = P.VALID;
         break;
       case P.VALID_GRANTED:
-        useLast = 1;
         doHwlp = hwloop;
         if (ready) {
-          if (fetchValid) ns = nextCross ? P.VALID_CROSS : nextUpc ? P.VALID_FETCH_DONE : P.VALID;
+          if (this.l0.fetch_valid.v) ns = nextCross ? P.VALID_CROSS : nextUpc ? P.VALID_FETCH_DONE : P.VALID;
           else ns = nextCross ? P.NOT_VALID_CROSS_GRANTED : nextUpc ? P.VALID_GRANTED : P.NOT_VALID_GRANTED;
-        } else if (fetchValid) ns = P.VALID_FETCH_DONE;
+        } else if (this.l0.fetch_valid.v) ns = P.VALID_FETCH_DONE;
         break;
       case P.VALID_FETCH_DONE:
-        useLast = 1;
         doHwlp = hwloop;
         if (ready) ns = nextCross ? P.VALID_CROSS : nextUpc ? P.VALID_FETCH_DONE : P.VALID;
         break;
       case P.HWLP_WAIT_GNT:
-        doHwlpInt = 1;
         if (fetchGnt) {
           isHwlpN = 1;
-          addrN = target;
+          addrN = this.hwloop_target.v;
           ns = P.BRANCHED;
         }
         break;
       case P.HWLP_GRANTED:
-        useHwlp = 1;
         if (ready) {
+          const target = this.hwloop_target.v;
           addrN = target;
-          if (fetchValid) {
+          if (this.l0.fetch_valid.v) {
             isHwlpN = 1;
-            ns = hwlpCross ? P.NOT_VALID_CROSS : P.VALID;
+            ns = ((target >>> 1) & 7) === 7 && !upc ? P.NOT_VALID_CROSS : P.VALID;
           } else ns = P.HWLP_GRANTED_WAIT;
-        } else if (fetchValid) ns = P.HWLP_FETCH_DONE;
+        } else if (this.l0.fetch_valid.v) ns = P.HWLP_FETCH_DONE;
         break;
       case P.HWLP_GRANTED_WAIT:
-        useHwlp = 1;
-        if (fetchValid) {
+        if (this.l0.fetch_valid.v) {
           isHwlpN = 1;
           ns = ((this.l0.addr.v >>> 1) & 7) === 7 && !upc ? P.NOT_VALID_CROSS : P.VALID;
         }
         break;
       case P.HWLP_FETCH_DONE:
-        useHwlp = 1;
         if (ready) {
+          const target = this.hwloop_target.v;
           isHwlpN = 1;
           addrN = target;
-          ns = hwlpCross ? P.NOT_VALID_CROSS : P.VALID;
+          ns = ((target >>> 1) & 7) === 7 && !upc ? P.NOT_VALID_CROSS : P.VALID;
         }
         break;
       default:
@@ -477,7 +459,7 @@ export class PrefetchL0Buffer extends Module {
       if (ready) {
         if (fetchGnt) {
           isHwlpN = 1;
-          addrN = target;
+          addrN = this.hwloop_target.v;
           ns = P.BRANCHED;
         } else {
           addrN = a;
@@ -489,16 +471,16 @@ export class PrefetchL0Buffer extends Module {
       }
     }
     d.ns = ns;
-    d.doFetch = doFetch;
-    d.doHwlp = doHwlp | doHwlpInt;
-    d.useLast = useLast;
-    d.useHwlp = useHwlp;
     d.saveLast = saveLast;
     d.saveHwlp = saveHwlp;
-    d.valid = valid;
     d.addrN = addrN >>> 0;
     d.isHwlpN = isHwlpN;
     return d;
+  }
+
+  /** next_valid (riscv_prefetch_L0_buffer.sv): another instruction of this line follows the one in ID. */
+  private nextValid(a: number, nextUpc: number, nextCross: number): boolean {
+    return (((a >>> 2) & 3) !== 3 || nextUpc === 1) && nextCross === 0 && this.valid.v === 1;
   }
 }
 
@@ -637,10 +619,8 @@ export class IfStageL0 extends Module implements IfBlock {
     });
     this.seq('if_id', () => {
       if (this.hwlp_jump.v) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
-      let ns = this.offset_cs.v;
-      if (this.offset_cs.v === OffsetL0State.IDLE && this.l.ctrl.instr_req.v) ns = OffsetL0State.WAIT;
-      if (this.l.ctrl.pc_set.v) ns = OffsetL0State.WAIT;
-      this.offset_cs.next = ns;
+      // the offset FSM leaves IDLE on a request and goes to WAIT on every pc_set (it stays in WAIT otherwise)
+      if (this.offset_cs.v === OffsetL0State.IDLE && (this.l.ctrl.instr_req.v | this.l.ctrl.pc_set.v)) this.offset_cs.next = OffsetL0State.WAIT;
       if (this.if_valid.v) {
         const w = this.fetch_rdata.v;
         const compressed = (w & 3) !== 3;
@@ -648,8 +628,9 @@ export class IfStageL0 extends Module implements IfBlock {
         this.instr_rdata_id.next = compressed ? w & 0xffff : w;
         this.is_compressed_id.next = compressed ? 1 : 0;
         this.pc_id.next = this.pc_if.v;
-        this.is_hwlp_id_q.next = this.prefetch.is_hwlp_o.v;
-        if (this.prefetch.is_hwlp_o.v) this.hwlp_dec_cnt_id.next = this.hwlp_dec_cnt_if.v;
+        const isHwlp = this.prefetch.is_hwlp_o.v;
+        this.is_hwlp_id_q.next = isHwlp;
+        if (isHwlp) this.hwlp_dec_cnt_id.next = this.hwlp_dec_cnt_if.v;
       } else if (this.l.id.clear_instr_valid.v) {
         this.instr_valid_id.next = 0;
       }
