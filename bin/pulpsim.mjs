@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx so the package works straight from a checkout, with no build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Runs the TypeScript CLI straight from a checkout, with no build step: tsx's loader is registered in this process
+// (worker threads register it themselves), so a command costs one Node process, not a launcher plus a child.
+import { register } from 'tsx/esm/api';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const require = createRequire(import.meta.url);
-const tsxCli = require.resolve('tsx/cli');
-const r = spawnSync(process.execPath, [tsxCli, join(here, '..', 'testbench', 'cli', 'main.ts'), ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
-process.exit(r.status ?? 1);
+register();
+const { main } = await import('../testbench/cli/main.ts');
+process.exit(await main(process.argv.slice(2)));

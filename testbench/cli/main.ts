@@ -45,7 +45,8 @@ function uniformErrors(cmd: Command): void {
   for (const sub of cmd.commands) uniformErrors(sub);
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Runs one command line (the arguments after the program name); resolves to the process's exit status. */
+export async function main(argv: string[]): Promise<number> {
   const program = buildCli();
   try {
     await program.parseAsync(argv, { from: 'user' });
