@@ -571,7 +571,9 @@ export class IfStageL0 extends Module implements IfBlock {
       }
       this.fetch_addr_n.v = a & ~1;
     }, { reads: [l.ctrl.pc_mux, l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.cs.mepc] });
-    // riscv_hwloop_controller on the prefetcher's address.
+    // riscv_hwloop_controller on the prefetcher's address. The loop registers are read only when pc_if is an end
+    // address and the start of loop 1 only when loop 0 does not jump there: declared, as learning's random values
+    // missed hwlp_start1 (activity-based evaluation needs the complete read set).
     this.comb('hwloop_ctrl', () => {
       const h = this.l.hwlp;
       const pc = this.pc_if.v;
@@ -600,7 +602,7 @@ export class IfStageL0 extends Module implements IfBlock {
       this.hwlp_jump.v = jump;
       this.hwlp_target.v = target;
       this.hwlp_dec_cnt.v = dec;
-    });
+    }, { reads: [...l.hwlp.loopSignals(), this.hwlp_dec_cnt_id] });
     this.comb('branch_req_p', () => {
       let br = 0;
       if (this.offset_cs.v === OffsetL0State.IDLE && this.l.ctrl.instr_req.v) br = 1;
