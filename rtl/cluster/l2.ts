@@ -206,7 +206,13 @@ export class L2Memory extends Module {
       this.bCount.next = bn;
       this.bHead.next = bh;
       // Every read declared: the head burst's id is read at the head index, the beat counters behind handshakes.
+      // Every register declared too (the queue entries are written at the tail index, which learning reaches for a
+      // few entries only): the others would commit in every cycle instead of the cycles this process runs.
     }, {
+      drives: [
+        this.rBeat, this.rCount, this.rHead, this.wBeat, this.awCount, this.awHead, this.bCount, this.bHead,
+        ...this.rAddr, ...this.rId, ...this.rLen, ...this.rSize, ...this.rDue, ...this.awAddr, ...this.awId, ...this.awSize, ...this.bId, ...this.bDue,
+      ],
       reads: [
         this.rCount, this.rHead, this.rBeat, this.r_valid, this.r_ready, this.r_last, this.ar_valid, this.ar_ready, this.ar_addr, this.ar_id,
         this.ar_len, this.ar_size, this.ar_due, this.awCount, this.awHead, this.wBeat, this.bCount, this.bHead, this.b_valid, this.b_ready,
