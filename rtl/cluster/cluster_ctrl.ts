@@ -54,6 +54,12 @@ export class ClusterCtrl extends Module {
         else if (off === 0x08) this.fetch_en_q.next = w & ((1 << nCores) - 1);
         else if (off >= 0x40 && off < 0x40 + 4 * nCores) this.boot_addr[(off - 0x40) >>> 2]!.next = w;
       }
+      // Idle after reset unless the port is used: stable, with every read and register declared (the registers are
+      // read and written at the addressed offset, which learning reaches for a few only).
+    }, {
+      reads: [this.rst_cnt, this.req, this.add, this.wen, this.wdata, this.eoc, this.fetch_en_q, ...this.boot_addr],
+      drives: [this.rst_cnt, this.r_valid, this.r_rdata, this.eoc, this.fetch_en_q, ...this.boot_addr],
+      stable: true,
     });
   }
 }

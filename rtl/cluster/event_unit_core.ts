@@ -368,6 +368,8 @@ export class EventUnitCore extends Module {
       if (waitClear) this.event_buffer.next = (buf | lines) & ~evMask & irqClear;
       else if (bufClearWrite) this.event_buffer.next = ((buf & ~wdata) | lines) & irqClear;
       else this.event_buffer.next = (buf | lines) & irqClear;
-    }, { stable: true });
+      // The masks are assigned only by a write to their own register, which learning reaches for some cores only:
+      // declared, so they commit with this process instead of in every cycle.
+    }, { drives: [this.event_mask, this.irq_mask, this.sw_events_mask], stable: true });
   }
 }

@@ -211,7 +211,8 @@ export class Icache extends Module {
     this.seq('miss_count', () => {
       if (ctrl.clear_regs.v !== 0) this.missCount.next = 0;
       else if (ctrl.enable_regs.v !== 0 && central.ar_push.v && axi.ar_room.v) this.missCount.next = (this.missCount.v + 1) >>> 0;
-    });
+      // Counts only while enabled: stable, every read declared (the refill's handshake only while counting).
+    }, { reads: [ctrl.clear_regs, ctrl.enable_regs, central.ar_push, axi.ar_room, this.missCount], drives: [this.missCount], stable: true });
 
     if (!cfg.ideal) {
       for (let k = 0; k < P; k++) {

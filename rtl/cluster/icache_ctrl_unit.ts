@@ -174,6 +174,15 @@ export class IcacheCtrlUnit extends Module {
       } else {
         this.r_valid.next = 0;
       }
+      // Idle unless the port is used: stable, with every read and register declared (the registers are read and
+      // written at the addressed offset, which learning reaches for a few only).
+    }, {
+      reads: [
+        this.state, this.add, this.req, this.wen, this.wdata, this.deliver, this.flush_ack, this.ENABLE, this.FLUSH, this.PF_SIZE, this.PF_ADDR,
+        this.CLEAR_CNTS, this.ENABLE_CNTS, this.hit_count, this.trans_count, this.miss_count,
+      ],
+      drives: [this.state, this.ENABLE, this.FLUSH, this.SEL_FLUSH, this.PF_SIZE, this.PF_ADDR, this.CLEAR_CNTS, this.ENABLE_CNTS, this.r_valid, this.r_rdata],
+      stable: true,
     });
   }
 }
