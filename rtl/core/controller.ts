@@ -156,7 +156,9 @@ export class Controller extends Module {
       this.tie(this.hwlp_dec_cnt, 0);
     }
     // jalr hazard (no forwarding to the jump target, riscv_controller.sv l.1011-1020), then the FSM, which
-    // reads it: one process, as the hazard depends on registers only.
+    // reads it: one process, as the hazard depends on registers only. With the RTL's load-use timing the load-use
+    // hazard, which reads the FSM's is_decoding and the jalr stall, follows in the same process (`loadStall`).
+    const rtlLoadUse = this.rules.timing.loadUseCycles === 1;
     this.comb('fsm', () => {
       const i = id.info();
       const ra = i.raddrA;
@@ -193,8 +195,10 @@ export class Controller extends Module {
             ? this.rules.trapOffset.ecall
             : this.rules.trapOffset.ebreak;
       this.exc_pc.v = (this.l.cs.trap_base.v + off) >>> 0;
+      if (rtlLoadUse) this.loadStall(i, d.isDecoding, jr);
     }, {
       reads: [
+        ...(rtlLoadUse ? [l.lsu.lsu_ready_wb, l.lsu.data_misaligned] : []),
         word,
         l.ifs.instr_valid_id,
         ex.branch_taken_ex,
@@ -210,28 +214,7 @@ export class Controller extends Module {
     });
     // load-use hazard (riscv_controller.sv l.987-1009): the load in EX with its request, or in WB waiting for
     // rvalid, writes a register ID reads (or ID's port-B destination: WAW).
-    if (this.rules.timing.loadUseCycles !== 1) {
-      this.bindLoadUseWhatIf(this.rules.timing.loadUseCycles);
-    } else this.comb('load_stall_p', () => {
-      const isDecoding = this.is_decoding.v;
-      const loadPending = (ex.data_req_ex.v & ex.regfile_we_ex.v) | ((this.l.lsu.lsu_ready_wb.v ^ 1) & ex.regfile_we_wb.v);
-      let st = 0;
-      const i = id.info();
-      if (loadPending) {
-        const waddrEx = ex.regfile_waddr_ex.v;
-        const ra = i.raddrA;
-        const rb = i.raddrB;
-        const rc = i.raddrC;
-        if ((ra !== 0 && ra === waddrEx) || (rb !== 0 && rb === waddrEx) || (rc !== 0 && rc === waddrEx)) st = 1;
-        else if (this.rules.falseLoadStall) {
-          if (waddrEx === i.aluWaddrField) st = 1;
-        } else if (isDecoding && i.aluWe && waddrEx === i.aluWaddr && (!this.cv || !this.l.lsu.data_misaligned.v)) {
-          st = 1;
-        }
-      }
-      this.load_stall.v = st;
-      this.deassert_we.v = (isDecoding ^ 1) | (i.illegal ? 1 : 0) | st | this.jr_stall.v;
-    }, { reads: [word, this.is_decoding, this.jr_stall, l.lsu.lsu_ready_wb, l.lsu.data_misaligned, ex.regfile_waddr_ex] });
+    if (!rtlLoadUse) this.bindLoadUseWhatIf(this.rules.timing.loadUseCycles);
     this.comb('stall_cause_p', () => {
       const ex = this.l.ex;
       let c = StallCause.NONE;
@@ -519,6 +502,29 @@ export class Controller extends Module {
         d.ns = S.RESET;
     }
     return d;
+  };
+
+  /** The load-use hazard with the RTL's timing (riscv_controller.sv l.987-1009), called by the FSM's process: the
+   *  load in EX with its request, or in WB waiting for rvalid, writes a register ID reads (or ID's port-B
+   *  destination: WAW). */
+  private readonly loadStall = (i: DecodeInfo, isDecoding: number, jr: number): void => {
+    const ex = this.l.ex;
+    const loadPending = (ex.data_req_ex.v & ex.regfile_we_ex.v) | ((this.l.lsu.lsu_ready_wb.v ^ 1) & ex.regfile_we_wb.v);
+    let st = 0;
+    if (loadPending) {
+      const waddrEx = ex.regfile_waddr_ex.v;
+      const ra = i.raddrA;
+      const rb = i.raddrB;
+      const rc = i.raddrC;
+      if ((ra !== 0 && ra === waddrEx) || (rb !== 0 && rb === waddrEx) || (rc !== 0 && rc === waddrEx)) st = 1;
+      else if (this.rules.falseLoadStall) {
+        if (waddrEx === i.aluWaddrField) st = 1;
+      } else if (isDecoding && i.aluWe && waddrEx === i.aluWaddr && (!this.cv || !this.l.lsu.data_misaligned.v)) {
+        st = 1;
+      }
+    }
+    this.load_stall.v = st;
+    this.deassert_we.v = (isDecoding ^ 1) | (i.illegal ? 1 : 0) | st | jr;
   };
 
   /** Set by the comb pass when the next state depends on id_ready or ex_valid (the seq pass re-decides). */
