@@ -8,6 +8,8 @@
 // each comb output is compared with its shadow copy after the call and each commit with the register's value,
 // and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals). A
 // `stable` seq process is guarded by its dirty flag too, and its registers' commits by a flag it sets when it runs.
+// Clock domains with the same gate share one computed gate, and a memory's pending writes are flushed in its
+// domain's group (only seq processes of its domain write it).
 // The signals' accessors are bound to this simulator's arrays when the design's code is not shared with an
 // earlier bound simulator (signal.ts boundFastSignal, BOUND_BUDGET; the shared FastSignal otherwise).
 // Code is split into functions of bounded size: V8 will not optimise a function whose bytecode exceeds
@@ -125,6 +127,20 @@ function markReaders(act: Activity, slot: number): string {
   return s;
 }
 
+/** Per clock domain, the first domain with the same gate (the same enable slot under the same parent gate). */
+function canonicalGates(nl: Netlist): Int32Array {
+  const gate = new Int32Array(nl.domains.length);
+  const first = new Map<string, number>();
+  for (const d of nl.domains) {
+    if (d.id === 0) continue;
+    const key = `${gate[d.parent]!}:${d.en}`;
+    const c = first.get(key);
+    if (c === undefined) first.set(key, d.id);
+    gate[d.id] = c ?? d.id;
+  }
+  return gate;
+}
+
 export function generateSource(nl: Netlist, act: Activity | null): string {
   const out: string[] = ["'use strict';"];
   const procs = nl.procs;
@@ -135,7 +151,8 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   const call = (k: number): string[] => {
     if (act !== null && act.skips[k] === 1) return [`if (F[${k}] !== 0) { F[${k}] = 0; Q[${k}] = 1; p${k}(); }`];
     if (act === null || procs[k]!.kind === 'seq') return [`p${k}();`];
-    const lines = [`if (F[${k}] !== 0) {`, `  F[${k}] = A[${k}]; p${k}();`];
+    // A process reading memories runs in every evaluation (its flag is never cleared); the others clear theirs.
+    const lines = act.A[k] === 1 ? ['{', `  p${k}();`] : [`if (F[${k}] !== 0) {`, `  F[${k}] = 0; p${k}();`];
     for (const w of procs[k]!.writes) {
       const mark = markReaders(act, w);
       if (mark !== '') lines.push(`  if ((v = S[${w}]) !== O[${w}]) { O[${w}] = v;${mark} }`);
@@ -147,9 +164,12 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   const comb: Stmt[] = [...nl.combOrder].map((k) => ({ domain: 0, lines: call(k) }));
   const combFns = chunked('comb', comb, out);
 
-  // Seq processes and commits, grouped by clock domain so each gate is tested once per group.
+  // Seq processes and commits, grouped by clock domain so each gate is tested once per group. Domains whose gates
+  // are the same (the same enable under the same parent's gate, e.g. a TCDM bank and its request block, or the
+  // blocks enabled by the reset sequence) share one: it is computed once, and their statements form one group.
+  const gate = canonicalGates(nl);
   const byDomain = <T>(items: T[], dom: (t: T) => number): T[] => [...items].sort((a, b) => dom(a) - dom(b));
-  const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => procs[k]!.domain).map((k) => ({ domain: procs[k]!.domain, lines: call(k) }));
+  const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => gate[procs[k]!.domain]!).map((k) => ({ domain: gate[procs[k]!.domain]!, lines: call(k) }));
   const seqFns = chunked('seq', seq, out);
   const commitLine = (slot: number): string => {
     const mark = act === null ? '' : markReaders(act, slot);
@@ -167,13 +187,16 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
         lines.push('  ' + commitLine(slot));
       }
       lines.push('}');
-      commit.push({ domain: procs[k]!.domain, lines });
+      commit.push({ domain: gate[procs[k]!.domain]!, lines });
     }
   }
   for (const k of nl.regSlots.keys()) {
     const slot = nl.regSlots[k]!;
-    if (!skipped.has(slot)) commit.push({ domain: nl.regDomain[k]!, lines: [commitLine(slot)] });
+    if (!skipped.has(slot)) commit.push({ domain: gate[nl.regDomain[k]!]!, lines: [commitLine(slot)] });
   }
+  // A memory is written only by seq processes of its own domain: its pending writes are looked at only when that
+  // domain's clock ran (most of the cluster's memories, the TCDM banks and the I$ arrays, are idle in most cycles).
+  nl.memories.forEach((_, k) => commit.push({ domain: gate[nl.memDomain[k]!]!, lines: [`if (m${k}.wn !== 0) m${k}.flush();`] }));
   commit.sort((a, b) => a.domain - b.domain);
   const commitFns = chunked('commit', commit, out);
 
@@ -182,13 +205,12 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   out.push('}');
   out.push('function clock() {');
   for (const d of nl.domains) {
-    if (d.id === 0) continue;
-    const parent = d.parent === 0 ? '' : `G[${d.parent}] !== 0 && `;
+    if (d.id === 0 || gate[d.id] !== d.id) continue;
+    const parent = gate[d.parent] === 0 ? '' : `G[${gate[d.parent]}] !== 0 && `;
     out.push(`  G[${d.id}] = ${parent}S[${d.en}] !== 0 ? 1 : 0; // gate of ${d.path}`);
   }
   for (const f of seqFns) out.push(`  ${f}();`);
   for (const f of commitFns) out.push(`  ${f}();`);
-  nl.memories.forEach((_, k) => out.push(`  if (m${k}.wn !== 0) m${k}.flush();`));
   out.push('}');
   out.push('return { settle, clock };');
   return out.join('\n');
@@ -224,14 +246,13 @@ export class Codegen implements Backend {
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);
     G[0] = 1;
-    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'A', 'O', 'R', 'Q', this.source) as (
+    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'O', 'R', 'Q', this.source) as (
       S: Uint32Array,
       N: Uint32Array,
       P: readonly (() => void)[],
       M: readonly MemoryImpl[],
       G: Uint8Array,
       F: Uint8Array,
-      A: Uint8Array,
       O: Uint32Array,
       R: Int32Array,
       Q: Uint8Array,
@@ -244,7 +265,6 @@ export class Codegen implements Backend {
       nl.memories,
       G,
       act?.F ?? none8,
-      act?.A ?? none8,
       new Uint32Array(nl.nslots),
       act?.R ?? new Int32Array(0),
       new Uint8Array(act === null ? 0 : nl.procs.length),
