@@ -55,11 +55,13 @@ export class IcacheReadPort extends Module {
     });
     this.seq('fill', () => {
       const row = this.rd_req.v ? (this.rd_bank.v & 7) * S + (this.rd_set.v & (S - 1)) : this.row_q.v;
-      this.row_q.next = row;
       // The arrays' write of this edge is visible from the next cycle on: it overrides the stored word.
       const tw = wr.tag_we.v === 1 && wr.tag_row.v % rows === row ? wr.tag_ways.v : 0;
-      for (let w = 0; w < W; w++) this.tag_q[w]!.next = (tw >>> w) & 1 ? wr.tag_wdata.v : tagMem[w]!.read(row);
       const dw = wr.data_we.v === 1 && wr.data_row.v % rows === row ? wr.data_ways.v : 0;
+      // A read of the row the port holds, not written at this edge: its registers already hold Mem[row].
+      if (row === this.row_q.v && (tw | dw) === 0) return;
+      this.row_q.next = row;
+      for (let w = 0; w < W; w++) this.tag_q[w]!.next = (tw >>> w) & 1 ? wr.tag_wdata.v : tagMem[w]!.read(row);
       for (let w = 0; w < W; w++) {
         for (let i = 0; i < LINE_WORDS; i++) {
           const k = w * LINE_WORDS + i;
