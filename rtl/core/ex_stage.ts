@@ -153,9 +153,12 @@ export class ExStage extends Module {
   csr_addr_ex = this.output(12);
   csr_wdata_ex = this.output(32);
   /** riscv_cs_registers.sv csr_rdata_o as EX uses it: the CSR the instruction in EX reads, 0 without a CSR
-   *  instruction in EX (nothing else uses it). A process of its own, so `execute` (the instruction's semantics
-   *  and ten outputs) does not rerun on every change of a counting performance counter. */
+   *  instruction in EX (nothing else uses it). Driven by `execute`, which reads the CSR first (csrIn): it had a
+   *  process of its own, so that `execute` would not rerun on a counting performance counter's change, but
+   *  `execute` reruns with nearly every instruction anyway and the call per cycle cost more (single-core bench). */
   csr_rdata = this.wire(32);
+  /** The CSR value of this evaluation of `execute`, for the hart's readCsr. */
+  private csrIn = 0;
   alu_ready = this.output(1);
   mult_ready = this.output(1);
   mult_multicycle = this.wire(1);
@@ -206,20 +209,9 @@ export class ExStage extends Module {
   }
 
   bind(l: CoreLinks): void {
-    // Only zicsr's instructions read a CSR, and only the one their decode names (DecodeInfo.csrAddr).
-    this.hart.readCsr = () => this.csr_rdata.v;
-    this.comb(
-      'csr_read',
-      () => {
-        let v = 0;
-        if (this.valid_ex.v) {
-          const i = this.info();
-          if (i.csr) v = l.cs.readCsr(i.csrAddr);
-        }
-        this.csr_rdata.v = v;
-      },
-      { reads: l.cs.csrSignals() },
-    );
+    // Only zicsr's instructions read a CSR, and only the one their decode names (DecodeInfo.csrAddr): read by
+    // `execute` before the semantics run (csrIn).
+    this.hart.readCsr = () => this.csrIn;
     const btfn = this.btfn;
     const bypass = this.bypass;
     this.comb(
@@ -235,8 +227,11 @@ export class ExStage extends Module {
         h.lsuWdata = 0;
         h.csrAddr = 0;
         h.csrWdata = 0;
+        let csrV = 0;
         if (this.valid_ex.v) {
           const i = this.info();
+          if (i.csr) csrV = l.cs.readCsr(i.csrAddr);
+          this.csrIn = csrV;
           const d = i.decoded;
           if (d !== null && !i.illegal) {
             h.pc = this.pc_ex.v;
@@ -258,6 +253,7 @@ export class ExStage extends Module {
             d.def.exec!(h, d.ops);
           }
         }
+        this.csr_rdata.v = csrV;
         this.regfile_alu_wdata_fw.v = h.wdata;
         const jumped = h.jumped ? 1 : 0;
         this.branch_decision.v = jumped;
@@ -279,7 +275,7 @@ export class ExStage extends Module {
       },
       {
         reads: [
-          this.csr_rdata,
+          ...l.cs.csrSignals(),
           ...(btfn ? [this.branch_pred_ex] : []),
           ...(bypass ? [this.fwd_ld_ex, l.lsu.wb_rdata, l.lsu.data_rvalid] : []),
         ],
@@ -292,7 +288,8 @@ export class ExStage extends Module {
       // (LoadStoreUnit holds it while fwd_ld_ex is set). Memories that answer combinationally from the address
       // (the event unit) would otherwise close a loop through the data port.
       const lh = new ExHart(this.dec.flavour);
-      lh.readCsr = () => this.csr_rdata.v;
+      // a load or store never reads a CSR (only zicsr's instructions do, and they make no access)
+      lh.readCsr = () => 0;
       this.comb('execute_lsu', () => {
         lh.lsuAddr = 0;
         lh.lsuType = 0;
@@ -331,55 +328,65 @@ export class ExStage extends Module {
       this.ex_ready.v = units | (bypass ? this.branch_in_ex.v & ((this.fwd_ld_ex.v === 0 ? 1 : 0) | lsu.lsu_ready_wb.v) : this.branch_in_ex.v);
       this.ex_valid.v = this.cv ? units & this.en_ex.v : units;
     });
-    this.seq('units', () => {
-      const exReady = this.ex_ready.v;
-      const m = this.mulh_cs.v;
-      if (m === MulhState.IDLE) {
-        if (this.mulh_en_ex.v) {
-          // IDLE and FINISH are two of the instruction's cycles, the steps the rest (RTL mulh: 5 = 2 + 3 steps)
-          const steps = this.info().multCycles - 2;
-          if (steps === 0) this.mulh_cs.next = MulhState.FINISH;
-          else {
-            this.mulh_cs.next = MulhState.STEP0;
-            this.mulh_cnt.next = steps - 1;
-          }
-        }
-      } else if (m === MulhState.FINISH) {
-        if (exReady) this.mulh_cs.next = MulhState.IDLE;
-      } else {
-        const c = this.mulh_cnt.v;
-        if (c === 0) this.mulh_cs.next = MulhState.FINISH;
-        else {
-          this.mulh_cnt.next = c - 1;
-          this.mulh_cs.next = c === 1 ? MulhState.STEP2 : MulhState.STEP1;
-        }
-      }
-      const dv = this.div_cs.v;
-      if (dv === DivState.IDLE) {
-        if (this.div_en_ex.v) {
-          // IDLE, DIVIDE for cnt + 1 cycles, FINISH: a fixed length of 2 skips DIVIDE
-          const fixed = this.divFixed;
-          if (fixed === 2) this.div_cs.next = DivState.FINISH;
-          else {
-            this.div_cs.next = DivState.DIVIDE;
-            this.div_cnt.next = fixed === 0 ? divShift(this.alu_operand_b_ex.v, this.div_signed_ex.v === 1) : fixed - 3;
-          }
-        }
-      } else if (dv === DivState.DIVIDE) {
-        if (this.div_cnt.v === 0) this.div_cs.next = DivState.FINISH;
-        else this.div_cnt.next = this.div_cnt.v - 1;
-      } else if (exReady) this.div_cs.next = DivState.IDLE;
-    });
-    this.seq('id_ex', () => this.idExSeq());
-    this.seq('ex_wb', () => {
-      if (this.ex_valid.v) {
-        this.regfile_we_wb.next = this.regfile_we_ex.v;
-        if (this.regfile_we_ex.v) this.regfile_waddr_wb.next = this.regfile_waddr_ex.v;
-      } else if (this.l.lsu.lsu_ready_wb.v) {
-        this.regfile_we_wb.next = 0;
-      }
+    // The stage's registers in one seq process (one call per cycle instead of three): the multi-cycle units' FSMs,
+    // the ID/EX register and the EX/WB register.
+    this.seq('ex_q', () => {
+      this.unitsSeq();
+      this.idExSeq();
+      this.exWbSeq();
     });
   }
+
+  /** The MULH and divider FSMs (riscv_mult.sv, riscv_alu_div.sv). */
+  private readonly unitsSeq = (): void => {
+    const exReady = this.ex_ready.v;
+    const m = this.mulh_cs.v;
+    if (m === MulhState.IDLE) {
+      if (this.mulh_en_ex.v) {
+        // IDLE and FINISH are two of the instruction's cycles, the steps the rest (RTL mulh: 5 = 2 + 3 steps)
+        const steps = this.info().multCycles - 2;
+        if (steps === 0) this.mulh_cs.next = MulhState.FINISH;
+        else {
+          this.mulh_cs.next = MulhState.STEP0;
+          this.mulh_cnt.next = steps - 1;
+        }
+      }
+    } else if (m === MulhState.FINISH) {
+      if (exReady) this.mulh_cs.next = MulhState.IDLE;
+    } else {
+      const c = this.mulh_cnt.v;
+      if (c === 0) this.mulh_cs.next = MulhState.FINISH;
+      else {
+        this.mulh_cnt.next = c - 1;
+        this.mulh_cs.next = c === 1 ? MulhState.STEP2 : MulhState.STEP1;
+      }
+    }
+    const dv = this.div_cs.v;
+    if (dv === DivState.IDLE) {
+      if (this.div_en_ex.v) {
+        // IDLE, DIVIDE for cnt + 1 cycles, FINISH: a fixed length of 2 skips DIVIDE
+        const fixed = this.divFixed;
+        if (fixed === 2) this.div_cs.next = DivState.FINISH;
+        else {
+          this.div_cs.next = DivState.DIVIDE;
+          this.div_cnt.next = fixed === 0 ? divShift(this.alu_operand_b_ex.v, this.div_signed_ex.v === 1) : fixed - 3;
+        }
+      }
+    } else if (dv === DivState.DIVIDE) {
+      if (this.div_cnt.v === 0) this.div_cs.next = DivState.FINISH;
+      else this.div_cnt.next = this.div_cnt.v - 1;
+    } else if (exReady) this.div_cs.next = DivState.IDLE;
+  };
+
+  /** riscv_ex_stage.sv EX_WB_Pipeline_Register. */
+  private readonly exWbSeq = (): void => {
+    if (this.ex_valid.v) {
+      this.regfile_we_wb.next = this.regfile_we_ex.v;
+      if (this.regfile_we_ex.v) this.regfile_waddr_wb.next = this.regfile_waddr_ex.v;
+    } else if (this.l.lsu.lsu_ready_wb.v) {
+      this.regfile_we_wb.next = 0;
+    }
+  };
 
   /** core.loadUseCycles=0: in the load's response cycle the forwarded operands are latched (WB's data is the
    *  load's only in that cycle), so an instruction still held in EX keeps them. */
