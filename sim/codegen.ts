@@ -27,10 +27,12 @@ import type { Netlist } from './netlist.ts';
  * callees' bytecode, accessors included). The generated comb and seq functions call many processes, and the
  * processes of the cluster's blocks read and write dozens of signals each: with the default budget the later calls
  * and accesses of a function stay real calls. Raised for the whole process (thread) when the engine is loaded,
- * unless the command line sets it. Measured (CPU s, steady state, alternating runs): 8-core cluster 39.6 -> 44.9k
- * cycles/CPU-s (medians of 5), 1-core cluster ~+5%, the single-core bench unchanged.
+ * unless the command line sets it. Measured (CPU s, steady state, alternating runs): 3000 against the default, 8-core
+ * cluster 39.6 -> 44.9k cycles/CPU-s (medians of 5), 1-core cluster ~+5%, the single-core bench unchanged; 6000
+ * against 3000 (medians of 9 and 5 runs): 8-core 51.8 -> 53.1k and 52.0 -> 54.1k, 1-core 362 -> 383k, single core
+ * 0.90/0.93/0.90/0.96 -> 0.96/0.97/0.93/0.96 M; 12000 against 3000: 8-core 49.8k (slower), 1-core 383k.
  */
-export const INLINE_BUDGET = 3000;
+export const INLINE_BUDGET = 6000;
 if (!process.execArgv.some((a) => a.startsWith('--max-inlined-bytecode-size-cumulative'))) setFlagsFromString(`--max-inlined-bytecode-size-cumulative=${INLINE_BUDGET}`);
 
 /** Emitted lines per generated function. */
