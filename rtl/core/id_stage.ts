@@ -147,28 +147,10 @@ export class IdStage extends Module {
       this.jump_in_dec.v = i.jump;
       this.branch_in_id.v = i.branch ? 1 : 0;
     }, { reads: [l.ifs.instr_rdata_id] });
-    // jump target (riscv_id_stage.sv jump_target_mux): jal from the PC, jalr from the register file read
-    // without forwarding. Apart from the decoder, which then runs once per instruction word.
-    this.comb('jump_target_p', () => {
-      const i = this.info();
-      let t = 0;
-      // a backward branch predicted taken (core.branch=btfn): PC + offset, whatever its condition
-      if (i.branch) t = i.idRedirect ? (this.l.ifs.pc_id.v + i.branchOffset) >>> 0 : 0;
-      else if (i.jump !== JUMP_NONE && i.decoded) {
-        const h = this.hart;
-        h.pc = this.l.ifs.pc_id.v;
-        h.size = i.size;
-        h.ops = i.decoded.ops;
-        h.raw = true;
-        h.rawA = this.rf.data[i.raddrA]!;
-        h.jumped = false;
-        i.decoded.def.exec!(h, i.decoded.ops);
-        h.raw = false;
-        t = h.target;
-      }
-      this.jump_target_id.v = t;
-    }, { reads: [l.ifs.instr_rdata_id, l.ifs.pc_id, this.rf_wr_t] });
-    // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read.
+    // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read;
+    // then the jump target and the hardware-loop set-up, which read the same word (and operand a) in the same
+    // process (`jumpTarget`, `hwloopSetup`): fewer process calls per cycle (single-core bench). The decoder stays
+    // apart, so that its 18 outputs are evaluated once per instruction word.
     this.comb('operands', () => {
       const ex = this.l.ex;
       const weWb = ex.regfile_we_wb.v;
@@ -177,10 +159,24 @@ export class IdStage extends Module {
       const waddrFw = ex.regfile_alu_waddr_ex.v;
       // the read addresses as the decoder drives raddr_*_id
       const i = this.info();
-      this.operand_a_fw_id.v = this.fw(i.raddrA, weWb, waddrWb, weFw, waddrFw);
+      const a = this.fw(i.raddrA, weWb, waddrWb, weFw, waddrFw);
+      this.operand_a_fw_id.v = a;
       this.operand_b_fw_id.v = this.fw(i.raddrB, weWb, waddrWb, weFw, waddrFw);
       this.operand_c_fw_id.v = this.fw(i.raddrC, weWb, waddrWb, weFw, waddrFw);
-    }, { reads: [l.ifs.instr_rdata_id, l.ex.regfile_alu_wdata_fw, l.lsu.wb_rdata, this.rf_wr_t] });
+      this.jumpTarget(i);
+      this.hwloopSetup(i, a);
+    }, {
+      reads: [
+        l.ifs.instr_rdata_id,
+        l.ex.regfile_alu_wdata_fw,
+        l.lsu.wb_rdata,
+        this.rf_wr_t,
+        l.ifs.pc_id,
+        l.ctrl.deassert_we,
+        this.id_ready,
+        l.ctrl.hwloop_mask,
+      ],
+    });
     this.comb('id_ready_p', () => {
       const c = this.l.ctrl;
       const ready = (this.l.lsu.data_misaligned.v ^ 1) & (c.jr_stall.v ^ 1) & (c.load_stall.v ^ 1) & this.l.ex.ex_ready.v;
@@ -188,26 +184,6 @@ export class IdStage extends Module {
       this.id_valid.v = ready & (c.halt_id.v ^ 1);
       this.clear_instr_valid.v = ready | c.halt_id.v | this.l.ex.branch_taken_ex.v;
     });
-    // lp.* instructions write the loop registers when they leave ID (riscv_id_stage.sv hwloop_we_masked).
-    this.comb('hwloop_setup', () => {
-      const i = this.info();
-      let we = 0;
-      const h = this.hart;
-      if (i.hwloop && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v && !this.l.ctrl.hwloop_mask.v) {
-        h.pc = this.l.ifs.pc_id.v;
-        h.size = i.size;
-        h.ops = i.decoded.ops;
-        h.a = this.operand_a_fw_id.v;
-        h.loopWe = 0;
-        i.decoded.def.exec!(h, i.decoded.ops);
-        we = h.loopWe;
-      }
-      this.hwlp_we_id.v = we;
-      this.hwlp_regid_id.v = we ? h.loopL : 0;
-      this.hwlp_start_id.v = we & 1 ? h.loopStart : 0;
-      this.hwlp_end_id.v = we & 2 ? h.loopEnd : 0;
-      this.hwlp_cnt_id.v = we & 4 ? h.loopCount : 0;
-    }, { reads: [this.operand_a_fw_id, l.ctrl.deassert_we, this.id_ready, l.ctrl.hwloop_mask, l.ifs.pc_id] });
     // register file writes: port A (WB, load data in its rvalid cycle) then port B (EX), so B wins.
     this.seq('regfile', () => {
       const ex = this.l.ex;
@@ -230,6 +206,48 @@ export class IdStage extends Module {
       if (wr) this.rf_wr_t.next = this.rf_wr_t.v ^ 1;
     });
   }
+
+  /** The jump target (riscv_id_stage.sv jump_target_mux): jal from the PC, jalr from the register file read
+   *  without forwarding. */
+  private readonly jumpTarget = (i: DecodeInfo): void => {
+    let t = 0;
+    // a backward branch predicted taken (core.branch=btfn): PC + offset, whatever its condition
+    if (i.branch) t = i.idRedirect ? (this.l.ifs.pc_id.v + i.branchOffset) >>> 0 : 0;
+    else if (i.jump !== JUMP_NONE && i.decoded) {
+      const h = this.hart;
+      h.pc = this.l.ifs.pc_id.v;
+      h.size = i.size;
+      h.ops = i.decoded.ops;
+      h.raw = true;
+      h.rawA = this.rf.data[i.raddrA]!;
+      h.jumped = false;
+      i.decoded.def.exec!(h, i.decoded.ops);
+      h.raw = false;
+      t = h.target;
+    }
+    this.jump_target_id.v = t;
+  };
+
+  /** lp.* instructions write the loop registers when they leave ID (riscv_id_stage.sv hwloop_we_masked); `a` is
+   *  the forwarded operand a. */
+  private readonly hwloopSetup = (i: DecodeInfo, a: number): void => {
+    let we = 0;
+    const h = this.hart;
+    if (i.hwloop && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v && !this.l.ctrl.hwloop_mask.v) {
+      h.pc = this.l.ifs.pc_id.v;
+      h.size = i.size;
+      h.ops = i.decoded.ops;
+      h.a = a;
+      h.loopWe = 0;
+      i.decoded.def.exec!(h, i.decoded.ops);
+      we = h.loopWe;
+    }
+    this.hwlp_we_id.v = we;
+    this.hwlp_regid_id.v = we ? h.loopL : 0;
+    this.hwlp_start_id.v = we & 1 ? h.loopStart : 0;
+    this.hwlp_end_id.v = we & 2 ? h.loopEnd : 0;
+    this.hwlp_cnt_id.v = we & 4 ? h.loopCount : 0;
+  };
 
   /** The decoded instruction in the IF/ID register. */
   info(): DecodeInfo {
