@@ -161,15 +161,20 @@ export class TcdmInterconnect extends Module {
       }
     }, { reads: [...this.add, ...this.wen, ...this.wdata, ...this.be, ...this.blocks.flatMap((k) => [k.gnt, k.win_id, k.ts_row, k.ts_be])] });
 
-    // A master's response registers move only around a grant (resp_bank is 0 whenever resp_valid is).
-    this.seq('response', () => {
-      for (let m = 0; m < nm; m++) {
-        const g = this.gnt[m]!.v;
-        if ((g | this.resp_valid[m]!.v) === 0) continue;
-        this.resp_valid[m]!.next = g;
-        this.resp_bank[m]!.next = this.gnt_bank[m]!.v;
-      }
-    }, { reads: this.gnt_bank, stable: true });
+    // A master's response registers move only around a grant (resp_bank is 0 whenever resp_valid is). One process
+    // per master: a grant to one master runs and commits only that master's registers.
+    for (let m = 0; m < nm; m++) {
+      const gnt = this.gnt[m]!;
+      const gntBank = this.gnt_bank[m]!;
+      const respValid = this.resp_valid[m]!;
+      const respBank = this.resp_bank[m]!;
+      this.seq(`response_${m}`, () => {
+        const g = gnt.v;
+        if ((g | respValid.v) === 0) return;
+        respValid.next = g;
+        respBank.next = gntBank.v;
+      }, { reads: [gnt, gntBank, respValid], drives: [respValid, respBank], stable: true });
+    }
 
     // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register.
     this.comb('response_mux', () => {
