@@ -148,21 +148,25 @@ export class EventUnit extends Module {
     });
 
     // Grants and responses back to the cores: two processes, since a core's next request may depend on the response
-    // (RI5CY's LSU requests again in the rvalid cycle) while the grant depends on the request.
-    this.comb('demux_gnt', () => {
-      for (let k = 0; k < n; k++) {
-        const req = this.req[k]!.v;
-        const add = this.add[k]!.v;
-        this.gnt[k]!.v = req === 1 && (addIsCore(add) ? this.cores[k]!.gnt.v === 1 : true);
-      }
-    });
-    this.comb('demux_rvalid', () => {
-      for (let k = 0; k < n; k++) {
-        const del = this.demux_req_del[k]!.v;
-        const sel = this.demux_ip_sel[k]!.v;
-        this.r_valid[k]!.v = del === 0 ? 0 : (sel & 16) === 0 ? this.cores[k]!.r_valid.v : 1;
-      }
-    });
+    // (RI5CY's LSU requests again in the rvalid cycle) while the grant depends on the request. One of each per core
+    // (and the demux registers below): a core's request runs only its own.
+    for (let k = 0; k < n; k++) {
+      const req = this.req[k]!;
+      const add = this.add[k]!;
+      const gnt = this.gnt[k]!;
+      const coreGnt = this.cores[k]!.gnt;
+      this.comb(`demux_gnt_${k}`, () => {
+        gnt.v = req.v === 1 && (addIsCore(add.v) ? coreGnt.v === 1 : true);
+      }, { reads: [req, add, coreGnt] });
+      const del = this.demux_req_del[k]!;
+      const sel = this.demux_ip_sel[k]!;
+      const rValid = this.r_valid[k]!;
+      const coreRValid = this.cores[k]!.r_valid;
+      this.comb(`demux_rvalid_${k}`, () => {
+        const s = sel.v;
+        rValid.v = del.v === 0 ? 0 : (s & 16) === 0 ? coreRValid.v : 1;
+      }, { reads: [del, sel, coreRValid] });
+    }
     this.comb('demux_rdata', () => {
       for (let k = 0; k < n; k++) {
         const del = this.demux_req_del[k]!.v;
@@ -176,20 +180,25 @@ export class EventUnit extends Module {
       }
     }, { reads: this.barriers.flatMap((u) => [u.read_sel, u.trigger_mask, u.trigger_status, u.target_mask]) });
 
-    this.seq('demux_regs', () => {
-      for (let k = 0; k < n; k++) {
-        const req = this.req[k]!.v;
-        const del = this.demux_req_del[k]!.v;
+    for (let k = 0; k < n; k++) {
+      const reqS = this.req[k]!;
+      const addS = this.add[k]!;
+      const gntS = this.gnt[k]!;
+      const delS = this.demux_req_del[k]!;
+      const selS = this.demux_ip_sel[k]!;
+      this.seq(`demux_regs_${k}`, () => {
+        const req = reqS.v;
+        const del = delS.v;
         // No request now or before: nothing moves (most cycles of most cores).
-        if (req === 0 && del === 0) continue;
-        const add = this.add[k]!.v;
-        const gnt = this.gnt[k]!.v;
-        this.demux_req_del[k]!.next = req;
+        if (req === 0 && del === 0) return;
+        const add = addS.v;
+        const gnt = gntS.v;
+        delS.next = req;
         if ((req === 1 && del === 0) || (req === 0 && del === 1) || (req === 1 && gnt === 1)) {
-          this.demux_ip_sel[k]!.next = addIsCore(add) ? 0 : 16 | ((add >>> 5) & 15);
+          selS.next = addIsCore(add) ? 0 : 16 | ((add >>> 5) & 15);
         }
-      }
-    }, { stable: true });
+      }, { reads: [reqS, addS, gntS, delS], drives: [delS, selS], stable: true });
+    }
 
     // The cores' side effects gathered for the shared units (a core has none in nearly every cycle).
     this.comb('gather', () => {
