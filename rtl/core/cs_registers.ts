@@ -65,6 +65,11 @@ export class CsRegisters extends Module {
 
   /** Every register a CSR read may touch (declared reads of the EX process that calls readCsr). */
   csrSignals(): Signal[] {
+    return [...this.ownCsrSignals(), ...this.l.hwlp.loopSignals()];
+  }
+
+  /** The CSR registers of this block (csrSignals without the hardware-loop registers). */
+  private ownCsrSignals(): Signal[] {
     return [
       this.mstatus_mie,
       this.mstatus_mpie,
@@ -88,7 +93,6 @@ export class CsRegisters extends Module {
       this.mhpmevent3_q,
       this.mcountinhibit_q,
       ...this.pccr,
-      ...this.l.hwlp.loopSignals(),
     ];
   }
 
@@ -283,8 +287,71 @@ export class CsRegisters extends Module {
         l.ctrl.perf_pipeline_stall,
       ],
     });
-    this.seq('csr_q', () => this.update());
+    // The two inputs of the CSR process that change in most cycles, reduced to what it uses: the PC in ID (new with
+    // every instruction) only while a trap saves it, EX's valid (off in every stall) only with a CSR operation.
+    this.comb('csr_inputs', () => {
+      const ctrl = this.l.ctrl;
+      const ex = this.l.ex;
+      this.trap_pc.v = ctrl.csr_save_cause.v && ctrl.csr_save_id.v ? this.l.ifs.pc_id.v : 0;
+      this.csr_we.v = ex.csr_op_ex.v !== CSR_OP_NONE && ex.valid_ex.v === 1 ? 1 : 0;
+    }, { reads: [l.ctrl.csr_save_cause, l.ctrl.csr_save_id, l.ifs.pc_id, l.ex.csr_op_ex, l.ex.valid_ex] });
+    this.seq('id_valid', () => {
+      this.id_valid_q.next = this.l.id.id_valid.v;
+    });
+    // Stable, every read and register declared: on RI5CY it runs only when a CSR instruction, a trap, an mret or a
+    // counted event changes one of its reads, and its ~40 registers commit only then (CV32E40P's mcycle counts in
+    // every cycle, so there it runs in every cycle as before).
+    const cv = this.rules.version === 'cv32e40p';
+    this.seq('csr_q', () => this.update(), {
+      reads: [
+        l.ex.csr_op_ex,
+        this.csr_we,
+        l.ex.csr_addr_ex,
+        l.ex.csr_wdata_ex,
+        ...this.ownCsrSignals(),
+        l.ctrl.csr_save_cause,
+        l.ctrl.csr_save_id,
+        l.ctrl.csr_cause,
+        l.ctrl.csr_restore_mret,
+        this.trap_pc,
+        this.pccr_inc_q,
+        this.pccr_in,
+        ...(cv ? [l.id.id_valid, l.ctrl.is_decoding, l.id.illegal_id, l.id.ebrk_id, l.id.ecall_id, this.minstret_ev_q] : []),
+      ],
+      drives: [
+        this.mstatus_mie,
+        this.mstatus_mpie,
+        this.mepc_q,
+        this.mcause_q,
+        this.mscratch_q,
+        this.mtvec_q,
+        this.mie_q,
+        this.dcsr_q,
+        this.dpc_q,
+        this.dscratch0_q,
+        this.dscratch1_q,
+        this.pcer_q,
+        this.pcmr_q,
+        this.pccr_inc_q,
+        ...this.pccr,
+        this.mcycle_lo,
+        this.mcycle_hi,
+        this.minstret_lo,
+        this.minstret_hi,
+        this.mhpm3_lo,
+        this.mhpm3_hi,
+        this.mhpmevent3_q,
+        this.mcountinhibit_q,
+        this.minstret_ev_q,
+      ],
+      stable: true,
+    });
   }
+
+  /** ID's PC while the controller saves it into mepc (csr_save_cause with csr_save_id), else 0. */
+  trap_pc = this.wire(32);
+  /** A CSR instruction in EX writes this cycle (csr_op_ex with valid_ex). */
+  csr_we = this.wire(1);
 
   /** RI5CY ext_perf_counters_i (PCCR11.. on v1.0), read only when `extPerf` is set by the cluster that drives it. */
   ext_perf_counters = this.wire(5);
@@ -305,13 +372,15 @@ export class CsRegisters extends Module {
     const r = this.rules;
     const ex = l.ex;
     const op = ex.csr_op_ex.v;
-    const we = op !== CSR_OP_NONE && ex.valid_ex.v === 1;
+    const we = this.csr_we.v === 1;
     const addr = we ? ex.csr_addr_ex.v : 0;
     const w = we ? ex.csr_wdata_ex.v : 0;
     let pccrWritten = -1;
     let pccrAll = false;
     if (we) {
-      const old = this.readCsr(addr);
+      // The hardware-loop CSRs are written by the loop block (hwloop_csr); no register here takes their value, so
+      // this process does not read the loop registers (they change in every iteration of a loop).
+      const old = this.hwloopCsr(addr) >= 0 ? 0 : this.readCsr(addr);
       const nv = this.apply(op, w, old);
       if (r.version === 'cv32e40p') this.writeCv(addr, nv);
       else if (r.pcer.includes(addr)) this.pcer_q.next = this.perfOp(op, w, this.pcer_q.v) & ((1 << r.perfCounters) - 1);
@@ -353,7 +422,7 @@ export class CsRegisters extends Module {
     }
     // trap entry and mret (the controller's csr_save / csr_restore)
     if (l.ctrl.csr_save_cause.v) {
-      if (l.ctrl.csr_save_id.v) this.mepc_q.next = l.ifs.pc_id.v;
+      if (l.ctrl.csr_save_id.v) this.mepc_q.next = this.trap_pc.v;
       this.mcause_q.next = l.ctrl.csr_cause.v & 0x1f;
       this.mstatus_mpie.next = this.mstatus_mie.v;
       this.mstatus_mie.next = 0;
@@ -361,7 +430,6 @@ export class CsRegisters extends Module {
       this.mstatus_mie.next = this.mstatus_mpie.v;
       this.mstatus_mpie.next = 1;
     }
-    this.id_valid_q.next = l.id.id_valid.v;
     if (r.version === 'cv32e40p') {
       this.countCv(we ? addr : -1);
       return;
