@@ -47,6 +47,10 @@ export class L2Memory extends Module {
   b_ready = this.input(1);
 
   mem: Memory;
+  /** The L2's own time: counts the cycles in which a read or B response is queued or an AR / a last W beat is
+   *  accepted, and holds while the L2 is idle. Each queued entry's due time is compared with it only while the entry
+   *  is queued, in which cycles it counts with the clock, so the latencies are those of a free-running counter, and
+   *  the idle L2's processes do not run. */
   cycle = this.reg(32);
   /** Due cycle (cycle + L) of an AR accepted / a burst's last W beat accepted this cycle, else 0: the queues read
    *  these instead of the free-running cycle, so their process runs only when something happens. */
@@ -112,16 +116,6 @@ export class L2Memory extends Module {
       this.r_valid.v = valid;
       this.r_last.v = valid && b === this.rLen[h]!.v;
       this.r_id.v = valid ? this.rId[h]!.v : 0;
-      if (valid) {
-        const a = beatAddr(h, b);
-        const i0 = index(a);
-        const i1 = index(a + 4);
-        this.r_data[0]!.v = i0 < 0 ? 0 : this.mem.read(i0);
-        this.r_data[1]!.v = i1 < 0 ? 0 : this.mem.read(i1);
-      } else {
-        this.r_data[0]!.v = 0;
-        this.r_data[1]!.v = 0;
-      }
       this.aw_ready.v = this.awCount.v < Q;
       this.w_ready.v = this.awCount.v > 0;
       const bv = this.bCount.v > 0 && this.cycle.v >= this.bDue[this.bHead.v]!.v;
@@ -132,10 +126,24 @@ export class L2Memory extends Module {
       this.b_due.v = this.w_valid.v && this.awCount.v > 0 && this.w_last.v ? due : 0;
       // The queue entries are read at the head index: declared, since learning reaches only a few indices.
     }, { reads: [...this.rAddr, ...this.rId, ...this.rLen, ...this.rSize, ...this.rDue, ...this.bId, ...this.bDue] });
+    // The beat's data apart: a process reading a memory runs in every evaluation (its contents are not signals).
+    this.comb('rdata', () => {
+      if (this.r_valid.v) {
+        const a = beatAddr(this.rHead.v, this.rBeat.v);
+        const i0 = index(a);
+        const i1 = index(a + 4);
+        this.r_data[0]!.v = i0 < 0 ? 0 : this.mem.read(i0);
+        this.r_data[1]!.v = i1 < 0 ? 0 : this.mem.read(i1);
+      } else {
+        this.r_data[0]!.v = 0;
+        this.r_data[1]!.v = 0;
+      }
+    }, { reads: [...this.rAddr, ...this.rSize] });
 
     this.seq('time', () => {
-      this.cycle.next = (this.cycle.v + 1) >>> 0;
-    });
+      const busy = this.rCount.v > 0 || this.bCount.v > 0 || (this.ar_valid.v && this.rCount.v < Q) || (this.w_valid.v && this.awCount.v > 0 && this.w_last.v);
+      if (busy) this.cycle.next = (this.cycle.v + 1) >>> 0;
+    }, { reads: [this.cycle, this.rCount, this.bCount, this.ar_valid, this.w_valid, this.awCount, this.w_last], drives: [this.cycle], stable: true });
     // The W beats' memory writes apart from the queues: a process writing a memory runs every cycle.
     this.seq('write', () => {
       if (this.w_valid.v && this.w_ready.v) {
