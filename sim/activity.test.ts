@@ -265,4 +265,30 @@ describe('activity-based evaluation', () => {
     lax.poke((lax.netlist.top as T).key, 0x12345678);
     expect(() => lax.step()).not.toThrow();
   });
+
+  it('strictReads as a function receives each missed read once (comb and stable seq) and the run goes on', () => {
+    class T extends Module {
+      key = this.input(32);
+      x = this.input(8);
+      y = this.wire(8);
+      r = this.reg(8, 0);
+      constructor() {
+        super();
+        this.comb('rare', () => {
+          this.y.v = this.key.v === 0x12345678 ? this.x.v : 0;
+        });
+        this.seq('rareSeq', () => {
+          this.r.next = this.key.v === 0x12345678 ? this.x.v + 1 : 0;
+        }, { stable: true });
+      }
+    }
+    const t = new T();
+    const seen: string[] = [];
+    const sim = new Simulator(t, { backend: 'interp', strictReads: (v) => seen.push(`${v.kind} ${v.process} <- ${v.signal}`) });
+    sim.poke(t.key, 0x12345678);
+    sim.poke(t.x, 7);
+    sim.run(3);
+    expect(seen).toEqual(['comb top.rare <- top.x', 'seq top.rareSeq <- top.x']);
+    expect([sim.peek(t.y), sim.peek(t.r)]).toEqual([7, 8]);
+  });
 });

@@ -11,6 +11,8 @@
 //    process while its reads are stable).
 //    With `strictReads` a string probe that declared its reads may read nothing else (wave writers call it only
 //    when a declared read changed).
+//    `strictReads` may instead be a function: each such read (comb or stable seq) is handed to it once per
+//    process and signal, added to the read set, and the run goes on (a sweep collects every gap in one run).
 //  - comb processes hold no state: after each settle every comb process is evaluated a second time on the
 //    settled values, and a process that then drives a different value (hidden JavaScript state, a random
 //    number, an unordered read) is reported;
@@ -37,6 +39,15 @@ function fits(x: Value, width: number): boolean {
   return x >= 0 && x < 2 ** width;
 }
 
+/** A read outside a process's read set, as a `strictReads` function receives it. */
+export interface ReadViolation {
+  kind: 'comb' | 'seq';
+  process: string;
+  signal: string;
+  message: string;
+}
+export type StrictReads = boolean | ((v: ReadViolation) => void);
+
 export class Interp implements Access, Backend {
   private mode = IDLE;
   private cur: ProcInfo | null = null;
@@ -62,7 +73,7 @@ export class Interp implements Access, Backend {
     private readonly nl: Netlist,
     private readonly S: Uint32Array,
     private readonly N: Uint32Array,
-    readonly strictReads = false,
+    readonly strictReads: StrictReads = false,
   ) {
     this.procs = nl.procs;
     this.wstamp = new Int32Array(nl.nslots).fill(-1);
@@ -103,6 +114,11 @@ export class Interp implements Access, Backend {
   private fail(msg: string): never {
     throw new SimulationError(msg);
   }
+  /** A read outside the read set with `strictReads`: an error, or handed to the `strictReads` function. */
+  private violation(kind: 'comb' | 'seq', c: ProcInfo, s: SignalImpl, message: string): void {
+    if (typeof this.strictReads === 'function') this.strictReads({ kind, process: c.path, signal: s.path, message });
+    else this.fail(message);
+  }
   private driverName(slot: number): string {
     const d = this.nl.driver[slot]!;
     if (d >= 0) return `comb process '${this.procs[d]!.path}'`;
@@ -120,12 +136,17 @@ export class Interp implements Access, Backend {
       if (((bits[slot >>> 5]! >>> (slot & 31)) & 1) === 0) this.unlearnedRead(c, s, bits);
     } else if (this.mode === SEQ && this.strictReads && this.cur!.stable) {
       const c = this.cur!;
-      if (((this.readBits[c.idx]![slot >>> 5]! >>> (slot & 31)) & 1) === 0) {
-        this.fail(
+      const bits = this.readBits[c.idx]!;
+      if (((bits[slot >>> 5]! >>> (slot & 31)) & 1) === 0) {
+        this.violation(
+          'seq',
+          c,
+          s,
           `stable seq process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
             `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
             `seq('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { stable: true, reads: [...] })`,
         );
+        bits[slot >>> 5]! |= 1 << (slot & 31);
       }
     } else if (this.probe !== null && !this.probe.reads.includes(slot)) {
       this.fail(
@@ -159,8 +180,11 @@ export class Interp implements Access, Backend {
           `comb('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { reads: [...] })`,
       );
     }
-    if (this.strictReads) {
-      this.fail(
+    if (this.strictReads !== false) {
+      this.violation(
+        'comb',
+        c,
+        s,
         `comb process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
           `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
           `comb('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { reads: [...] })`,

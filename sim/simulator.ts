@@ -40,7 +40,7 @@ import type { Backend } from './backend.ts';
 import { Codegen } from './codegen.ts';
 import { elaborate, type ElaborateOptions } from './elaborate.ts';
 import { SimulationError } from './errors.ts';
-import { Interp } from './interp.ts';
+import { Interp, type StrictReads } from './interp.ts';
 import type { Module } from './module.ts';
 import type { Netlist } from './netlist.ts';
 import { SignalImpl, type Input, type Signal } from './signal.ts';
@@ -58,8 +58,9 @@ export interface SimulatorOptions extends ElaborateOptions {
    *  the process shared a module class with this design; codegen.ts BOUND_BUDGET). Only speed differs. */
   boundAccessors?: boolean;
   /** Interpreter: a comb read outside the learned read set is an error even when it is in schedule order, and so
-   *  is a probe's read outside its declared reads. */
-  strictReads?: boolean;
+   *  is a stable seq process's read outside its set and a probe's read outside its declared reads. A function
+   *  instead receives each comb or seq such read once (then learned) and the run goes on. */
+  strictReads?: StrictReads;
 }
 
 /** Runs after the cycle's comb logic settled, before the clock edge. Must not write signals. */
@@ -236,7 +237,7 @@ export class Simulator {
         const reads = p.reads;
         if (reads === null) return { path: p.path, get: p.get };
         const be = this.be;
-        const get = be instanceof Interp && be.strictReads ? () => be.callProbe(p.path, reads, p.get) : p.get;
+        const get = be instanceof Interp && be.strictReads !== false ? () => be.callProbe(p.path, reads, p.get) : p.get;
         return { path: p.path, get, reads };
       });
       this.source = { signals, strings, values: this.values };

@@ -16,7 +16,7 @@ import { unpackBits } from '../../kernels/golden/pack.ts';
 import { compareOutputs, describeMismatch, type Mismatch } from '../../kernels/pulp-nn-mixed/harness.ts';
 import { layerImage, layerLimits, LayerLimitError } from '../../kernels/pulp-nn-mixed/layout.ts';
 import { xpulpnnLimits } from '../../kernels/pulp-nn-mixed/templates/xpulpnn.ts';
-import type { BackendKind } from '../../sim/index.ts';
+import type { BackendKind, StrictReads } from '../../sim/index.ts';
 import { ClusterTestbench } from '../cluster/testbench.ts';
 import { convProgram } from './conv_program.ts';
 import { type CorePhases, PERF_EVENTS, type PerfEvent, type Phase, PHASES, PhaseMonitor, phaseMap } from './phases.ts';
@@ -32,6 +32,8 @@ export interface ConvRunOptions {
   /** Cycle limit (default 100000 + 8 cycles per MAC). */
   maxCycles?: number;
   backend?: BackendKind;
+  /** Interpreter: refuse any read outside a process's read set (SimulatorOptions.strictReads). */
+  strictReads?: StrictReads;
   /** Called with the testbench before the run (e.g. to attach a VCD writer); may return a clean-up called after it. */
   onTestbench?: (tb: ClusterTestbench) => (() => void) | void;
 }
@@ -166,7 +168,7 @@ export function runConvOnCluster(layer: Layer, opts: ConvRunOptions = {}): ConvR
   const macs = layerMacs(layer);
   const o = outputShape(spec);
   const outputs = o.ho * o.wo * o.c;
-  const tb = new ClusterTestbench(config, program.elf, { backend: opts.backend ?? 'codegen' });
+  const tb = new ClusterTestbench(config, program.elf, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads });
   for (const b of image.blocks) tb.writeBytes(b.addr, b.bytes);
   tb.writeWord(program.descAddrWord, image.descriptorAddr);
   const map = phaseMap(program.elf, program.kernel.name);

@@ -2,7 +2,7 @@
 // evaluate, compare every expected signal (every port, every cycle, including data while its valid is low when
 // the file records it), clock. The file's signals and the design's ports meet in the adapter's mapping table;
 // anything the table and the file disagree on is refused before the first cycle.
-import { Simulator, type BackendKind, type Input, type Signal } from '../../sim/index.ts';
+import { Simulator, type BackendKind, type Input, type Signal, type StrictReads } from '../../sim/index.ts';
 import { getAdapter, type PortTable, type ReplayAdapter, type ReplayBinding } from './adapter.ts';
 import { ScenarioError, loadJson, type Scenario, type Trace } from './scenario.ts';
 
@@ -26,6 +26,8 @@ export interface ReplayResult {
 
 export interface ReplayOptions {
   backend?: BackendKind;
+  /** Interpreter: refuse any read outside a process's read set (SimulatorOptions.strictReads). */
+  strictReads?: StrictReads;
   /** Also compare the internal registers the adapter maps (default true). */
   internal?: boolean;
   /** Keep up to this many mismatches in `list` (default 20). */
@@ -103,7 +105,7 @@ function plan(s: Scenario, b: ReplayBinding, internal: boolean): { pokes: Check[
 export function replayScenario(adapter: ReplayAdapter, s: Scenario, options: ReplayOptions = {}): ReplayReport {
   const binding = adapter.bind(s);
   const { pokes, checks } = plan(s, binding, options.internal ?? true);
-  const sim = new Simulator(binding.top, { backend: options.backend ?? 'codegen' });
+  const sim = new Simulator(binding.top, { backend: options.backend ?? 'codegen', strictReads: options.strictReads });
   sim.reset();
   binding.prepare?.(sim);
   const keep = options.keep ?? 20;

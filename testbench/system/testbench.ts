@@ -2,7 +2,7 @@
 // (the granted store to `tohost`) or a cycle limit, read results and counters. The CLI (`pulpsim run`) and every
 // test go through it. Conventions: testbench/fixtures/timing/README.md (reset, cycle 0 = first cycle after reset,
 // boot at the ELF entry, end at the tohost store's req & gnt).
-import { Module, Simulator, type BackendKind } from '../../sim/index.ts';
+import { Module, Simulator, type BackendKind, type StrictReads } from '../../sim/index.ts';
 import type { SystemConfig } from '../../rtl/config/index.ts';
 import { CtrlState } from '../../rtl/core/controller.ts';
 import { Core } from '../../rtl/core/core.ts';
@@ -78,6 +78,8 @@ export interface RunResult {
 export interface TestbenchOptions {
   backend?: BackendKind;
   hartId?: number;
+  /** Interpreter: refuse any read outside a process's read set (SimulatorOptions.strictReads). */
+  strictReads?: StrictReads;
 }
 
 export class Testbench {
@@ -98,7 +100,7 @@ export class Testbench {
     // RI5CY v1.0 resets to boot[31:8] + 0x80; the harness boots at entry - 0x80 so the core starts at the entry.
     const boot = config.core.version === 'ri5cy_v1' ? (entry - 0x80) >>> 0 : entry;
     this.top = new SingleCoreSystem(config, boot, opts.hartId ?? 0);
-    this.sim = new Simulator(this.top, { backend: opts.backend ?? 'codegen' });
+    this.sim = new Simulator(this.top, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads });
     this.top.mem.clearFault();
     const r = loadElf(this.elf, config.memory, (a, b) => this.top.mem.writeBytes(a, b));
     this.entry = r.entry >>> 0;
