@@ -186,8 +186,10 @@ export class IcacheCentral extends Module {
           gnt = arRoom & rel.grant_o.v;
           arPush = req & rel.grant_o.v;
           arAddr = (addr & ~0xf) >>> 0;
-          // The requesting core's index: 4 bits also for 16 cores (the prefetcher's ID never requests here).
-          arId = onehotToBin(this.id_oh.v);
+          // The requesting core's index: 4 bits also for 16 cores (the prefetcher's ID never requests here). With 16
+          // cores the one-hot's idle value (bit 16) gives 16 while nothing is pushed: truncated to the port's 4 bits,
+          // as the RTL's assignment does (the AXI side keeps the low 4 bits of it anyway).
+          arId = onehotToBin(this.id_oh.v) & 15;
           if (!byp) ns = MainState.WAIT_EMPTY_BYPASS_FIFO;
           break;
         case MainState.WAIT_EMPTY_BYPASS_FIFO:

@@ -11,7 +11,7 @@
 //   replay   the I$, event-unit and TCDM-interconnect RTL scenarios (open-loop replay, compared as usual)
 //   learn    no program: each design elaborated again with many more learning trials, reads it finds that the
 //            default elaboration lacks (reached by no program here, or unreachable; declaring them is harmless)
-//   conv     small pulp-nn-mixed kernels on 8 cores, the 8-bit SIMD and the XpulpNN variants
+//   conv     small pulp-nn-mixed kernels on 8 cores, the 8-bit SIMD and the XpulpNN variants, and one on 16 cores
 // Prints a line per group and every violation (process, signal, first program). Not part of the unit suite (a few
 // minutes); the unit tests run a subset (rtl/core/read_sets.test.ts, testbench/cluster/read_sets.test.ts).
 //   npx tsx testbench/bench/read_sets_sweep.ts [group ...]
@@ -239,19 +239,20 @@ const groups: Record<string, Group> = {
     return `${n} random programs (${RANDOM_PROGRAMS} per core version, lockstep with the ISS)`;
   },
   conv: () => {
-    const runs: Array<[string, { inBits: 8 | 4 | 2; wBits: 8 | 4 | 2; outBits: 8 | 4 | 2 }, boolean]> = [
-      ['u8_u8_i8', { inBits: 8, wBits: 8, outBits: 8 }, false],
-      ['u4_u2_i4', { inBits: 4, wBits: 4, outBits: 2 }, false],
-      ['u4_u8_i4 nn', { inBits: 4, wBits: 4, outBits: 8 }, true],
-      ['u2_u4_i2 nn', { inBits: 2, wBits: 2, outBits: 4 }, true],
+    const runs: Array<[string, { inBits: 8 | 4 | 2; wBits: 8 | 4 | 2; outBits: 8 | 4 | 2 }, boolean, number]> = [
+      ['u8_u8_i8', { inBits: 8, wBits: 8, outBits: 8 }, false, 8],
+      ['u4_u2_i4', { inBits: 4, wBits: 4, outBits: 2 }, false, 8],
+      ['u4_u8_i4 nn', { inBits: 4, wBits: 4, outBits: 8 }, true, 8],
+      ['u2_u4_i2 nn', { inBits: 2, wBits: 2, outBits: 4 }, true, 8],
+      ['u8_u8_i2', { inBits: 8, wBits: 2, outBits: 8 }, false, 16],
     ];
-    for (const [name, bits, nn] of runs) {
-      const label = `conv ${name} (8 cores)`;
+    for (const [name, bits, nn, cores] of runs) {
+      const label = `conv ${name} (${cores} cores)`;
       const layer = generateLayer({ ...bits, h: 8, w: 2, cin: 8, cout: 4, kh: 3, kw: 3, stride: 1, padding: 1, seed: 5 });
       const config = gap8();
       if (nn) config.core.isa = { xpulpnn: true };
       try {
-        const r = runConvOnCluster(layer, { config, cores: 8, xpulpnn: nn, backend: 'interp', strictReads: collector(label) });
+        const r = runConvOnCluster(layer, { config, cores, xpulpnn: nn, backend: 'interp', strictReads: collector(label) });
         if (!r.bitExact) failures.push(`${label}: not bit-exact`);
       } catch (err) {
         failures.push(`${label}: ${String(err)}`);
