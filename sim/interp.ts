@@ -115,7 +115,11 @@ export class Interp implements Access, Backend {
     throw new SimulationError(msg);
   }
   /** A read outside the read set with `strictReads`: an error, or handed to the `strictReads` function. */
-  private violation(kind: 'comb' | 'seq', c: ProcInfo, s: SignalImpl, message: string): void {
+  private violation(kind: 'comb' | 'seq', c: ProcInfo, s: SignalImpl): void {
+    const message =
+      `${kind === 'comb' ? 'comb' : 'stable seq'} process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
+      `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
+      `${kind}('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { ${kind === 'seq' ? 'stable: true, ' : ''}reads: [...] })`;
     if (typeof this.strictReads === 'function') this.strictReads({ kind, process: c.path, signal: s.path, message });
     else this.fail(message);
   }
@@ -138,14 +142,7 @@ export class Interp implements Access, Backend {
       const c = this.cur!;
       const bits = this.readBits[c.idx]!;
       if (((bits[slot >>> 5]! >>> (slot & 31)) & 1) === 0) {
-        this.violation(
-          'seq',
-          c,
-          s,
-          `stable seq process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
-            `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
-            `seq('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { stable: true, reads: [...] })`,
-        );
+        this.violation('seq', c, s);
         bits[slot >>> 5]! |= 1 << (slot & 31);
       }
     } else if (this.probe !== null && !this.probe.reads.includes(slot)) {
@@ -181,14 +178,7 @@ export class Interp implements Access, Backend {
       );
     }
     if (this.strictReads !== false) {
-      this.violation(
-        'comb',
-        c,
-        s,
-        `comb process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
-          `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
-          `comb('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { reads: [...] })`,
-      );
+      this.violation('comb', c, s);
     }
     bits[slot >>> 5]! |= 1 << (slot & 31);
     c.reads.push(slot);
