@@ -85,6 +85,27 @@ describe('gap8 cluster: clock gating and configuration', () => {
     expect(cycles[1]!).toBeGreaterThan(at20);
   }, 60_000);
 
+  it('restart: one testbench runs the L5 programs in turn (each after another left its caches, TCDM and L2 behind) exactly as the RTL', () => {
+    const order = ['matmul8@L5', 'psum8@L5', 'tas_lock8@L5', 'l2_data8@L5', 'matmul8@L5'];
+    let tb: ClusterTestbench | null = null;
+    for (const key of order) {
+      const e = expected.programs[key]!;
+      const elf = readFileSync(DIR + e.elf);
+      if (tb) tb.restart(elf);
+      else tb = new ClusterTestbench(gap8WithLatency(5), elf);
+      const r = tb.run(e.total_cycles + 5000);
+      expect(r.exit, key).toBe('tohost');
+      expect(r.cycles, key).toBe(e.total_cycles);
+      expect(tb.cycle, key).toBe(e.total_cycles + 1);
+      expect(r.tohost, key).toBe(e.tohost);
+      const g = tb.regions();
+      expect(g.cycles, key).toEqual(e.results.region_cycles);
+      expect(g.imiss, key).toEqual(e.results.region_imiss_cycles);
+      expect(g.contention, key).toEqual(e.results.region_tcdm_contention_cycles);
+      for (const [a, v] of Object.entries(e.results.values)) expect(tb.readWord(Number(a)), `${key} ${a}`).toBe(v);
+    }
+  }, 60_000);
+
   it('rejects a bad L2 latency with the field named', () => {
     expect(() => gap8WithLatency(0)).toThrow(/l2.latency/);
   });

@@ -58,20 +58,28 @@ export type ClusterTestbenchOptions = SimulatorOptions;
 export class ClusterTestbench {
   readonly sim: Simulator;
   readonly top: Cluster;
-  readonly elf: Elf;
   readonly params: ClusterParams;
   private endCycle = -1;
   private tohostValue = 0;
+  /** The simulator's cycle when this run started (0, or the cycle of the last restart). */
+  private base = 0;
+  /** Every memory's contents as built, before any program was loaded (null: all zero). */
+  private readonly built: (Uint32Array | null)[];
   /** Granted stores to the per-core result areas [resultBase, resultBase + 0x800): per core, in order. */
   readonly resultStores: number[][];
   private readonly active: Uint32Array;
+
+  private elfImage: Elf;
+  get elf(): Elf {
+    return this.elfImage;
+  }
 
   constructor(
     readonly config: Gap8Config,
     program: Uint8Array | Elf,
     opts: ClusterTestbenchOptions = {},
   ) {
-    this.elf = program instanceof Uint8Array ? readElf(program, 'program') : program;
+    this.elfImage = program instanceof Uint8Array ? readElf(program, 'program') : program;
     this.params = gap8Params(config);
     // From the second testbench of a thread on, a fresh copy of the cluster's code (sim/specialize.ts): the next
     // testbench (the next job of a paper or sweep worker) would otherwise run on code whose type feedback and
@@ -81,11 +89,8 @@ export class ClusterTestbench {
     // compilation and evaluation (~0.1-0.2 s of its start-up).
     this.top = new (clustersBuilt++ === 0 ? Cluster : freshCopy(Cluster, CLUSTER_URL))(this.params);
     this.sim = new Simulator(this.top, { ...opts, backend: opts.backend ?? 'codegen' });
-    const map: MemRegion[] = [
-      { name: 'tcdm', base: tcdmBase(config), size: config.cluster.tcdm.banks * config.cluster.tcdm.bankWords * 4, kind: 'ram' },
-      { name: 'l2', base: config.l2.base, size: config.l2.sizeBytes, kind: 'ram' },
-    ];
-    loadClipped(this.elf, map, (a, b) => this.writeBytes(a, b));
+    this.built = this.sim.netlist.memories.map((m) => (m.data.some((w) => w !== 0) ? m.data.slice() : null));
+    this.load();
     const n = this.top.n;
     this.resultStores = Array.from({ length: n }, () => []);
     this.active = new Uint32Array(n);
@@ -106,11 +111,54 @@ export class ClusterTestbench {
         if (!(V[sl[j + 1]!] && V[sl[j + 2]!] && V[sl[j + 3]!])) continue;
         const a = V[sl[j + 4]!]! >>> 0;
         if (k === 0 && this.endCycle < 0 && a >>> 2 === tohost >>> 2) {
-          this.endCycle = cycle;
+          this.endCycle = cycle - this.base;
           this.tohostValue = V[sl[j + 5]!]! >>> 0;
         } else if (a >= resLo && a < resHi) this.resultStores[k]!.push(V[sl[j + 5]!]! >>> 0);
       }
     });
+  }
+
+  private load(): void {
+    const c = this.config;
+    const map: MemRegion[] = [
+      { name: 'tcdm', base: tcdmBase(c), size: c.cluster.tcdm.banks * c.cluster.tcdm.bankWords * 4, kind: 'ram' },
+      { name: 'l2', base: c.l2.base, size: c.l2.sizeBytes, kind: 'ram' },
+    ];
+    loadClipped(this.elfImage, map, (a, b) => this.writeBytes(a, b));
+  }
+
+  /**
+   * Starts over with `program`: every memory back to its contents as built (I$ tags, register files, TCDM, L2),
+   * every register at its reset value, the run's records cleared, then the program loaded. The next run is the
+   * one a new testbench of the same configuration would make, cycle for cycle (its cycles count from here), but
+   * the design is not elaborated, compiled and optimised again: in a run of a few hundred thousand cycles that
+   * start-up is a large share. Settled hooks and tracers others attached stay attached (detach them first).
+   */
+  restart(program: Uint8Array | Elf): void {
+    this.elfImage = program instanceof Uint8Array ? readElf(program, 'program') : program;
+    const mems = this.sim.netlist.memories;
+    for (let k = 0; k < mems.length; k++) {
+      const b = this.built[k];
+      if (b) mems[k]!.data.set(b);
+      else mems[k]!.data.fill(0);
+    }
+    this.sim.reset();
+    this.base = this.sim.cycle;
+    this.endCycle = -1;
+    this.tohostValue = 0;
+    this.active.fill(0);
+    for (const s of this.resultStores) s.length = 0;
+    this.load();
+  }
+
+  /** Cycles since the run started (construction or the last restart); settled hooks see the simulator's cycle,
+   *  which is `startCycle` more. */
+  get cycle(): number {
+    return this.sim.cycle - this.base;
+  }
+
+  get startCycle(): number {
+    return this.base;
   }
 
   private tcdmLoc(addr: number): { bank: number; row: number } | null {
@@ -164,7 +212,8 @@ export class ClusterTestbench {
 
   run(maxCycles = 10_000_000): ClusterRunResult {
     const sim = this.sim;
-    while (this.endCycle < 0 && sim.cycle < maxCycles) sim.step();
+    const end = this.base + maxCycles;
+    while (this.endCycle < 0 && sim.cycle < end) sim.step();
     if (this.endCycle >= 0) {
       return {
         exit: 'tohost',
@@ -173,7 +222,7 @@ export class ClusterTestbench {
         message: `core 0 stored ${this.tohostValue} to tohost (${hex(this.config.tohost)}) in cycle ${this.endCycle}`,
       };
     }
-    return { exit: 'limit', cycles: sim.cycle, tohost: 0, message: `cycle limit of ${maxCycles} reached without core 0's store to tohost` };
+    return { exit: 'limit', cycles: sim.cycle - this.base, tohost: 0, message: `cycle limit of ${maxCycles} reached without core 0's store to tohost` };
   }
 
   /** Region deltas as the programs store them: per core, chunks of {cycles, I-miss cycles, TCDM contention}. */

@@ -81,19 +81,30 @@ describe('pulp-nn-mixed kernels on the cycle-accurate cluster', () => {
     }
   });
 
+  const picks = [
+    { inBits: 8, wBits: 8, outBits: 8 },
+    { inBits: 4, wBits: 4, outBits: 2 },
+    { inBits: 2, wBits: 2, outBits: 4 },
+  ] as const;
+  const on8: { layer: Layer; r: ConvRunResult }[] = [];
+
   it('runs on 8 cores bit-exact (H_out mod 8 != 0: the paired-column split), each core in the kernel', () => {
-    const picks = [
-      { inBits: 8, wBits: 8, outBits: 8 },
-      { inBits: 4, wBits: 4, outBits: 2 },
-      { inBits: 2, wBits: 2, outBits: 4 },
-    ] as const;
     for (const t of picks) {
       const layer = tinyLayer(t, 7, 4);
       const r = runConvOnCluster(layer, { cores: 8 });
+      on8.push({ layer, r });
       expect(r.bitExact, `${r.kernel}: ${r.mismatches} mismatches`).toBe(true);
       expect(r.perCore).toHaveLength(8);
       for (const c of r.perCore) expect(c.entryCycle).toBeGreaterThan(0);
     }
+  }, 120_000);
+
+  it('a kept testbench (reuse: restarted for each run) gives every number a new one gives, on 1 and 8 cores', () => {
+    const same = (r: ConvRunResult): unknown => ({ ...r, seconds: 0, cyclesPerSecond: 0 });
+    // Each kernel after another one ran on the same testbench: 8 cores, then 1 core (first run builds it).
+    for (const { layer, r } of [...on8, ...on8.slice(0, 1)]) expect(same(runConvOnCluster(layer, { cores: 8, reuse: true })), r.kernel).toEqual(same(r));
+    const ones = [...runs.values()].slice(0, 4);
+    for (const { layer, r } of ones) expect(same(runConvOnCluster(layer, { cores: 1, reuse: true })), r.kernel).toEqual(same(r));
   }, 120_000);
 });
 

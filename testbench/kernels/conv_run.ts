@@ -17,7 +17,8 @@ import { compareOutputs, describeMismatch, type Mismatch } from '../../kernels/p
 import { layerImage, layerLimits, LayerLimitError } from '../../kernels/pulp-nn-mixed/layout.ts';
 import { xpulpnnLimits } from '../../kernels/pulp-nn-mixed/templates/xpulpnn.ts';
 import type { BackendKind, StrictReads } from '../../sim/index.ts';
-import { ClusterTestbench } from '../cluster/testbench.ts';
+import type { Elf } from '../../kernels/toolchain/elf.ts';
+import { ClusterTestbench, type ClusterTestbenchOptions } from '../cluster/testbench.ts';
 import { convProgram } from './conv_program.ts';
 import { type CorePhases, PERF_EVENTS, type PerfEvent, type Phase, PHASES, PhaseMonitor, phaseMap } from './phases.ts';
 
@@ -36,6 +37,13 @@ export interface ConvRunOptions {
   strictReads?: StrictReads;
   /** Called with the testbench before the run (e.g. to attach a VCD writer); may return a clean-up called after it. */
   onTestbench?: (tb: ClusterTestbench) => (() => void) | void;
+  /**
+   * Run on this thread's testbench of the same configuration and options when an earlier run left one
+   * (ClusterTestbench.restart), and keep it for the next: the same cycles and values as a new testbench, without
+   * elaborating, compiling and optimising the cluster's code again (a paper worker's jobs). It stays in memory for
+   * the thread's life.
+   */
+  reuse?: boolean;
 }
 
 export interface CoreReport {
@@ -148,6 +156,22 @@ function qntStats(cores: CorePhases[], outputs: number): QntPackStats {
   return { cyclesPerOutput: outputs > 0 ? qCycles / outputs : 0, spread: n > 0 ? Math.sqrt(v / n) : 0, blocks: blocks.length };
 }
 
+/** This thread's testbenches kept for reuse, by configuration and options. */
+const kept = new Map<string, ClusterTestbench>();
+
+function testbench(config: Gap8Config, elf: Elf, opts: ClusterTestbenchOptions, reuse: boolean): ClusterTestbench {
+  if (!reuse) return new ClusterTestbench(config, elf, opts);
+  const key = JSON.stringify([config, opts]);
+  const tb = kept.get(key);
+  if (tb) {
+    tb.restart(elf);
+    return tb;
+  }
+  const fresh = new ClusterTestbench(config, elf, opts);
+  kept.set(key, fresh);
+  return fresh;
+}
+
 /**
  * Runs the layer's kernel on the cluster and checks it against the golden model. Throws LayerLimitError before
  * building anything for a layer the kernels cannot run, ConvRunError when the program does not exit normally.
@@ -168,21 +192,24 @@ export function runConvOnCluster(layer: Layer, opts: ConvRunOptions = {}): ConvR
   const macs = layerMacs(layer);
   const o = outputShape(spec);
   const outputs = o.ho * o.wo * o.c;
-  const tb = new ClusterTestbench(config, program.elf, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads });
+  const tb = testbench(config, program.elf, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads }, opts.reuse === true);
   for (const b of image.blocks) tb.writeBytes(b.addr, b.bytes);
   tb.writeWord(program.descAddrWord, image.descriptorAddr);
   const map = phaseMap(program.elf, program.kernel.name);
   const mon = new PhaseMonitor(tb, map, program.kernelEntry, program.kernelReturn);
-  const cleanup = opts.onTestbench?.(tb);
   const t0 = performance.now();
   let r;
   try {
-    r = tb.run(opts.maxCycles ?? 100_000 + 8 * macs);
+    const cleanup = opts.onTestbench?.(tb);
+    try {
+      r = tb.run(opts.maxCycles ?? 100_000 + 8 * macs);
+    } finally {
+      cleanup?.();
+    }
   } finally {
-    cleanup?.();
+    mon.detach();
   }
   const seconds = (performance.now() - t0) / 1000;
-  mon.detach();
   if (r.exit !== 'tohost' || r.tohost !== 1) {
     throw new ConvRunError(`${program.kernel.name} on ${cores} core(s) did not end normally: ${r.message}`);
   }
@@ -255,7 +282,7 @@ export function runConvOnCluster(layer: Layer, opts: ConvRunOptions = {}): ConvR
     qntpack: qntStats(ph, outputs),
     perCore,
     seconds,
-    cyclesPerSecond: Math.round(tb.sim.cycle / Math.max(seconds, 1e-6)),
+    cyclesPerSecond: Math.round(tb.cycle / Math.max(seconds, 1e-6)),
   };
 }
 

@@ -124,6 +124,8 @@ export class PhaseMonitor {
   private readonly qStart: Float64Array;
   private readonly qOutputs: Int32Array;
   private readonly blocks: { cycles: number; outputs: number }[][];
+  /** The simulator's cycle at the testbench's start (hooks see the simulator's cycle; results count from the start). */
+  private readonly base: number;
   readonly detach: () => void;
 
   constructor(
@@ -147,6 +149,7 @@ export class PhaseMonitor {
     this.qStart = new Float64Array(n).fill(-1);
     this.qOutputs = new Int32Array(n);
     this.blocks = Array.from({ length: n }, () => []);
+    this.base = tb.startCycle;
     const { lo, hi, phaseAt, blockOutputs } = map;
     const [iLo, iHi] = map.inner;
     const phaseOf = (pc: number): number => (pc >= lo && pc < hi ? phaseAt[(pc - lo) >>> 1]! : BARRIER);
@@ -238,8 +241,8 @@ export class PhaseMonitor {
         PHASES.map((p, i) => [p, Object.fromEntries(PERF_EVENTS.map((e, j) => [e, this.ev[k]![i * PERF_EVENTS.length + j]!]))]),
       ) as Record<Phase, Record<PerfEvent, number>>;
       return {
-        entryCycle: this.entry[k]!,
-        returnCycle: this.ret[k]!,
+        entryCycle: this.entry[k]! < 0 ? -1 : this.entry[k]! - this.base,
+        returnCycle: this.ret[k]! < 0 ? -1 : this.ret[k]! - this.base,
         cycles,
         events,
         innerCycles: this.innerCyc[k]!,
