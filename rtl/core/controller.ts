@@ -99,8 +99,6 @@ export class Controller extends Module {
   load_stall = this.output(1);
   deassert_we = this.output(1);
   stall_cause = this.output(StallCause);
-  /** IF and ID are flushed this cycle: a taken branch, a jump, a trap or return redirects the fetch. */
-  flush = this.output(1);
   /** CV32E40P: hardware loops are decided in ID (cv32e40p_controller.sv). */
   hwlp_jump = this.output(1);
   hwlp_targ_addr = this.output(32);
@@ -173,7 +171,6 @@ export class Controller extends Module {
       this.is_decoding.v = d.isDecoding;
       this.instr_req.v = d.instrReq;
       this.pc_set.v = d.pcSet;
-      this.flush.v = d.pcSet;
       this.pc_mux.v = d.pcMux;
       this.halt_if.v = d.haltIf;
       this.halt_id.v = d.haltId;
@@ -242,8 +239,10 @@ export class Controller extends Module {
       this.ctrl_fsm_cs.next = d.ns;
       this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
       this.illegal_insn_q.next = d.illegalN;
-      this.hwlp_end_4_id_q.next = d.hwlpEnd4;
-      this.fetch_enable_q.next = 1;
+      if (cv) {
+        this.hwlp_end_4_id_q.next = d.hwlpEnd4;
+        this.fetch_enable_q.next = 1;
+      }
     });
   }
 

@@ -295,9 +295,12 @@ export class CsRegisters extends Module {
       this.trap_pc.v = ctrl.csr_save_cause.v && ctrl.csr_save_id.v ? this.l.ifs.pc_id.v : 0;
       this.csr_we.v = ex.csr_op_ex.v !== CSR_OP_NONE && ex.valid_ex.v === 1 ? 1 : 0;
     }, { reads: [l.ctrl.csr_save_cause, l.ctrl.csr_save_id, l.ifs.pc_id, l.ex.csr_op_ex, l.ex.valid_ex] });
-    this.seq('id_valid', () => {
-      this.id_valid_q.next = this.l.id.id_valid.v;
-    });
+    // id_valid_q qualifies RI5CY's counted events (perf_events); CV32E40P has no reader of it.
+    if (this.rules.version !== 'cv32e40p') {
+      this.seq('id_valid', () => {
+        this.id_valid_q.next = this.l.id.id_valid.v;
+      });
+    }
     // Stable, every read and register declared: on RI5CY it runs only when a CSR instruction, a trap, an mret or a
     // counted event changes one of its reads, and its ~40 registers commit only then (CV32E40P's mcycle counts in
     // every cycle, so there it runs in every cycle as before).

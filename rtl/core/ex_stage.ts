@@ -152,12 +152,9 @@ export class ExStage extends Module {
   lsu_wdata_ex = this.output(32);
   csr_addr_ex = this.output(12);
   csr_wdata_ex = this.output(32);
-  /** riscv_cs_registers.sv csr_rdata_o as EX uses it: the CSR the instruction in EX reads, 0 without a CSR
-   *  instruction in EX (nothing else uses it). Driven by `execute`, which reads the CSR first (csrIn): it had a
-   *  process of its own, so that `execute` would not rerun on a counting performance counter's change, but
-   *  `execute` reruns with nearly every instruction anyway and the call per cycle cost more (single-core bench). */
-  csr_rdata = this.wire(32);
-  /** The CSR value of this evaluation of `execute`, for the hart's readCsr. */
+  /** riscv_cs_registers.sv csr_rdata_o as EX uses it: the CSR the instruction in EX reads (0 without a CSR
+   *  instruction in EX), read by `execute` before the semantics run and handed to the hart's readCsr. Nothing else
+   *  uses it, so it is not a signal (a store per evaluation of `execute` that no process reads). */
   private csrIn = 0;
   alu_ready = this.output(1);
   mult_ready = this.output(1);
@@ -253,7 +250,6 @@ export class ExStage extends Module {
             d.def.exec!(h, d.ops);
           }
         }
-        this.csr_rdata.v = csrV;
         this.regfile_alu_wdata_fw.v = h.wdata;
         const jumped = h.jumped ? 1 : 0;
         this.branch_decision.v = jumped;

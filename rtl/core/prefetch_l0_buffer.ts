@@ -47,8 +47,8 @@ export class L0Buffer extends Module {
   branch_addr = this.input(32);
   hwlp = this.input(1);
   hwlp_addr = this.input(32);
+  /** riscv_L0_buffer's valid_o is not modelled: the prefetcher reads fetch_valid_o only. */
   fetch_valid = this.output(1);
-  valid = this.output(1);
   addr = this.output(32);
   busy = this.output(1);
 
@@ -66,8 +66,8 @@ export class L0Buffer extends Module {
   constructor() {
     super();
     this.connect(this.addr, this.addr_q);
-    // valid_o / fetch_valid_o are evaluated by the prefetcher's valid_p (PrefetchL0Buffer), their only reader: one
-    // process fewer per core (`driveValid`).
+    // fetch_valid_o is evaluated by the prefetcher's valid_p (PrefetchL0Buffer), its only reader: one process fewer
+    // per core (`driveValid`).
     this.comb('request', () => {
       const cs = this.cs.v;
       const br = this.branch.v;
@@ -138,13 +138,9 @@ export class L0Buffer extends Module {
     });
   }
 
-  /** valid_o and fetch_valid_o of riscv_L0_buffer (called by the parent's process that reads them). Returns
-   *  fetch_valid_o. */
+  /** fetch_valid_o of riscv_L0_buffer (called by the parent's process that reads it). Returns it. */
   driveValid(): number {
-    const rv = this.instr_rvalid.v;
-    const cs = this.cs.v;
-    const fv = cs === E.WAIT_RVALID ? rv : 0;
-    this.valid.v = (cs === E.VALID_L0 ? 1 : fv) & (this.branch.v ^ 1);
+    const fv = this.cs.v === E.WAIT_RVALID ? this.instr_rvalid.v : 0;
     this.fetch_valid.v = fv;
     return fv;
   }
