@@ -17,6 +17,11 @@
 // of its registers: rerun, it would assign each register the value the last commit gave it. An idle block's
 // pipeline or queue then costs nothing per cycle. Comb processes reading memories (contents are not slots, and
 // testbenches load memories directly) always run, and so do `stable` seq processes touching a memory.
+// A guarded read (ProcOptions.guarded: the process reads the slot only while one of its guards is non-zero) makes
+// its reader due only if a guard is non-zero when the slot changes. Exact: the guards are reads of the process
+// too, so a guard that changes makes it due by itself; a guard that stays zero means the process would not read
+// the slot; one that stays non-zero is non-zero whether the test sees its old or its new value (the test may run
+// before the guard's driver in the same evaluation).
 import type { Netlist } from './netlist.ts';
 
 export class Activity {
@@ -29,6 +34,8 @@ export class Activity {
   /** Per slot, the comb (and skippable seq) processes reading it: R[RO[slot] .. RO[slot + 1]). */
   readonly RO: Int32Array;
   readonly R: Int32Array;
+  /** Per slot, its guarded readers and their guards (ProcOptions.guarded); not in R. */
+  readonly guarded: Map<number, { proc: number; when: readonly number[] }[]>;
 
   constructor(nl: Netlist) {
     const n = nl.nslots;
@@ -40,18 +47,27 @@ export class Activity {
     // The processes a slot's change makes dirty: every comb process reading it, and the skippable seq ones.
     const comb = nl.procs.filter((p) => p.kind === 'comb' || this.skips[p.idx] === 1);
     const count = new Int32Array(n);
+    this.guarded = new Map();
     for (const p of comb) {
       if (p.memReads) this.A[p.idx] = 1;
-      for (const s of p.reads) count[s]!++;
+      for (const s of p.reads) {
+        const when = p.guards.get(s);
+        if (when === undefined) count[s]!++;
+        else {
+          const list = this.guarded.get(s) ?? [];
+          list.push({ proc: p.idx, when });
+          this.guarded.set(s, list);
+        }
+      }
     }
     this.RO = new Int32Array(n + 1);
     for (let s = 0; s < n; s++) this.RO[s + 1] = this.RO[s]! + count[s]!;
     this.R = new Int32Array(this.RO[n]!);
     const fill = this.RO.slice(0, n);
-    for (const p of comb) for (const s of p.reads) this.R[fill[s]!++] = p.idx;
+    for (const p of comb) for (const s of p.reads) if (!p.guards.has(s)) this.R[fill[s]!++] = p.idx;
   }
 
-  /** Comb (and skippable seq) processes reading `slot`. */
+  /** Comb (and skippable seq) processes reading `slot`, but for its guarded readers. */
   readers(slot: number): Int32Array {
     return this.R.subarray(this.RO[slot]!, this.RO[slot + 1]!);
   }
@@ -59,6 +75,8 @@ export class Activity {
   /** A slot changed outside the generated code (poke). */
   touch(slot: number): void {
     for (let j = this.RO[slot]!; j < this.RO[slot + 1]!; j++) this.F[this.R[j]!] = 1;
+    const g = this.guarded.get(slot);
+    if (g !== undefined) for (const r of g) this.F[r.proc] = 1;
   }
 
   /** Every value may have changed (reset). */

@@ -122,10 +122,11 @@ export interface GenerateOptions {
 /** The statements marking the readers of `slot` dirty. */
 function markReaders(act: Activity, slot: number): string {
   const rd = act.readers(slot);
-  if (rd.length === 0) return '';
-  if (rd.length > UNROLL) return ` mk(${act.RO[slot]}, ${act.RO[slot + 1]});`;
   let s = '';
-  for (const r of rd) s += ` F[${r}] = 1;`;
+  if (rd.length > UNROLL) s = ` mk(${act.RO[slot]}, ${act.RO[slot + 1]});`;
+  else for (const r of rd) s += ` F[${r}] = 1;`;
+  // Guarded readers (activity.ts): due only while one of their guards is non-zero.
+  for (const g of act.guarded.get(slot) ?? []) s += ` if (${g.when.map((w) => `S[${w}] !== 0`).join(' || ')}) F[${g.proc}] = 1;`;
   return s;
 }
 

@@ -110,6 +110,7 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
         memWrites: [],
         memReads: false,
         stable: p.stable,
+        guards: new Map(),
       });
       const slotsOf = (list: readonly SignalImpl[], what: string): number[] =>
         list.map((s) => {
@@ -117,7 +118,25 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
           if (slot === undefined) throw new ElaborationError(`process '${m.path}.${p.name}' declares ${what} '${s.label()}', which is not part of the design`);
           return slot;
         });
-      declaredReads.push(slotsOf(p.reads, 'a read of'));
+      const info = procs[procs.length - 1]!;
+      const reads = slotsOf(p.reads, 'a read of');
+      for (const g of p.guarded) {
+        const when = slotsOf(g.when, 'a guard');
+        for (const slot of slotsOf(g.reads, 'a guarded read of')) {
+          if (when.includes(slot)) throw new ElaborationError(`process '${info.path}' guards its read of '${nameOf(slot)}' by itself`);
+          const list = info.guards.get(slot) ?? [];
+          for (const w of when) if (!list.includes(w)) list.push(w);
+          info.guards.set(slot, list);
+          reads.push(slot);
+        }
+        reads.push(...when);
+      }
+      for (const [slot, when] of info.guards) {
+        for (const w of when) {
+          if (info.guards.has(w)) throw new ElaborationError(`process '${info.path}': '${nameOf(w)}' is a guard of '${nameOf(slot)}' and guarded itself`);
+        }
+      }
+      declaredReads.push(reads);
       declaredDrives.push(p.drives === null ? null : slotsOf(p.drives, 'that it drives'));
       declared.push(p.declared);
     }

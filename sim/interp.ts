@@ -13,6 +13,8 @@
 //    when a declared read changed).
 //    `strictReads` may instead be a function: each such read (comb or stable seq) is handed to it once per
 //    process and signal, added to the read set, and the run goes on (a sweep collects every gap in one run).
+//    With `strictReads`, a guarded read (ProcOptions.guarded) made while every one of its guards is zero is
+//    refused (or handed to the function) too: activity-based evaluation does not re-run the process for it.
 //  - comb processes hold no state: after each settle every comb process is evaluated a second time on the
 //    settled values, and a process that then drives a different value (hidden JavaScript state, a random
 //    number, an unordered read) is reported;
@@ -115,13 +117,27 @@ export class Interp implements Access, Backend {
     throw new SimulationError(msg);
   }
   /** A read outside the read set with `strictReads`: an error, or handed to the `strictReads` function. */
-  private violation(kind: 'comb' | 'seq', c: ProcInfo, s: SignalImpl): void {
+  private violation(kind: 'comb' | 'seq', c: ProcInfo, s: SignalImpl, why?: string): void {
     const message =
+      why ??
       `${kind === 'comb' ? 'comb' : 'stable seq'} process '${c.path}' read '${s.path}', which the learning phase never saw it read (strictReads: ` +
-      `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
-      `${kind}('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { ${kind === 'seq' ? 'stable: true, ' : ''}reads: [...] })`;
+        `activity-based evaluation would not re-run it when '${s.path}' changes); declare it with ` +
+        `${kind}('${c.path.slice(c.path.lastIndexOf('.') + 1)}', fn, { ${kind === 'seq' ? 'stable: true, ' : ''}reads: [...] })`;
     if (typeof this.strictReads === 'function') this.strictReads({ kind, process: c.path, signal: s.path, message });
     else this.fail(message);
+  }
+  /** strictReads: a guarded read (ProcOptions.guarded) needs one of its guards non-zero. */
+  private checkGuard(c: ProcInfo, s: SignalImpl, when: readonly number[]): void {
+    for (const w of when) if (this.S[w] !== 0) return;
+    const names = when.map((w) => `'${this.name(w)}'`).join(', ');
+    this.violation(
+      c.kind,
+      c,
+      s,
+      `${c.kind} process '${c.path}' read '${s.path}' while all of its guards (${names}) were zero; it declared the read guarded, so ` +
+        `activity-based evaluation does not re-run it when '${s.path}' changes then: read it only under a guard, or add the condition it ` +
+        `depends on to \`when\``,
+    );
   }
   private driverName(slot: number): string {
     const d = this.nl.driver[slot]!;
@@ -150,6 +166,10 @@ export class Interp implements Access, Backend {
         `probe '${this.probe.path}' read '${s.path}', which is not among its declared reads (wave writers call it only ` +
           `when a declared read changes, so its text would go stale); add it to probe(name, get, { reads: [...] })`,
       );
+    }
+    if (this.strictReads !== false && this.cur !== null && this.mode !== HOOK) {
+      const when = this.cur.guards.size === 0 ? undefined : this.cur.guards.get(slot);
+      if (when !== undefined) this.checkGuard(this.cur, s, when);
     }
     return this.S[slot]!;
   }

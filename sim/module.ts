@@ -57,6 +57,18 @@ export interface ProcOptions {
    *  its reads changed since its last run: otherwise it would assign the values its registers already hold.
    *  Its read set must then be complete, as a comb process's (the strict interpreter checks it). */
   stable?: boolean;
+  /** Reads that matter only while a guard is non-zero: each entry says the process reads `reads` only in
+   *  evaluations where at least one of `when` is non-zero (else its results do not depend on them). With
+   *  activity-based evaluation a change of such a read then makes the process due only while a guard is non-zero;
+   *  a guard's own change always does, so the process still sees the read's current value when a guard rises
+   *  (activity.ts). For an input that moves every cycle but is looked at only with a request, e.g. an address.
+   *  Both lists count as declared reads; the strict interpreter refuses a read of `reads` with every guard zero. */
+  guarded?: readonly { reads: readonly Signal[]; when: readonly Signal[] }[];
+}
+
+export interface GuardDecl {
+  readonly reads: readonly SignalImpl[];
+  readonly when: readonly SignalImpl[];
 }
 
 export interface ProcDecl {
@@ -70,6 +82,8 @@ export interface ProcDecl {
   readonly declared: boolean;
   /** Seq: ProcOptions.stable. */
   readonly stable: boolean;
+  /** ProcOptions.guarded. */
+  readonly guarded: readonly GuardDecl[];
 }
 export interface ConnectDecl {
   readonly a: SignalImpl;
@@ -245,6 +259,10 @@ export abstract class Module {
       drives: opts?.drives === undefined ? null : opts.drives.map(impl),
       declared: opts?.reads !== undefined && opts.drives !== undefined,
       stable: opts?.stable === true,
+      guarded: (opts?.guarded ?? []).map((g) => {
+        if (g.when.length === 0) throw new TypeError(`${kind} '${name}': a guarded read needs at least one guard ('when')`);
+        return { reads: g.reads.map(impl), when: g.when.map(impl) };
+      }),
     });
   }
 

@@ -27,6 +27,9 @@ export interface ProcInfo {
   memReads: boolean;
   /** Seq: declared a function of its reads (ProcOptions.stable); activity-based evaluation may skip it. */
   readonly stable: boolean;
+  /** ProcOptions.guarded as slots: per guarded read, the slots of its guards (the read matters only while one of
+   *  them is non-zero). Both are also in `reads`. Empty for most processes. */
+  guards: Map<number, number[]>;
 }
 
 /** A clock-enable domain: the subtree under a `gate`. Domain 0 is the ungated root. */

@@ -145,7 +145,8 @@ export class EventUnit extends Module {
         }
       }
       for (let j = 0; j < nb; j++) this.barriers[j]!.req.v = barrReq[j]!;
-    });
+      // A core's address moves with its every TCDM access; only a request here makes it matter.
+    }, { guarded: this.add.map((a, k) => ({ reads: [a], when: [this.req[k]!] })) });
 
     // Grants and responses back to the cores: two processes, since a core's next request may depend on the response
     // (RI5CY's LSU requests again in the rvalid cycle) while the grant depends on the request. One of each per core
@@ -157,7 +158,7 @@ export class EventUnit extends Module {
       const coreGnt = this.cores[k]!.gnt;
       this.comb(`demux_gnt_${k}`, () => {
         gnt.v = req.v === 1 && (addIsCore(add.v) ? coreGnt.v === 1 : true);
-      }, { reads: [req, add, coreGnt] });
+      }, { reads: [req, coreGnt], guarded: [{ reads: [add], when: [req] }] });
       const del = this.demux_req_del[k]!;
       const sel = this.demux_ip_sel[k]!;
       const rValid = this.r_valid[k]!;
@@ -197,7 +198,7 @@ export class EventUnit extends Module {
         if ((req === 1 && del === 0) || (req === 0 && del === 1) || (req === 1 && gnt === 1)) {
           selS.next = addIsCore(add) ? 0 : 16 | ((add >>> 5) & 15);
         }
-      }, { reads: [reqS, addS, gntS, delS], drives: [delS, selS], stable: true });
+      }, { reads: [reqS, gntS, delS], drives: [delS, selS], stable: true, guarded: [{ reads: [addS], when: [reqS, delS] }] });
     }
 
     // The cores' side effects gathered for the shared units (a core has none in nearly every cycle).
@@ -234,7 +235,7 @@ export class EventUnit extends Module {
       this.dispatch.pop_ack.v = ack;
       this.dispatch.w_req.v = wreq;
       for (let j = 0; j < nb; j++) this.barriers[j]!.barrier_trigger_core.v = trig[j]!;
-    }, { reads: this.wdata });
+    }, { guarded: this.wdata.map((d, k) => ({ reads: [d], when: [this.cores[k]!.side] })) });
 
     // cluster_event_map: every core's 32 event lines.
     this.comb('event_map', () => {

@@ -124,11 +124,11 @@ export class EventUnitCore extends Module {
     this.connect(this.r_valid, this.p_demux_vld);
     this.comb('request', () => {
       const req = this.req.v;
-      const add = this.add.v;
-      const wen = this.wen.v;
-      const wdata = this.wdata.v;
-      const busy = this.core_busy.v;
       const cs = this.core_clock_cs.v;
+      // The port's address, direction and data matter with a request only, but for the address in the wake-up states.
+      const add = req === 1 || cs !== S.ACTIVE ? this.add.v : 0;
+      const wen = req === 1 ? this.wen.v : 0;
+      const busy = this.core_busy.v;
       const evMask = this.event_mask.v;
       const irqMask = this.irq_mask.v;
       const buf = this.event_buffer.v;
@@ -219,6 +219,7 @@ export class EventUnitCore extends Module {
 
       // Writes: mutex unlock, dispatch push / team config, SW event trigger.
       const write = req === 1 && wen === 0;
+      const wdata = write ? this.wdata.v : 0;
       const group = bits(add, 9, 6);
       let side = popAck << Side.POP_ACK;
       let swReg = 0;
@@ -301,13 +302,14 @@ export class EventUnitCore extends Module {
         }
       }
       this.r_rdata.v = rdata;
-    });
+      // The demux port's address, direction and data move with the core's every TCDM access.
+    }, { guarded: [{ reads: [this.add], when: [this.req, this.core_clock_cs] }, { reads: [this.wen, this.wdata], when: [this.req] }] });
 
     this.seq('regs', () => {
       const req = this.req.v;
-      const add = this.add.v;
+      const add = req === 1 ? this.add.v : 0;
       const wen = this.wen.v;
-      const wdata = this.wdata.v;
+      const wdata = req === 1 ? this.wdata.v : 0;
       const evMask = this.event_mask.v;
       const irqMask = this.irq_mask.v;
       const buf = this.event_buffer.v;
@@ -370,6 +372,6 @@ export class EventUnitCore extends Module {
       else this.event_buffer.next = (buf | lines) & irqClear;
       // The masks are assigned only by a write to their own register, which learning reaches for some cores only:
       // declared, so they commit with this process instead of in every cycle.
-    }, { drives: [this.event_mask, this.irq_mask, this.sw_events_mask], stable: true });
+    }, { drives: [this.event_mask, this.irq_mask, this.sw_events_mask], stable: true, guarded: [{ reads: [this.add, this.wdata], when: [this.req] }] });
   }
 }

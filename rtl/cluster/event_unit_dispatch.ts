@@ -127,6 +127,7 @@ export class HwDispatch extends Module {
       }
       if (push) this.write_ptr.next = (wp + 1) % depth;
       if (cfg) this.core_set_conf.next = cfgData & coreMask;
-    }, { reads: [...this.w_add, ...this.w_data, ...this.read_ptr], stable: true });
+      // The cores' demux address and data move with their every TCDM access; only a write here makes them matter.
+    }, { reads: this.read_ptr, stable: true, guarded: [{ reads: [...this.w_add, ...this.w_data], when: [this.w_req] }] });
   }
 }
