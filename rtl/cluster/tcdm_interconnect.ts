@@ -118,7 +118,8 @@ export class TcdmInterconnect extends Module {
         blk.req.v = rq[b]!;
         blk.tas.v = ts[b]!;
       }
-    }, { reads: [...this.add, ...this.wen] });
+      // A master's address and direction matter only with its request (a core's move with its every access).
+    }, { guarded: this.req.map((r, m) => ({ reads: [this.add[m]!, this.wen[m]!], when: [r] })) });
 
     // The winner's request reaches its bank (or the test-and-set write does); grants go back to the masters. An
     // idle bank (its block neither grants nor sets) is given master 0's request, as the mux tree with no request
@@ -159,7 +160,12 @@ export class TcdmInterconnect extends Module {
         this.gnt[m]!.v = b >= 0;
         this.gnt_bank[m]!.v = b >= 0 ? b : 0;
       }
-    }, { reads: [...this.add, ...this.wen, ...this.wdata, ...this.be, ...this.blocks.flatMap((k) => [k.gnt, k.win_id, k.ts_row, k.ts_be])] });
+      // Master 0's request fields feed every idle bank; another master's are read only when a bank grants it, i.e.
+      // with its request.
+    }, {
+      reads: [this.add[0]!, this.wen[0]!, this.wdata[0]!, this.be[0]!, ...this.blocks.flatMap((k) => [k.gnt, k.win_id, k.ts_row, k.ts_be])],
+      guarded: this.req.slice(1).map((r, j) => ({ reads: [this.add[j + 1]!, this.wen[j + 1]!, this.wdata[j + 1]!, this.be[j + 1]!], when: [r] })),
+    });
 
     // A master's response registers move only around a grant (resp_bank is 0 whenever resp_valid is). One process
     // per master: a grant to one master runs and commits only that master's registers.
