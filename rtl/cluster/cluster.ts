@@ -83,7 +83,8 @@ export class CoreRegion extends Module {
       const elwReq = req && (ex.instr_ex.v & 0x707f) === 0x6003;
       const ifBusy = ifsL0.if_busy.v;
       this.core_busy_int.v = elwReq ? ifBusy : ifBusy | ctrlBusy | lsuBusy;
-    });
+      // The instruction in EX changes with every instruction and matters only with a data request.
+    }, { guarded: [{ reads: [ex.instr_ex], when: [lsu.data_req] }] });
     this.comb('busy_o', () => {
       this.core_busy.v = ctrl.ctrl_fsm_cs.v === CtrlState.FIRST_FETCH ? 1 : this.core_busy_q.v;
     });

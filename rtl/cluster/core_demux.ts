@@ -195,6 +195,8 @@ export class CoreDemux extends Module {
       if (this.pe_r_valid.v) this.r_data_pe0.next = this.pe_r_rdata.v;
       this.r_valid_pe.next = this.r_valid_pe0.v;
       if (this.r_valid_pe0.v) this.r_data_pe.next = this.r_data_pe0.v;
-    }, { stable: true });
+      // The core's request fields move with its every access; the registers take them only with a request (the
+      // destination) or a push into the FIFO (the rest).
+    }, { stable: true, guarded: [{ reads: [this.dest], when: [this.req] }, { reads: [this.add, this.we, this.be, this.wdata], when: [this.fifo_push] }] });
   }
 }

@@ -80,6 +80,7 @@ export class GenericFifo extends Module {
         const e = this.regs[pu]!;
         for (let f = 0; f < nf; f++) e[f]!.next = this.data_i[f]!.v;
       }
-    }, { stable: true });
+      // The data inputs matter with a push only (a miss buffer's is the core's fetch address, which moves all the time).
+    }, { stable: true, guarded: [{ reads: this.data_i, when: [this.valid_i] }] });
   }
 }
