@@ -1,8 +1,10 @@
 // The generated-code back-end: per design, `new Function` emits straight-line JavaScript for the cycle.
 // Comb processes are called in levelized order as constants of the generated closure (each call site sees
-// one target, so V8 inlines small processes); the clock edge evaluates the clock enables once into a byte
-// array, calls the enabled seq processes, then commits with one unrolled `S[k] = N[k]` per register, slot
-// indices written as literals. The design's signals are re-parented to FastSignal, so a process's `sig.v` is
+// one target, so V8 inlines small processes); the clock edge calls the enabled seq processes, then commits with
+// one unrolled `S[k] = N[k]` per register, slot indices written as literals. A gated domain's statements sit in an
+// `if` on its enable, nested in its parent's: an enable driven by a comb process, a tie or an input holds during the
+// edge (seq processes assign `N`, commits write registers), so it is tested where it is used; an enable that is a
+// register is evaluated once into a byte array first, before any commit can change it. The design's signals are re-parented to FastSignal, so a process's `sig.v` is
 // a typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
 // With activity-based evaluation (the default; activity.ts) each comb call is guarded by the process's dirty flag,
 // each comb output is compared with its shadow copy after the call and each commit with the register's value,
@@ -83,8 +85,15 @@ interface Stmt {
   lines: string[];
 }
 
-/** Emits functions named `${prefix}${k}` over the statements, wrapping runs of one gated domain in `if`. */
-function chunked(prefix: string, stmts: readonly Stmt[], out: string[]): string[] {
+/** How the clock code tests the (canonical) gates: per domain, its gated ancestors and itself (outermost first), and
+ *  its own condition given its parent's. */
+interface GateTests {
+  chain: (readonly number[])[];
+  test: string[];
+}
+
+/** Emits functions named `${prefix}${k}` over the statements, wrapping runs of gated domains in nested `if`s. */
+function chunked(prefix: string, stmts: readonly Stmt[], out: string[], gates: GateTests): string[] {
   const names: string[] = [];
   let k = 0;
   while (k < stmts.length) {
@@ -92,20 +101,30 @@ function chunked(prefix: string, stmts: readonly Stmt[], out: string[]): string[
     names.push(name);
     out.push(`function ${name}() {`);
     out.push('  let v = 0;');
-    let open = 0;
+    const open: number[] = [];
     let size = 0;
     while (k < stmts.length && (size === 0 || size + stmts[k]!.lines.length <= CHUNK)) {
       const s = stmts[k++]!;
-      if (s.domain !== open) {
-        if (open !== 0) out.push('  }');
-        if (s.domain !== 0) out.push(`  if (G[${s.domain}] !== 0) {`);
-        open = s.domain;
+      const chain = gates.chain[s.domain]!;
+      let same = 0;
+      while (same < open.length && same < chain.length && open[same] === chain[same]) same++;
+      while (open.length > same) {
+        open.pop();
+        out.push(`${'  '.repeat(open.length + 1)}}`);
       }
-      const ind = open !== 0 ? '    ' : '  ';
+      while (open.length < chain.length) {
+        const d = chain[open.length]!;
+        out.push(`${'  '.repeat(open.length + 1)}if (${gates.test[d]}) {`);
+        open.push(d);
+      }
+      const ind = '  '.repeat(open.length + 1);
       for (const l of s.lines) out.push(ind + l);
       size += s.lines.length;
     }
-    if (open !== 0) out.push('  }');
+    while (open.length > 0) {
+      open.pop();
+      out.push(`${'  '.repeat(open.length + 1)}}`);
+    }
     out.push('}');
   }
   return names;
@@ -144,6 +163,23 @@ function canonicalGates(nl: Netlist): Int32Array {
   return gate;
 }
 
+/** Per canonical domain: whether its gate is evaluated into G before the edge (a register enable), and the tests. */
+function gateTests(nl: Netlist, gate: Int32Array): { pre: boolean[]; tests: GateTests } {
+  const n = nl.domains.length;
+  const pre: boolean[] = new Array<boolean>(n).fill(false);
+  const chain: (readonly number[])[] = new Array<readonly number[]>(n).fill([]);
+  const test: string[] = new Array<string>(n).fill('');
+  // Parents are created before their children (flatten.ts), so a parent's chain is known first.
+  for (const d of nl.domains) {
+    if (d.id === 0 || gate[d.id] !== d.id) continue;
+    const p = gate[d.parent]!;
+    chain[d.id] = p === 0 ? [d.id] : [...chain[p]!, d.id];
+    pre[d.id] = nl.isReg[d.en] === 1;
+    test[d.id] = pre[d.id] ? `G[${d.id}] !== 0` : `S[${d.en}] !== 0`;
+  }
+  return { pre, tests: { chain, test } };
+}
+
 export function generateSource(nl: Netlist, act: Activity | null): string {
   const out: string[] = ["'use strict';"];
   const procs = nl.procs;
@@ -164,16 +200,17 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
     return lines;
   };
 
+  const gate = canonicalGates(nl);
+  const { pre, tests } = gateTests(nl, gate);
   const comb: Stmt[] = [...nl.combOrder].map((k) => ({ domain: 0, lines: call(k) }));
-  const combFns = chunked('comb', comb, out);
+  const combFns = chunked('comb', comb, out, tests);
 
   // Seq processes and commits, grouped by clock domain so each gate is tested once per group. Domains whose gates
   // are the same (the same enable under the same parent's gate, e.g. a TCDM bank and its request block, or the
   // blocks enabled by the reset sequence) share one: it is computed once, and their statements form one group.
-  const gate = canonicalGates(nl);
   const byDomain = <T>(items: T[], dom: (t: T) => number): T[] => [...items].sort((a, b) => dom(a) - dom(b));
   const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => gate[procs[k]!.domain]!).map((k) => ({ domain: gate[procs[k]!.domain]!, lines: call(k) }));
-  const seqFns = chunked('seq', seq, out);
+  const seqFns = chunked('seq', seq, out, tests);
   const commitLine = (slot: number): string => {
     const mark = act === null ? '' : markReaders(act, slot);
     return mark === '' ? `S[${slot}] = N[${slot}];` : `if ((v = N[${slot}]) !== S[${slot}]) { S[${slot}] = v;${mark} }`;
@@ -201,16 +238,16 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   // domain's clock ran (most of the cluster's memories, the TCDM banks and the I$ arrays, are idle in most cycles).
   nl.memories.forEach((_, k) => commit.push({ domain: gate[nl.memDomain[k]!]!, lines: [`if (m${k}.wn !== 0) m${k}.flush();`] }));
   commit.sort((a, b) => a.domain - b.domain);
-  const commitFns = chunked('commit', commit, out);
+  const commitFns = chunked('commit', commit, out, tests);
 
   out.push('function settle() {');
   for (const f of combFns) out.push(`  ${f}();`);
   out.push('}');
   out.push('function clock() {');
   for (const d of nl.domains) {
-    if (d.id === 0 || gate[d.id] !== d.id) continue;
-    const parent = gate[d.parent] === 0 ? '' : `G[${gate[d.parent]}] !== 0 && `;
-    out.push(`  G[${d.id}] = ${parent}S[${d.en}] !== 0 ? 1 : 0; // gate of ${d.path}`);
+    if (!pre[d.id]) continue;
+    const cond = tests.chain[d.id]!.map((a) => (a === d.id ? `S[${d.en}] !== 0` : tests.test[a])).join(' && ');
+    out.push(`  G[${d.id}] = ${cond} ? 1 : 0; // gate of ${d.path}`);
   }
   for (const f of seqFns) out.push(`  ${f}();`);
   for (const f of commitFns) out.push(`  ${f}();`);
