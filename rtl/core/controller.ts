@@ -63,7 +63,6 @@ interface Decision {
   cause: number;
   restoreMret: number;
   pipeStall: number;
-  hwloopMask: number;
   jumpDone: number;
   illegalN: number;
   ns: number;
@@ -122,7 +121,6 @@ export class Controller extends Module {
     cause: 0,
     restoreMret: 0,
     pipeStall: 0,
-    hwloopMask: 0,
     jumpDone: 0,
     illegalN: 0,
     ns: 0,
@@ -153,6 +151,11 @@ export class Controller extends Module {
       this.tie(this.hwlp_targ_addr, 0);
       this.tie(this.hwlp_dec_cnt, 0);
     }
+    // hwloop_mask is set by the RTL's interrupt and debug states only, which this model does not take
+    this.tie(this.hwloop_mask, 0);
+    const offIllegal = this.rules.trapOffset.illegal;
+    const offEcall = this.rules.trapOffset.ecall;
+    const offEbreak = this.rules.trapOffset.ebreak;
     // jalr hazard (no forwarding to the jump target, riscv_controller.sv l.1011-1020), then the FSM, which
     // reads it: one process, as the hazard depends on registers only. With the RTL's load-use timing the load-use
     // hazard, which reads the FSM's is_decoding and the jalr stall, follows in the same process (`loadStall`).
@@ -167,7 +170,7 @@ export class Controller extends Module {
         else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) jr = 1;
       }
       this.jr_stall.v = jr;
-      const d = this.decide(false);
+      const d = this.decide(i, false);
       this.is_decoding.v = d.isDecoding;
       this.instr_req.v = d.instrReq;
       this.pc_set.v = d.pcSet;
@@ -179,18 +182,12 @@ export class Controller extends Module {
       this.csr_cause.v = d.cause;
       this.csr_restore_mret.v = d.restoreMret;
       this.perf_pipeline_stall.v = d.pipeStall;
-      this.hwloop_mask.v = d.hwloopMask;
       if (cv) {
         this.hwlp_jump.v = d.hwlpEnd4 & (this.hwlp_end_4_id_q.v ^ 1);
         this.hwlp_targ_addr.v = d.targ;
         this.hwlp_dec_cnt.v = d.decCnt;
       }
-      const off =
-        d.excCause === EXC_ILLEGAL
-          ? this.rules.trapOffset.illegal
-          : d.excCause === EXC_ECALL_M
-            ? this.rules.trapOffset.ecall
-            : this.rules.trapOffset.ebreak;
+      const off = d.excCause === EXC_ILLEGAL ? offIllegal : d.excCause === EXC_ECALL_M ? offEcall : offEbreak;
       this.exc_pc.v = (this.l.cs.trap_base.v + off) >>> 0;
       if (rtlLoadUse) this.loadStall(i, d.isDecoding, jr);
     }, {
@@ -235,7 +232,7 @@ export class Controller extends Module {
     });
     this.seq('fsm_q', () => {
       // the comb pass's decision stands unless its next state depends on id_ready / ex_valid
-      const d = this.lateNs ? this.decide(true) : this.d;
+      const d = this.lateNs ? this.decide(id.info(), true) : this.d;
       this.ctrl_fsm_cs.next = d.ns;
       this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
       this.illegal_insn_q.next = d.illegalN;
@@ -313,8 +310,9 @@ export class Controller extends Module {
     }
   }
 
-  /** The FSM of riscv_controller.sv; `withNext` also computes the next state (which reads id_ready/ex_valid). */
-  private readonly decide = (withNext: boolean): Decision => {
+  /** The FSM of riscv_controller.sv for the word in ID (`i`, its DecodeInfo: the decoder's outputs); `withNext`
+   *  also computes the next state (which reads id_ready/ex_valid). */
+  private readonly decide = (i: DecodeInfo, withNext: boolean): Decision => {
     const d = this.d;
     const st = this.ctrl_fsm_cs.v;
     d.isDecoding = 0;
@@ -328,7 +326,6 @@ export class Controller extends Module {
     d.cause = 0;
     d.restoreMret = 0;
     d.pipeStall = 0;
-    d.hwloopMask = 0;
     d.jumpDone = this.jump_done_q.v;
     d.illegalN = this.illegal_insn_q.v;
     d.ns = st;
@@ -339,11 +336,9 @@ export class Controller extends Module {
     this.withNext = withNext;
     if (!withNext) this.lateNs = false;
     if (this.cv) {
-      this.decideCv(d, st, withNext);
+      this.decideCv(d, i, st, withNext);
       return d;
     }
-    // the decoder's outputs for the word in ID (the same DecodeInfo the decoder process drives its wires from)
-    const i = this.l.id.info();
     switch (st) {
       case S.RESET:
         d.instrReq = 0;
@@ -549,8 +544,7 @@ export class Controller extends Module {
 
   /** cv32e40p_controller.sv: traps and flushing instructions leave ID as bubbles and save the cause in FLUSH_EX;
    *  hardware loops end at the instruction after the body and are decided in ID (DECODE_HWLOOP). */
-  private readonly decideCv = (d: Decision, st: number, withNext: boolean): void => {
-    const i = this.l.id.info();
+  private readonly decideCv = (d: Decision, i: DecodeInfo, st: number, withNext: boolean): void => {
     const h = this.l.hwlp;
     const pc = this.l.ifs.pc_id.v;
     const pc4 = (pc + 4) >>> 0;

@@ -244,9 +244,12 @@ export class CsRegisters extends Module {
       this.hwlp_csr_idx.v = idx >= 0 ? idx : 0;
       this.hwlp_csr_data.v = idx >= 0 ? this.apply(op, ex.csr_wdata_ex.v, this.l.hwlp.read(idx)) : 0;
     }, { reads: [...l.hwlp.loopSignals(), l.ex.csr_addr_ex, l.ex.csr_wdata_ex] });
-    this.comb('perf_events', () => {
+    // RI5CY's PCCR events; CV32E40P counts from its own registers (csr_q), so there its reads would only rerun a
+    // process that drives 0
+    if (this.rules.version === 'cv32e40p') this.tie(this.pccr_in, 0);
+    else this.comb('perf_events', () => {
       // only the enabled events matter (PCCR_inc = PCCR_in & PCER & PCMR[0]); none when counting is off
-      if (this.rules.version === 'cv32e40p' || (this.pcmr_q.v & 1) === 0 || this.pcer_q.v === 0) {
+      if ((this.pcmr_q.v & 1) === 0 || this.pcer_q.v === 0) {
         this.pccr_in.v = 0;
         return;
       }

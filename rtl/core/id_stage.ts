@@ -149,7 +149,6 @@ export class IdStage extends Module {
         l.ifs.pc_id,
         l.ctrl.deassert_we,
         this.id_ready,
-        l.ctrl.hwloop_mask,
       ],
     });
     this.comb('id_ready_p', () => {
@@ -208,7 +207,8 @@ export class IdStage extends Module {
   private readonly hwloopSetup = (i: DecodeInfo, a: number): void => {
     let we = 0;
     const h = this.hart;
-    if (i.hwloop && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v && !this.l.ctrl.hwloop_mask.v) {
+    // (hwloop_we_masked also clears them under the controller's hwloop_mask, tied to 0 here: Controller)
+    if (i.hwloop && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v) {
       h.pc = this.l.ifs.pc_id.v;
       h.size = i.size;
       h.ops = i.decoded.ops;

@@ -82,10 +82,12 @@ export class IfStageCv extends Module {
 
   bind(l: CoreLinks): void {
     const boot = this.bootAddr;
-    this.comb('no_hwlp_tags', () => {
-      this.is_hwlp_id.v = 0;
-      this.hwlp_dec_cnt_id.v = 0;
-    });
+    this.tie(this.is_hwlp_id, 0);
+    this.tie(this.hwlp_dec_cnt_id, 0);
+    // the branch request is the controller's pc_set and the aligner's PC its register: one net each, not a copy
+    // driven in every cycle
+    this.connect(this.branch_req, l.ctrl.pc_set);
+    this.connect(this.pc_if, this.pc_q);
     // The PC mux, the prefetcher's outputs and the aligner feed each other in this order and run in every cycle:
     // one process (`pcMux`, then the prefetcher, then alignerComb), each part handing the next its values through
     // the signals it has just driven (one call and the compares of the intermediate signals fewer per part,
@@ -118,7 +120,6 @@ export class IfStageCv extends Module {
           a = 0;
       }
       this.fetch_addr_n.v = a & ~1;
-      this.branch_req.v = l.ctrl.pc_set.v;
     };
     this.comb('prefetch', () => {
       pcMux();
@@ -209,7 +210,6 @@ export class IfStageCv extends Module {
     this.instr_aligned.v = aligned;
     this.instr_valid.v = valid;
     this.aligner_ready.v = ready;
-    this.pc_if.v = this.pc_q.v;
   };
 
   private readonly alignerSeq = (): void => {
