@@ -42,7 +42,7 @@ const notC = (w: number, lo: number): boolean => ((w >>> lo) & 3) === 3;
 /** riscv_L0_buffer: the fetch FSM towards the I$ and the 4-word line buffer. */
 export class L0Buffer extends Module {
   prefetch = this.input(1);
-  prefetch_addr = this.input(32);
+  // prefetch_addr_i is an argument of `request` (no process reads it as a signal)
   branch = this.input(1);
   branch_addr = this.input(32);
   hwlp = this.input(1);
@@ -66,44 +66,9 @@ export class L0Buffer extends Module {
   constructor() {
     super();
     this.connect(this.addr, this.addr_q);
-    // fetch_valid_o is evaluated by the prefetcher's valid_p (PrefetchL0Buffer), its only reader: one process fewer
-    // per core (`driveValid`).
-    this.comb('request', () => {
-      const cs = this.cs.v;
-      const br = this.branch.v;
-      const hw = this.hwlp.v;
-      const pf = this.prefetch.v;
-      const rv = this.instr_rvalid.v;
-      const next = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : this.prefetch_addr.v;
-      let a = 0;
-      let req = 0;
-      switch (cs) {
-        case E.EMPTY:
-        case E.VALID_L0:
-          a = next;
-          req = br | hw | pf;
-          break;
-        case E.WAIT_GNT:
-          a = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : this.addr_q.v;
-          req = 1;
-          break;
-        case E.WAIT_RVALID:
-          a = next;
-          req = rv & (br | pf | hw);
-          break;
-        case E.ABORTED_BRANCH:
-          a = br ? this.branch_addr.v : this.addr_q.v;
-          req = rv;
-          break;
-        default:
-          break;
-      }
-      this.addr_int.v = a;
-      this.instr_req.v = req;
-      this.instr_addr.v = (a & ~0xf) >>> 0;
-      this.busy.v = (cs !== E.EMPTY && cs !== E.VALID_L0) || req ? 1 : 0;
-    });
-    // Each input is read only where the state needs it (the grant only when a request goes out).
+    // fetch_valid_o is evaluated by the prefetcher's valid_p (PrefetchL0Buffer), its only reader, and the request
+    // side by its fetch_p: two processes fewer per core (`driveValid`, `request`).
+    // The FSM: each input is read only where the state needs it (the grant only when a request goes out).
     this.seq('fsm', () => {
       const cs = this.cs.v;
       const rv = this.instr_rvalid.v;
@@ -136,6 +101,41 @@ export class L0Buffer extends Module {
       }
       if (br | this.hwlp.v | this.prefetch.v) this.addr_q.next = this.addr_int.v;
     });
+  }
+
+  /** The request side of riscv_L0_buffer (instr_req_o, instr_addr_o, busy_o, addr_int), called by the parent's
+   *  `fetch_p`, which computes its prefetch/hwlp inputs: one process instead of two that run in nearly every
+   *  cycle, the inputs handed over as values. */
+  request(pf: number, hw: number, prefetchAddr: number): void {
+    const cs = this.cs.v;
+    const br = this.branch.v;
+    let a = 0;
+    let req = 0;
+    switch (cs) {
+      case E.EMPTY:
+      case E.VALID_L0:
+        a = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : prefetchAddr;
+        req = br | hw | pf;
+        break;
+      case E.WAIT_GNT:
+        a = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : this.addr_q.v;
+        req = 1;
+        break;
+      case E.WAIT_RVALID:
+        a = br ? this.branch_addr.v : hw ? this.hwlp_addr.v : prefetchAddr;
+        req = this.instr_rvalid.v & (br | pf | hw);
+        break;
+      case E.ABORTED_BRANCH:
+        a = br ? this.branch_addr.v : this.addr_q.v;
+        req = this.instr_rvalid.v;
+        break;
+      default:
+        break;
+    }
+    this.addr_int.v = a;
+    this.instr_req.v = req;
+    this.instr_addr.v = (a & ~0xf) >>> 0;
+    this.busy.v = (cs !== E.EMPTY && cs !== E.VALID_L0) || req ? 1 : 0;
   }
 
   /** fetch_valid_o of riscv_L0_buffer (called by the parent's process that reads it). Returns it. */
@@ -256,7 +256,8 @@ export class PrefetchL0Buffer extends Module {
       this.valid_o.v = v & nbr;
     });
     // The FSM's request side (do_fetch, do_hwlp): a function of the state, the address, ready and the hardware-loop
-    // jump alone (never of the grant or a branch), so it is decided here without the rest of `decide`.
+    // jump alone (never of the grant or a branch), so it is decided here without the rest of `decide`; then the L0
+    // buffer's request from them (L0Buffer.request).
     this.comb('fetch_p', () => {
       const cs = this.cs.v;
       const a = this.addr_q.v;
@@ -294,7 +295,8 @@ export class PrefetchL0Buffer extends Module {
       this.do_fetch.v = doFetch;
       this.do_hwlp_any.v = doHwlp;
       // riscv_prefetch_L0_buffer.sv addr_real_next: `+ 32'h16` as written (only bits 31:4 reach the I$).
-      l0.prefetch_addr.v = nextCross ? (((a >>> 4) << 4) + 0x16) >>> 0 : (((a >>> 2) << 2) + 4) >>> 0;
+      const pfAddr = nextCross ? (((a >>> 4) << 4) + 0x16) >>> 0 : (((a >>> 2) << 2) + 4) >>> 0;
+      l0.request(doFetch, doHwlp, pfAddr);
     });
     this.seq('fsm_q', () => {
       const d = this.decide();
