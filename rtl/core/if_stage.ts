@@ -80,10 +80,8 @@ export class IfStage extends Module {
   // offset FSM, PC mux
   offset_cs = this.reg(OffsetState, OffsetState.IDLE);
   branch_req = this.wire(1);
-  if_valid_pre = this.wire(1);
   if_valid = this.wire(1);
   fetch_ready = this.wire(1);
-  fetch_addr_n = this.wire(32);
 
   // IF/ID pipeline register
   instr_valid_id = this.reg(1, 0);
@@ -146,8 +144,8 @@ export class IfStage extends Module {
           default:
             a = 0;
         }
+        // fetch_addr_n and if_valid_pre are locals: only this process uses them
         const addrN = (a & ~1) >>> 0;
-        this.fetch_addr_n.v = addrN;
         const req = l.ctrl.instr_req.v;
         const fetchValid = this.fetch_valid.v;
         const hb = this.hwlp_branch.v;
@@ -161,7 +159,6 @@ export class IfStage extends Module {
           br = 1;
         } else if (hb) valid = 0;
         this.branch_req.v = br;
-        this.if_valid_pre.v = valid;
         this.perf_imiss.v = (fetchValid ^ 1) | br;
         this.prefetchComb(br, hb, req, addrN, fetchValid);
         // IF hands over to ID (riscv_if_stage.sv if_valid, fetch_ready)

@@ -215,46 +215,23 @@ export class PrefetchL0Buffer extends Module {
     this.connect(l0.hwlp, this.do_hwlp_any);
 
     this.connect(this.addr_o, this.addr_q);
-    this.comb('line', () => {
-      const a = this.addr_q.v;
-      const cs = this.cs.v;
-      const last = cs === P.NOT_VALID_CROSS_GRANTED || cs === P.VALID_CROSS || cs === P.VALID_GRANTED || cs === P.VALID_FETCH_DONE;
-      const hw = cs === P.HWLP_GRANTED || cs === P.HWLP_GRANTED_WAIT || cs === P.HWLP_FETCH_DONE;
-      const w = (a >>> 2) & 3;
-      // rdata_o of the L0 buffer: the incoming line in its rvalid cycle, else the buffer (L0Buffer.word)
-      const src = l0.instr_rvalid.v ? l0.instr_rdata : l0.buf;
-      const l3 = src[3]!.v;
-      const rdata = last || hw ? this.rdata_last_q.v : w === 3 ? l3 : src[w]!.v;
-      const hi = (w === 2 ? l3 : src[(w + 1) & 3]!.v) & 0xffff;
-      const unaligned = ((hi << 16) | (rdata >>> 16)) >>> 0;
-      const uic = !notC(rdata, 16);
-      const aic = !notC(rdata, 0);
-      const upc = !notC(l3, 16);
-      const a31 = (a >>> 1) & 7;
-      this.rdata.v = rdata;
-      this.rdata_o.v = (a & 2) === 0 || hw ? rdata : unaligned;
-      let f = upc ? Line.UPPER_C : 0;
-      if (aic) f |= Line.ALIGNED_C;
-      if (uic) f |= Line.UNALIGNED_C;
-      if (a31 === 7 && !upc) f |= Line.CROSS;
-      if ((a31 === 6 && aic) || (a31 === 5 && !uic)) f |= upc ? Line.NEXT_UPPER_C : Line.NEXT_CROSS;
-      this.line_flags.v = f;
-    }, { reads: [...this.instr_rdata, ...l0.buf] });
     // `valid` of the FSM does not depend on ready_i: a process of its own, so the IF stage's ready can follow it.
-    // It also drives the L0 buffer's valid/fetch_valid and is_hwlp_o (all functions of registers and the branch
-    // request, as `valid` is), so three small processes are one.
+    // It also drives the line's decodes (`lineDecode`, which `valid` reads), the L0 buffer's fetch_valid and
+    // is_hwlp_o (all functions of registers, the incoming line and the branch request), so four small processes are
+    // one: each of them ran in most cycles anyway.
     this.comb('valid_p', () => {
+      const flags = this.lineDecode();
       const cs = this.cs.v;
       const fv = l0.driveValid();
       const nbr = this.branch.v ^ 1;
       this.is_hwlp_o.v = this.is_hwlp_q.v & nbr;
       let v = 0;
-      if (cs === P.BRANCHED) v = fv & (this.line_flags.v & Line.CROSS ? 0 : 1);
+      if (cs === P.BRANCHED) v = fv & (flags & Line.CROSS ? 0 : 1);
       else if (cs === P.NOT_VALID_GRANTED || cs === P.NOT_VALID_CROSS_GRANTED) v = fv;
       else if (cs >= P.VALID || cs === P.HWLP_GRANTED || cs === P.HWLP_FETCH_DONE) v = 1;
       this.valid.v = v;
       this.valid_o.v = v & nbr;
-    });
+    }, { reads: [...this.instr_rdata, ...l0.buf] });
     // The FSM's request side (do_fetch, do_hwlp): a function of the state, the address, ready and the hardware-loop
     // jump alone (never of the grant or a branch), so it is decided here without the rest of `decide`; then the L0
     // buffer's request from them (L0Buffer.request).
@@ -309,7 +286,7 @@ export class PrefetchL0Buffer extends Module {
   }
 
   /** The FSM of riscv_prefetch_L0_buffer.sv: next state, address and the saves of rdata_last. Its request side
-   *  (do_fetch, do_hwlp) is also in `fetch_p`, and the rdata selection (use_last, use_hwlp) in `line`; here only
+   *  (do_fetch, do_hwlp) is also in `fetch_p`, and the rdata selection (use_last, use_hwlp) in `lineDecode`; here only
    *  the hardware-loop request of the states that jump is kept. The grant, the L0 buffer's fetch_valid and the
    *  loop target are read in the states that use them. */
   private decide(): PfDecision {
@@ -476,6 +453,35 @@ export class PrefetchL0Buffer extends Module {
     return d;
   }
 
+  /** The current line's decodes (riscv_prefetch_L0_buffer.sv assigns): rdata, rdata_o and line_flags; returns
+   *  the flags. Evaluated by `valid_p`. */
+  private lineDecode(): number {
+    const a = this.addr_q.v;
+    const cs = this.cs.v;
+    const last = cs === P.NOT_VALID_CROSS_GRANTED || cs === P.VALID_CROSS || cs === P.VALID_GRANTED || cs === P.VALID_FETCH_DONE;
+    const hw = cs === P.HWLP_GRANTED || cs === P.HWLP_GRANTED_WAIT || cs === P.HWLP_FETCH_DONE;
+    const w = (a >>> 2) & 3;
+    // rdata_o of the L0 buffer: the incoming line in its rvalid cycle, else the buffer (L0Buffer.word)
+    const src = this.l0.instr_rvalid.v ? this.l0.instr_rdata : this.l0.buf;
+    const l3 = src[3]!.v;
+    const rdata = last || hw ? this.rdata_last_q.v : w === 3 ? l3 : src[w]!.v;
+    const hi = (w === 2 ? l3 : src[(w + 1) & 3]!.v) & 0xffff;
+    const unaligned = ((hi << 16) | (rdata >>> 16)) >>> 0;
+    const uic = !notC(rdata, 16);
+    const aic = !notC(rdata, 0);
+    const upc = !notC(l3, 16);
+    const a31 = (a >>> 1) & 7;
+    this.rdata.v = rdata;
+    this.rdata_o.v = (a & 2) === 0 || hw ? rdata : unaligned;
+    let f = upc ? Line.UPPER_C : 0;
+    if (aic) f |= Line.ALIGNED_C;
+    if (uic) f |= Line.UNALIGNED_C;
+    if (a31 === 7 && !upc) f |= Line.CROSS;
+    if ((a31 === 6 && aic) || (a31 === 5 && !uic)) f |= upc ? Line.NEXT_UPPER_C : Line.NEXT_CROSS;
+    this.line_flags.v = f;
+    return f;
+  }
+
   /** next_valid (riscv_prefetch_L0_buffer.sv): another instruction of this line follows the one in ID. */
   private nextValid(a: number, nextUpc: number, nextCross: number): boolean {
     return (((a >>> 2) & 3) !== 3 || nextUpc === 1) && nextCross === 0 && this.valid.v === 1;
@@ -509,7 +515,6 @@ export class IfStageL0 extends Module implements IfBlock {
 
   offset_cs = this.reg(OffsetL0State, OffsetL0State.IDLE);
   branch_req = this.wire(1);
-  if_valid_pre = this.wire(1);
   if_valid = this.wire(1);
   fetch_ready = this.wire(1);
   fetch_addr_n = this.wire(32);
@@ -607,15 +612,15 @@ export class IfStageL0 extends Module implements IfBlock {
       if (this.l.ctrl.pc_set.v) br = 1;
       this.branch_req.v = br;
     });
-    this.comb('offset_valid', () => {
-      const fv = this.fetch_valid.v;
-      this.if_valid_pre.v = this.offset_cs.v === OffsetL0State.WAIT && !this.l.ctrl.pc_set.v ? fv : 0;
-      this.perf_imiss.v = (fv ^ 1) | this.branch_req.v;
-    });
+    // The offset FSM's valid (if_valid_pre, a local) and the IF/ID handshake: one process, both ran in most cycles.
     this.comb('if_ready', () => {
-      const ifValid = this.if_valid_pre.v & this.l.id.id_ready.v & (this.l.ctrl.halt_if.v ^ 1);
+      const ctrl = this.l.ctrl;
+      const fv = this.fetch_valid.v;
+      const validPre = this.offset_cs.v === OffsetL0State.WAIT && !ctrl.pc_set.v ? fv : 0;
+      this.perf_imiss.v = (fv ^ 1) | this.branch_req.v;
+      const ifValid = validPre & this.l.id.id_ready.v & (ctrl.halt_if.v ^ 1);
       this.if_valid.v = ifValid;
-      this.fetch_ready.v = this.l.ctrl.instr_req.v & ifValid;
+      this.fetch_ready.v = ctrl.instr_req.v & ifValid;
     });
     this.seq('if_id', () => {
       if (this.hwlp_jump.v) this.hwlp_dec_cnt_if.next = this.hwlp_dec_cnt.v;
