@@ -243,7 +243,9 @@ export class CsRegisters extends Module {
       this.hwlp_csr_we.v = idx >= 0 ? 1 : 0;
       this.hwlp_csr_idx.v = idx >= 0 ? idx : 0;
       this.hwlp_csr_data.v = idx >= 0 ? this.apply(op, ex.csr_wdata_ex.v, this.l.hwlp.read(idx)) : 0;
-    }, { reads: [...l.hwlp.loopSignals(), l.ex.csr_addr_ex, l.ex.csr_wdata_ex] });
+      // the address, data and loop registers are read only with a CSR operation in EX: the loop counters, which
+      // count in every iteration, rerun it only then
+    }, { reads: [l.ex.csr_op_ex], guarded: [{ reads: [...l.hwlp.loopSignals(), l.ex.csr_addr_ex, l.ex.csr_wdata_ex], when: [l.ex.csr_op_ex] }] });
     // RI5CY's PCCR events; CV32E40P counts from its own registers (csr_q), so there its reads would only rerun a
     // process that drives 0
     if (this.rules.version === 'cv32e40p') this.tie(this.pccr_in, 0);
@@ -274,30 +276,50 @@ export class CsRegisters extends Module {
       else if (this.extPerf) ev |= this.ext_perf_counters.v << 11;
       this.pccr_in.v = ev >>> 0;
     }, {
-      reads: [
-        l.id.id_valid,
-        l.ctrl.is_decoding,
-        l.lsu.data_req,
-        l.lsu.data_gnt,
-        l.lsu.data_we,
-        l.id.jump_in_dec,
-        l.ctrl.deassert_we,
-        l.ctrl.load_stall,
-        l.ctrl.jr_stall,
-        l.ifs.perf_imiss,
-        l.ctrl.pc_set,
-        l.ex.branch_decision,
-        l.ctrl.perf_pipeline_stall,
+      reads: [this.pcmr_q, this.pcer_q],
+      // the events are read only while some event is enabled: with PCER zero (the cluster's cores at reset) their
+      // changes, nearly every cycle, do not rerun the process (ext_perf_counters is driven by the cluster only, so it
+      // is not declared: a read of an undriven signal is refused)
+      guarded: [
+        {
+          reads: [
+            l.id.id_valid,
+            l.ctrl.is_decoding,
+            this.id_valid_q,
+            l.lsu.data_req,
+            l.lsu.data_gnt,
+            l.lsu.data_we,
+            l.id.jump_in_dec,
+            l.ctrl.deassert_we,
+            l.ctrl.load_stall,
+            l.ctrl.jr_stall,
+            l.ifs.perf_imiss,
+            l.ctrl.pc_set,
+            l.ex.branch_in_ex,
+            l.ex.branch_decision,
+            l.ifs.is_compressed_id,
+            l.ctrl.perf_pipeline_stall,
+          ],
+          when: [this.pcer_q],
+        },
       ],
     });
     // The two inputs of the CSR process that change in most cycles, reduced to what it uses: the PC in ID (new with
-    // every instruction) only while a trap saves it, EX's valid (off in every stall) only with a CSR operation.
+    // every instruction) only while a trap saves it, EX's valid (off in every stall) only with a CSR operation. Both
+    // reads are guarded by those conditions, so their changes rerun this process only while a trap or a CSR
+    // operation is under way.
     this.comb('csr_inputs', () => {
       const ctrl = this.l.ctrl;
       const ex = this.l.ex;
       this.trap_pc.v = ctrl.csr_save_cause.v && ctrl.csr_save_id.v ? this.l.ifs.pc_id.v : 0;
       this.csr_we.v = ex.csr_op_ex.v !== CSR_OP_NONE && ex.valid_ex.v === 1 ? 1 : 0;
-    }, { reads: [l.ctrl.csr_save_cause, l.ctrl.csr_save_id, l.ifs.pc_id, l.ex.csr_op_ex, l.ex.valid_ex] });
+    }, {
+      reads: [l.ctrl.csr_save_cause, l.ctrl.csr_save_id, l.ex.csr_op_ex],
+      guarded: [
+        { reads: [l.ifs.pc_id], when: [l.ctrl.csr_save_cause] },
+        { reads: [l.ex.valid_ex], when: [l.ex.csr_op_ex] },
+      ],
+    });
     // id_valid_q qualifies RI5CY's counted events (perf_events); CV32E40P has no reader of it.
     if (this.rules.version !== 'cv32e40p') {
       this.seq('id_valid', () => {

@@ -31,7 +31,6 @@ class ExHart implements Hart {
   b = 0;
   c = 0;
   wdata = 0;
-  written = false;
   jumped = false;
   target = 0;
   lsuAddr = 0;
@@ -54,7 +53,6 @@ class ExHart implements Hart {
   }
   setX(_r: number, v: number): void {
     this.wdata = v >>> 0;
-    this.written = true;
   }
   jump(target: number): void {
     this.jumped = true;
@@ -215,7 +213,6 @@ export class ExStage extends Module {
       'execute',
       () => {
         const h = this.hart;
-        h.written = false;
         h.jumped = false;
         h.wdata = 0;
         h.lsuAddr = 0;
@@ -227,7 +224,10 @@ export class ExStage extends Module {
         let csrV = 0;
         if (this.valid_ex.v) {
           const i = this.info();
-          if (i.csr) csrV = l.cs.readCsr(i.csrAddr);
+          if (i.csr) {
+            csrV = l.cs.readCsr(i.csrAddr);
+            h.csrOp = this.csr_op_ex.v;
+          }
           this.csrIn = csrV;
           const d = i.decoded;
           if (d !== null && !i.illegal) {
@@ -246,7 +246,6 @@ export class ExStage extends Module {
                 if (f & 4) h.c = v;
               }
             }
-            h.csrOp = this.csr_op_ex.v;
             d.def.exec!(h, d.ops);
           }
         }
@@ -271,6 +270,8 @@ export class ExStage extends Module {
       },
       {
         reads: [
+          // csr_op_ex: read for a CSR instruction only, which learning's random words seldom reach
+          this.csr_op_ex,
           ...l.cs.csrSignals(),
           ...(btfn ? [this.branch_pred_ex] : []),
           ...(bypass ? [this.fwd_ld_ex, l.lsu.wb_rdata, l.lsu.data_rvalid] : []),

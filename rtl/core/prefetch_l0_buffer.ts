@@ -573,7 +573,9 @@ export class IfStageL0 extends Module implements IfBlock {
           a = 0;
       }
       this.fetch_addr_n.v = a & ~1;
-    }, { reads: [l.ctrl.pc_mux, l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.cs.mepc] });
+      // every source but the boot address is read under a non-zero selector (PcMux.BOOT is 0, the controller's
+      // default): the jump and branch targets, which move with every instruction, rerun it only while selected
+    }, { reads: [l.ctrl.pc_mux], guarded: [{ reads: [l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.cs.mepc], when: [l.ctrl.pc_mux] }] });
     // riscv_hwloop_controller on the prefetcher's address. The loop registers are read only when pc_if is an end
     // address and the start of loop 1 only when loop 0 does not jump there: declared, as learning's random values
     // missed hwlp_start1 (activity-based evaluation needs the complete read set).
