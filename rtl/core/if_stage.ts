@@ -23,6 +23,31 @@ const H_DONE = HwlpState.DONE;
 const H_UC = HwlpState.UNALIGNED_COMPRESSED;
 const H_UN = HwlpState.UNALIGNED;
 
+/** The PC mux of RI5CY's and CV32E40P's IF stage (riscv_if_stage.sv, cv32e40p_if_stage.sv fetch_addr_n, before bit
+ *  0 is cleared): the fetch address the controller's pc_mux selects; `boot` is the version's boot fetch address.
+ *  URET and DRET select nothing in this model (0); RI5CY ties the controller's hwlp_targ_addr to 0, so HWLOOP gives
+ *  the default 0 there. (The 128-bit L0 IF stage of RI5CY v1.0 has a mux of its own, prefetch_l0_buffer.ts.) */
+export function pcMuxTarget(l: CoreLinks, boot: number): number {
+  switch (l.ctrl.pc_mux.v) {
+    case PcMux.BOOT:
+      return boot;
+    case PcMux.JUMP:
+      return l.id.jump_target_id.v;
+    case PcMux.BRANCH:
+      return l.ex.branch_target_ex.v;
+    case PcMux.EXCEPTION:
+      return l.ctrl.exc_pc.v;
+    case PcMux.FENCEI:
+      return (l.ifs.pc_id.v + 4) >>> 0;
+    case PcMux.MRET:
+      return l.cs.mepc.v;
+    case PcMux.HWLOOP:
+      return l.ctrl.hwlp_targ_addr.v;
+    default:
+      return 0;
+  }
+}
+
 /** riscv_hwloop_controller.sv: at the end address, the loop jumps back unless this is its last iteration
  *  (count 1, or count 2 with the decrement of the instruction in ID still pending). */
 function loopGoesOn(cnt: number, decPending: number): boolean {
@@ -121,31 +146,8 @@ export class IfStage extends Module {
     this.comb(
       'front',
       () => {
-        let a = 0;
-        switch (l.ctrl.pc_mux.v) {
-          case PcMux.BOOT:
-            a = bootAddr;
-            break;
-          case PcMux.JUMP:
-            a = l.id.jump_target_id.v;
-            break;
-          case PcMux.BRANCH:
-            a = l.ex.branch_target_ex.v;
-            break;
-          case PcMux.EXCEPTION:
-            a = l.ctrl.exc_pc.v;
-            break;
-          case PcMux.FENCEI:
-            a = (this.pc_id.v + 4) >>> 0;
-            break;
-          case PcMux.MRET:
-            a = l.cs.mepc.v;
-            break;
-          default:
-            a = 0;
-        }
         // fetch_addr_n and if_valid_pre are locals: only this process uses them
-        const addrN = (a & ~1) >>> 0;
+        const addrN = (pcMuxTarget(l, bootAddr) & ~1) >>> 0;
         const req = l.ctrl.instr_req.v;
         const fetchValid = this.fetch_valid.v;
         const hb = this.hwlp_branch.v;

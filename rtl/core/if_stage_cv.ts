@@ -5,7 +5,7 @@
 // request until its grant, an aligner that splits 32-bit words into 16/32-bit instructions, the hardware-loop
 // jump from the controller (prefetched one instruction early), and the IF/ID pipeline register.
 import { Module, defineEnum } from '../../sim/index.ts';
-import { PcMux } from './if_stage.ts';
+import { pcMuxTarget } from './if_stage.ts';
 import type { CoreLinks } from './links.ts';
 
 export const PfcState = defineEnum('PfcState', ['IDLE', 'BRANCH_WAIT']);
@@ -92,34 +92,9 @@ export class IfStageCv extends Module {
     // one process (`pcMux`, then the prefetcher, then alignerComb), each part handing the next its values through
     // the signals it has just driven (one call and the compares of the intermediate signals fewer per part,
     // single-core bench).
+    const bootFetch = (boot & ~3) >>> 0;
     const pcMux = (): void => {
-      let a = 0;
-      switch (l.ctrl.pc_mux.v) {
-        case PcMux.BOOT:
-          a = (boot & ~3) >>> 0;
-          break;
-        case PcMux.JUMP:
-          a = l.id.jump_target_id.v;
-          break;
-        case PcMux.BRANCH:
-          a = l.ex.branch_target_ex.v;
-          break;
-        case PcMux.EXCEPTION:
-          a = l.ctrl.exc_pc.v;
-          break;
-        case PcMux.FENCEI:
-          a = (this.pc_id.v + 4) >>> 0;
-          break;
-        case PcMux.MRET:
-          a = l.cs.mepc.v;
-          break;
-        case PcMux.HWLOOP:
-          a = l.ctrl.hwlp_targ_addr.v;
-          break;
-        default:
-          a = 0;
-      }
-      this.fetch_addr_n.v = a & ~1;
+      this.fetch_addr_n.v = pcMuxTarget(l, bootFetch) & ~1;
     };
     this.comb('prefetch', () => {
       pcMux();
