@@ -7,7 +7,7 @@ import { convAccumulators } from '../../kernels/golden/conv.ts';
 import { generateLayer } from '../../kernels/golden/generate.ts';
 import { type Layer, outputShape, type Precision } from '../../kernels/golden/layer.ts';
 import { PRECISION_TRIPLES } from '../../kernels/pulp-nn-mixed/generate.ts';
-import { type ConvRunResult, layerMacs, runConvOnCluster } from './conv_run.ts';
+import { type ConvRunResult, KEPT_TESTBENCHES, keptTestbenches, layerMacs, runConvOnCluster } from './conv_run.ts';
 import { PHASES } from './phases.ts';
 
 function tinyLayer(t: { inBits: Precision; wBits: Precision; outBits: Precision }, seed: number, h = 3): Layer {
@@ -105,6 +105,12 @@ describe('pulp-nn-mixed kernels on the cycle-accurate cluster', () => {
     for (const { layer, r } of [...on8, ...on8.slice(0, 1)]) expect(same(runConvOnCluster(layer, { cores: 8, reuse: true })), r.kernel).toEqual(same(r));
     const ones = [...runs.values()].slice(0, 4);
     for (const { layer, r } of ones) expect(same(runConvOnCluster(layer, { cores: 1, reuse: true })), r.kernel).toEqual(same(r));
+    // A third configuration evicts the least recently used (8 cores); 8 cores again is built anew, same numbers.
+    const r2 = runConvOnCluster(on8[0]!.layer, { cores: 2, reuse: true });
+    expect(r2.bitExact).toBe(true);
+    expect(keptTestbenches()).toBe(KEPT_TESTBENCHES);
+    expect(same(runConvOnCluster(on8[1]!.layer, { cores: 8, reuse: true }))).toEqual(same(on8[1]!.r));
+    expect(keptTestbenches()).toBe(KEPT_TESTBENCHES);
   }, 120_000);
 });
 

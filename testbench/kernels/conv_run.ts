@@ -40,8 +40,8 @@ export interface ConvRunOptions {
   /**
    * Run on this thread's testbench of the same configuration and options when an earlier run left one
    * (ClusterTestbench.restart), and keep it for the next: the same cycles and values as a new testbench, without
-   * elaborating, compiling and optimising the cluster's code again (a paper worker's jobs). It stays in memory for
-   * the thread's life.
+   * elaborating, compiling and optimising the cluster's code again (a paper worker's jobs, a sweep's). The thread
+   * keeps the testbenches of its last KEPT_TESTBENCHES configurations; one whose run threw is not kept.
    */
   reuse?: boolean;
 }
@@ -156,20 +156,33 @@ function qntStats(cores: CorePhases[], outputs: number): QntPackStats {
   return { cyclesPerOutput: outputs > 0 ? qCycles / outputs : 0, spread: n > 0 ? Math.sqrt(v / n) : 0, blocks: blocks.length };
 }
 
-/** This thread's testbenches kept for reuse, by configuration and options. */
+/** Testbenches a thread keeps for reuse: a paper worker alternates two configurations (1 and 8 cores); a sweep
+ *  over many configurations must not hold a cluster per configuration. */
+export const KEPT_TESTBENCHES = 2;
+/** This thread's testbenches kept for reuse, by configuration and options, the least recently used first. */
 const kept = new Map<string, ClusterTestbench>();
 
-function testbench(config: Gap8Config, elf: Elf, opts: ClusterTestbenchOptions, reuse: boolean): ClusterTestbench {
-  if (!reuse) return new ClusterTestbench(config, elf, opts);
+/** The testbench of a run and the key under which `release` keeps it (null: not to be kept). */
+function acquire(config: Gap8Config, elf: Elf, opts: ClusterTestbenchOptions, reuse: boolean): { tb: ClusterTestbench; key: string | null } {
+  if (!reuse) return { tb: new ClusterTestbench(config, elf, opts), key: null };
   const key = JSON.stringify([config, opts]);
   const tb = kept.get(key);
-  if (tb) {
-    tb.restart(elf);
-    return tb;
-  }
-  const fresh = new ClusterTestbench(config, elf, opts);
-  kept.set(key, fresh);
-  return fresh;
+  // Out of the map while it runs: a run that throws (a bus error, a broken program) may leave it in any state.
+  kept.delete(key);
+  if (tb) tb.restart(elf);
+  return { tb: tb ?? new ClusterTestbench(config, elf, opts), key };
+}
+
+/** Testbenches this thread keeps now. */
+export function keptTestbenches(): number {
+  return kept.size;
+}
+
+/** Keeps a testbench whose run ended (normally or at its cycle limit) for the next run of its configuration. */
+function release(tb: ClusterTestbench, key: string | null): void {
+  if (key === null) return;
+  kept.set(key, tb);
+  while (kept.size > KEPT_TESTBENCHES) kept.delete(kept.keys().next().value!);
 }
 
 /**
@@ -192,7 +205,7 @@ export function runConvOnCluster(layer: Layer, opts: ConvRunOptions = {}): ConvR
   const macs = layerMacs(layer);
   const o = outputShape(spec);
   const outputs = o.ho * o.wo * o.c;
-  const tb = testbench(config, program.elf, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads }, opts.reuse === true);
+  const { tb, key } = acquire(config, program.elf, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads }, opts.reuse === true);
   for (const b of image.blocks) tb.writeBytes(b.addr, b.bytes);
   tb.writeWord(program.descAddrWord, image.descriptorAddr);
   const map = phaseMap(program.elf, program.kernel.name);
@@ -209,6 +222,7 @@ export function runConvOnCluster(layer: Layer, opts: ConvRunOptions = {}): ConvR
   } finally {
     mon.detach();
   }
+  release(tb, key);
   const seconds = (performance.now() - t0) / 1000;
   if (r.exit !== 'tohost' || r.tohost !== 1) {
     throw new ConvRunError(`${program.kernel.name} on ${cores} core(s) did not end normally: ${r.message}`);

@@ -123,7 +123,7 @@ function check(config: AnyConfig, job: JobSpec): void {
 function run(config: AnyConfig, job: JobSpec, ctx: { maxCycles: number }): Metrics {
   const j = job as KernelJob;
   const c = withCores(gap8Of(config), j.cores);
-  const r = runConvOnCluster(jobLayer(j), { config: c, xpulpnn: j.xpulpnn, maxCycles: ctx.maxCycles });
+  const r = runConvOnCluster(jobLayer(j), { config: c, xpulpnn: j.xpulpnn, maxCycles: ctx.maxCycles, reuse: true });
   const m: Metrics = {
     ok: r.bitExact,
     bitExact: r.bitExact,
