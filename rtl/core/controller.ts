@@ -84,6 +84,9 @@ export class Controller extends Module {
   is_decoding = this.output(1);
   instr_req = this.output(1);
   pc_set = this.output(1);
+  /** IF and ID are flushed this cycle: a taken branch, a jump, a trap or a return redirects the fetch. The same net
+   *  as pc_set (connected: no store of its own), named for the waves. */
+  flush = this.output(1);
   pc_mux = this.output(PcMux);
   exc_pc = this.output(32);
   halt_if = this.output(1);
@@ -135,6 +138,7 @@ export class Controller extends Module {
   constructor(private readonly rules: CoreRules) {
     super();
     this.cv = rules.version === 'cv32e40p';
+    this.connect(this.flush, this.pc_set);
   }
 
   bind(l: CoreLinks): void {

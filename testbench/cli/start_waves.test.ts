@@ -75,7 +75,7 @@ describe('pulpsim start: the waves and the report tell the same story', () => {
   it('declares the signals that explain stalls and branches, for every core', () => {
     const paths = new Set(doc.vars.map((v) => v.path));
     for (const k of [0, 1]) for (const p of ['function', 'phase', 'stall', 'branch']) expect(paths, `core ${k} ${p}`).toContain(`top.regions_${k}.core.monitor.${p}`);
-    for (const p of ['controller.stall_cause', 'ex_stage.branch_taken_ex', 'ex_stage.branch_in_ex']) expect(paths).toContain(`top.regions_0.core.${p}`);
+    for (const p of ['controller.stall_cause', 'controller.flush', 'ex_stage.branch_taken_ex', 'ex_stage.branch_in_ex']) expect(paths).toContain(`top.regions_0.core.${p}`);
     expect([...paths].some((p) => /^top\.regions_0\.core\..*instr_id_asm$/.test(p))).toBe(true);
     // the class probe names taken-branch and jump bubbles, which the core's stall_cause has no value for
     const stall = perCycle('top.regions_0.core.monitor.stall', report.cycles);
