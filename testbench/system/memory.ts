@@ -20,6 +20,11 @@ class Port {
   wait: Reg;
   valid: Reg[] = [];
   data: Reg[] = [];
+  /** The first stage of the delay line (assigned in the grant cycle) and the last (driving the port). */
+  readonly valid0: Reg;
+  readonly data0: Reg;
+  readonly validOut: Reg;
+  readonly dataOut: Reg;
   /** Region of the last granted access (where the next one is looked for first). */
   region = 0;
   constructor(
@@ -32,6 +37,10 @@ class Port {
       this.valid.push(mk(1, `${name}_rvalid_q${k}`));
       this.data.push(mk(32, `${name}_rdata_q${k}`));
     }
+    this.valid0 = this.valid[0]!;
+    this.data0 = this.data[0]!;
+    this.validOut = this.valid[timing.responseDelay - 1]!;
+    this.dataOut = this.data[timing.responseDelay - 1]!;
   }
 }
 
@@ -78,10 +87,10 @@ export class SystemMemory extends Module {
       this.data.gnt.v = this.data.req.v && this.dp.wait.v >= dmem.grantDelay ? 1 : 0;
     });
     // the responses are the last stage of each port's delay line: the registers drive the ports directly
-    this.connect(this.ip.valid[this.ip.valid.length - 1]!, this.instr.rvalid);
-    this.connect(this.ip.data[this.ip.data.length - 1]!, this.instr.rdata);
-    this.connect(this.dp.valid[this.dp.valid.length - 1]!, this.data.rvalid);
-    this.connect(this.dp.data[this.dp.data.length - 1]!, this.data.rdata);
+    this.connect(this.ip.validOut, this.instr.rvalid);
+    this.connect(this.ip.dataOut, this.instr.rdata);
+    this.connect(this.dp.validOut, this.data.rvalid);
+    this.connect(this.dp.dataOut, this.data.rdata);
     this.seq('ports', () => {
       this.portSeq(this.ip, this.instr.req.v, this.instr.gnt.v, this.instr.addr.v, 0, 0, 0);
       this.portSeq(this.dp, this.data.req.v, this.data.gnt.v, this.data.addr.v, this.data.we.v, this.data.be.v, this.data.wdata.v);
@@ -90,19 +99,25 @@ export class SystemMemory extends Module {
   }
 
   private readonly portSeq = (p: Port, req: number, gnt: number, addr: number, we: number, be: number, wdata: number): void => {
-    const wait = p.wait.v;
-    const waitNext = req && !gnt ? Math.min(wait + 1, 255) : 0;
-    if (waitNext !== wait) p.wait.next = waitNext;
-    const n = p.valid.length;
-    for (let k = n - 1; k > 0; k--) {
-      p.valid[k]!.next = p.valid[k - 1]!.v;
-      p.data[k]!.next = p.data[k - 1]!.v;
+    // G = 0: gnt = req, so a request never waits and the counter stays 0.
+    if (p.timing.grantDelay !== 0) {
+      const wait = p.wait.v;
+      const waitNext = req && !gnt ? Math.min(wait + 1, 255) : 0;
+      if (waitNext !== wait) p.wait.next = waitNext;
     }
-    p.valid[0]!.next = gnt;
+    if (p.timing.responseDelay > 1) {
+      for (let k = p.valid.length - 1; k > 0; k--) {
+        p.valid[k]!.next = p.valid[k - 1]!.v;
+        p.data[k]!.next = p.data[k - 1]!.v;
+      }
+    }
     if (!gnt) {
-      p.data[0]!.next = 0;
+      // an idle stage keeps its zeros (a register not assigned keeps its value)
+      if (p.valid0.v !== 0) p.valid0.next = 0;
+      if (p.data0.v !== 0) p.data0.next = 0;
       return;
     }
+    p.valid0.next = 1;
     const a = addr >>> 0;
     // the region of the previous access first: a port mostly stays in one region
     let m = p.region;
@@ -118,13 +133,13 @@ export class SystemMemory extends Module {
     }
     if (m < 0) {
       this.fault ??= { port: p.name, addr: a, write: we === 1, cycle: this.cycle };
-      p.data[0]!.next = 0;
+      p.data0.next = 0;
       return;
     }
     p.region = m;
     const mem = this.mems[m]!;
     const idx = ((a - this.bases[m]!) >>> 0) >>> 2;
-    p.data[0]!.next = mem.read(idx);
+    p.data0.next = mem.read(idx);
     if (we) {
       const mask = ((be & 1 ? 0xff : 0) | (be & 2 ? 0xff00 : 0) | (be & 4 ? 0xff0000 : 0) | (be & 8 ? 0xff000000 : 0)) >>> 0;
       mem.write(idx, wdata, mask);

@@ -42,19 +42,24 @@ export class SingleCoreSystem extends Module {
     const cs = c.cs_registers;
     const cv = config.core.version === 'cv32e40p';
     const h = this.harness;
+    // The signals as constants of the monitor's closure (not loaded through the modules each cycle).
+    const idValid = id.id_valid, decoding = ctrl.is_decoding, illegal = id.illegal_id, ecall = id.ecall_id, ebrk = id.ebrk_id;
+    const retiredQ = this.retired, cycleQ = this.cycle_q;
+    const dReq = d.req, dGnt = d.gnt, dWe = d.we, dAddr = d.addr, dWdata = d.wdata;
     // The harness's monitor, evaluated at the clock edge from the settled signals (a seq process keeps the
     // per-cycle cost to plain slot reads; besides its registers it only writes the harness record, once).
     this.seq('monitor', () => {
-      const ev = id.id_valid.v & ctrl.is_decoding.v & (id.illegal_id.v ^ 1) & (id.ecall_id.v ^ 1) & (id.ebrk_id.v ^ 1);
-      const retired = (this.retired.v + ev) >>> 0;
-      this.retired.next = retired;
-      const cycle = this.cycle_q.v;
-      this.cycle_q.next = (cycle + 1) >>> 0;
-      if (h.endCycle < 0 && d.req.v && d.gnt.v && d.we.v && d.addr.v >>> 2 === h.tohostWord) {
+      const ev = idValid.v & decoding.v & (illegal.v ^ 1) & (ecall.v ^ 1) & (ebrk.v ^ 1);
+      // a register not assigned keeps its value: the count is stored only when it moves
+      if (ev !== 0) retiredQ.next = (retiredQ.v + 1) >>> 0;
+      const cycle = cycleQ.v;
+      cycleQ.next = (cycle + 1) >>> 0;
+      // stores are the rarest of the terms (gnt implies req in this memory, but the end is defined by both)
+      if (dWe.v && dGnt.v && dReq.v && h.endCycle < 0 && dAddr.v >>> 2 === h.tohostWord) {
         h.endCycle = cycle;
-        h.tohostValue = d.wdata.v >>> 0;
+        h.tohostValue = dWdata.v >>> 0;
         // RI5CY: PCCR1 as the harness reads it at the store, with the increment already in PCCR_inc_q.
-        h.instretAtEnd = cv ? retired : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
+        h.instretAtEnd = cv ? (retiredQ.v + ev) >>> 0 : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
       }
     });
   }
