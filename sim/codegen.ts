@@ -187,6 +187,9 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   nl.memories.forEach((m, k) => out.push(`const m${k} = M[${k}]; // ${m.path}`));
   out.push('function mk(a, b) { for (let j = a; j < b; j++) F[R[j]] = 1; }');
 
+  // The shadow copies of the compared comb outputs, numbered in emission order: a process's copies share cache
+  // lines, and the array holds only them (a slot-indexed copy spread them over the whole slot range).
+  let shadows = 0;
   const call = (k: number): string[] => {
     if (act !== null && act.skips[k] === 1) return [`if (F[${k}] !== 0) { F[${k}] = 0; Q[${k}] = 1; p${k}(); }`];
     if (act === null || procs[k]!.kind === 'seq') return [`p${k}();`];
@@ -194,7 +197,9 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
     const lines = act.A[k] === 1 ? ['{', `  p${k}();`] : [`if (F[${k}] !== 0) {`, `  F[${k}] = 0; p${k}();`];
     for (const w of procs[k]!.writes) {
       const mark = markReaders(act, w);
-      if (mark !== '') lines.push(`  if ((v = S[${w}]) !== O[${w}]) { O[${w}] = v;${mark} }`);
+      if (mark === '') continue;
+      const o = shadows++;
+      lines.push(`  if ((v = S[${w}]) !== O[${o}]) { O[${o}] = v;${mark} }`);
     }
     lines.push('}');
     return lines;
@@ -305,7 +310,7 @@ export class Codegen implements Backend {
       nl.memories,
       G,
       act?.F ?? none8,
-      new Uint32Array(nl.nslots),
+      new Uint32Array(nl.nslots), // the shadow copies: at most one per slot (one driver each)
       act?.R ?? new Int32Array(0),
       new Uint8Array(act === null ? 0 : nl.procs.length),
     );
