@@ -111,13 +111,11 @@ export class SystemMemory extends Module {
         p.data[k]!.next = p.data[k - 1]!.v;
       }
     }
+    p.valid0.next = gnt;
     if (!gnt) {
-      // an idle stage keeps its zeros (a register not assigned keeps its value)
-      if (p.valid0.v !== 0) p.valid0.next = 0;
-      if (p.data0.v !== 0) p.data0.next = 0;
+      p.data0.next = 0;
       return;
     }
-    p.valid0.next = 1;
     const a = addr >>> 0;
     // the region of the previous access first: a port mostly stays in one region
     let m = p.region;

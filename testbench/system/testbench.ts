@@ -50,8 +50,8 @@ export class SingleCoreSystem extends Module {
     // per-cycle cost to plain slot reads; besides its registers it only writes the harness record, once).
     this.seq('monitor', () => {
       const ev = idValid.v & decoding.v & (illegal.v ^ 1) & (ecall.v ^ 1) & (ebrk.v ^ 1);
-      // a register not assigned keeps its value: the count is stored only when it moves
-      if (ev !== 0) retiredQ.next = (retiredQ.v + 1) >>> 0;
+      const retired = (retiredQ.v + ev) >>> 0;
+      retiredQ.next = retired;
       const cycle = cycleQ.v;
       cycleQ.next = (cycle + 1) >>> 0;
       // stores are the rarest of the terms (gnt implies req in this memory, but the end is defined by both)
@@ -59,7 +59,7 @@ export class SingleCoreSystem extends Module {
         h.endCycle = cycle;
         h.tohostValue = dWdata.v >>> 0;
         // RI5CY: PCCR1 as the harness reads it at the store, with the increment already in PCCR_inc_q.
-        h.instretAtEnd = cv ? (retiredQ.v + ev) >>> 0 : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
+        h.instretAtEnd = cv ? retired : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
       }
     });
   }
