@@ -3,7 +3,7 @@
 // 4-entry fetch FIFO that re-aligns 32-bit instructions at half-word addresses, the hardware-loop controller that
 // compares the fetch address with the loop ends and redirects the prefetcher to the loop start, the PC mux, and
 // the IF/ID pipeline register. RVC expansion happens in the ID decoder from the same rtl/isa table.
-import { Module, defineEnum } from '../../sim/index.ts';
+import { Module, defineEnum, type Signal } from '../../sim/index.ts';
 import type { CoreLinks } from './links.ts';
 
 export const PfState = defineEnum('PfState', ['IDLE', 'WAIT_GNT', 'WAIT_RVALID', 'WAIT_ABORTED', 'WAIT_JUMP']);
@@ -46,6 +46,12 @@ export function pcMuxTarget(l: CoreLinks, boot: number): number {
     default:
       return 0;
   }
+}
+
+/** Every signal pcMuxTarget may read: declared by the IF processes that call it, as learning's random words seldom
+ *  select each input (a jump, a taken branch, a trap, fence.i, mret, a CV32E40P hardware-loop jump). */
+export function pcMuxReads(l: CoreLinks): Signal[] {
+  return [l.ctrl.pc_mux, l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.ifs.pc_id, l.cs.mepc, l.ctrl.hwlp_targ_addr];
 }
 
 /** riscv_hwloop_controller.sv: at the end address, the loop jumps back unless this is its last iteration
@@ -170,11 +176,7 @@ export class IfStage extends Module {
       },
       {
         reads: [
-          l.ctrl.pc_mux,
-          l.id.jump_target_id,
-          l.ex.branch_target_ex,
-          l.ctrl.exc_pc,
-          l.cs.mepc,
+          ...pcMuxReads(l),
           l.ctrl.pc_set,
           l.ctrl.instr_req,
           this.fetch_valid,

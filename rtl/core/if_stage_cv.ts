@@ -5,7 +5,7 @@
 // request until its grant, an aligner that splits 32-bit words into 16/32-bit instructions, the hardware-loop
 // jump from the controller (prefetched one instruction early), and the IF/ID pipeline register.
 import { Module, defineEnum } from '../../sim/index.ts';
-import { pcMuxTarget } from './if_stage.ts';
+import { pcMuxReads, pcMuxTarget } from './if_stage.ts';
 import type { CoreLinks } from './links.ts';
 
 export const PfcState = defineEnum('PfcState', ['IDLE', 'BRANCH_WAIT']);
@@ -122,15 +122,10 @@ export class IfStageCv extends Module {
       this.alignerComb();
     }, {
       reads: [
-        l.ctrl.pc_mux,
-        l.id.jump_target_id,
-        l.ex.branch_target_ex,
-        l.ctrl.exc_pc,
-        l.cs.mepc,
+        ...pcMuxReads(l),
         l.ctrl.pc_set,
         l.ctrl.hwlp_jump,
         l.ctrl.instr_req,
-        l.ctrl.hwlp_targ_addr,
         this.instr_rvalid,
         this.instr_rdata,
       ],
