@@ -1,13 +1,15 @@
 // Streaming VCD writer (IEEE 1364-2005 §18) with GTKWave's `$var string` extension for enums and
 // string probes (fact sheet hdl-dsl-anchors §3.1, §3.2, §0 fact 9).
 //
-// The per-cycle path diffs the traced slots against a Uint32Array of previous values in one tight
-// loop and encodes changes straight into a fixed 256 KiB byte buffer (ByteSink) with buffer and
-// position in locals: binary digits come from a byte table, identifier codes are pre-encoded with
-// their separators, and string probes are called only when what they read changed (vcd_probes.ts).
-// Full buffers are written to the file by a thread of their own (background_writer.ts). So a long
-// run neither allocates per cycle nor grows memory (§0 facts 4-5: tracing is the biggest runtime
-// tax, so keep it cheap and filtered).
+// The per-cycle path compares the traced slots with their previous values and encodes each change
+// as soon as it is found, in one pass over the items, straight into a fixed byte buffer (ByteSink)
+// with buffer and position in locals: what the pass reads per item (slot, previous value) lies side
+// by side, and what a change's encoding needs (mask, tail, mode) too; binary digits go eight at a
+// time from a table (vcd_encode.ts), identifier codes are pre-encoded with their separators, and
+// string probes are called only when what they read changed (vcd_probes.ts). Full buffers are
+// written to the file by a thread of their own (background_writer.ts). So a long run neither
+// allocates per cycle nor grows memory (§0 facts 4-5: tracing is the biggest runtime tax, so keep
+// it cheap and filtered).
 import { openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
@@ -55,16 +57,17 @@ class StreamingVcdWriter implements VcdWriter {
 
   // Numeric items (a signal, or several signals aliasing one slot, share one identifier code).
   private readonly nItems: number;
-  private readonly slot: Int32Array;
-  private readonly mask: Uint32Array;
-  private readonly mode: Uint8Array;
-  private readonly prev: Uint32Array;
+  /** Per item: its slot and its previous value (as int32), side by side: the per-cycle scan reads only this. */
+  private readonly scan: Int32Array;
+  /** `values` as int32, for compares with `scan`. */
+  private readonly valuesI: Int32Array;
+  /**
+   * Per changed item, what its encoding needs, side by side: the value mask, the tail that follows the
+   * value ('<code>\n' for scalars, ' <code>\n' otherwise) as two little-endian words, and its mode
+   * plus (tail length << 8).
+   */
+  private readonly meta: Int32Array;
   private readonly enumText: (readonly Uint8Array[] | undefined)[];
-  // Per item, what follows its value: '<code>\n' for scalars, ' <code>\n' otherwise.
-  private readonly tailBytes: Uint8Array;
-  private readonly tailOff: Int32Array;
-  private readonly tailLen: Uint8Array;
-  private readonly tailWord: Uint32Array;
   private readonly probes: ProbeWriter;
 
   private lastCycle = -1;
@@ -113,27 +116,27 @@ class StreamingVcdWriter implements VcdWriter {
       varCode.push(item);
     }
     this.nItems = itemSlot.length;
-    this.slot = Int32Array.from(itemSlot);
-    this.mask = Uint32Array.from(itemWidth, (w) => (w === 32 ? 0xffffffff : 2 ** w - 1));
-    this.mode = Uint8Array.from(itemMode);
+    this.scan = new Int32Array(2 * this.nItems);
+    itemSlot.forEach((slot, i) => (this.scan[2 * i] = slot));
+    this.valuesI = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length);
     this.enumText = itemEnum;
-    this.prev = new Uint32Array(this.nItems);
 
     const codes: string[] = [];
     for (let i = 0; i < this.nItems + probes.length; i++) codes.push(vcdIdCode(i));
     const ascii = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
     const tails = codes.map((c, i) => ascii(i < this.nItems && itemMode[i] === MODE_SCALAR ? `${c}\n` : ` ${c}\n`));
-    this.tailOff = new Int32Array(this.nItems);
-    this.tailLen = new Uint8Array(this.nItems);
-    let total = 0;
+    this.meta = new Int32Array(4 * this.nItems);
     for (let i = 0; i < this.nItems; i++) {
-      this.tailOff[i] = total;
-      this.tailLen[i] = tails[i]!.length;
-      total += tails[i]!.length;
+      const t = tails[i]!;
+      // A tail of more than 8 bytes needs a code of 7 characters: more than 94^6 items.
+      if (t.length > 8) throw new Error(`VCD '${path}': too many variables (${this.nItems})`);
+      const word = (k: number): number => (t[k] ?? 0) | ((t[k + 1] ?? 0) << 8) | ((t[k + 2] ?? 0) << 16) | ((t[k + 3] ?? 0) << 24);
+      const w = itemWidth[i]!;
+      this.meta[4 * i] = w === 32 ? -1 : 2 ** w - 1;
+      this.meta[4 * i + 1] = word(0);
+      this.meta[4 * i + 2] = word(4);
+      this.meta[4 * i + 3] = itemMode[i]! | (t.length << 8);
     }
-    this.tailBytes = new Uint8Array(total);
-    this.tailWord = Uint32Array.from(tails.slice(0, this.nItems), (t) => (t[0]! | ((t[1] ?? 0) << 8) | ((t[2] ?? 0) << 16) | ((t[3] ?? 0) << 24)) >>> 0);
-    for (let i = 0; i < this.nItems; i++) this.tailBytes.set(tails[i]!, this.tailOff[i]);
     this.probes = new ProbeWriter(probes, tails.slice(this.nItems), this.values);
 
     const fd = openForWriting(path);
@@ -202,56 +205,48 @@ class StreamingVcdWriter implements VcdWriter {
    * was written, else -1.
    */
   private writeChanges(time: number): number {
-    const values = this.values;
-    const slot = this.slot;
-    const prev = this.prev;
-    const n = this.nItems;
-    // Find the first change without touching the buffer: most items keep their value.
-    let i = 0;
-    for (; i < n; i++) if (values[slot[i]!] !== prev[i]) break;
-    if (i === n) return time;
     const sink = this.sink;
-    const buf = sink.buf;
     const limit = sink.limit;
-    const mask = this.mask;
-    const mode = this.mode;
-    const tailBytes = this.tailBytes;
-    const tailOff = this.tailOff;
-    const tailLen = this.tailLen;
-    const tailWord = this.tailWord;
-    const dv = sink.view;
+    if (sink.pos > limit) sink.flush();
+    let buf = sink.buf;
+    let dv = sink.view;
     let pos = sink.pos;
-    if (pos > limit) {
-      sink.flush();
-      pos = 0;
-    }
+    // The timestamp goes into the buffer first and counts only if something changed (nearly every cycle
+    // something does): then the items are compared and encoded in one pass.
     if (time >= 0) {
       buf[pos++] = CH_HASH;
       pos = putDecimal(buf, pos, time);
       buf[pos++] = CH_NL;
     }
-    for (; i < n; i++) {
-      const raw = values[slot[i]!]!;
-      if (raw === prev[i]) continue;
-      prev[i] = raw;
+    const vals = this.valuesI;
+    const scan = this.scan;
+    const meta = this.meta;
+    const n = this.nItems;
+    let changes = 0;
+    for (let i = 0; i < n; i++) {
+      const raw = vals[scan[2 * i]!]!;
+      if (raw === scan[2 * i + 1]) continue;
+      scan[2 * i + 1] = raw;
+      changes++;
       if (pos > limit) {
         sink.pos = pos;
         sink.flush();
+        buf = sink.buf;
+        dv = sink.view;
         pos = 0;
       }
-      const v = (raw & mask[i]!) >>> 0;
-      const m = mode[i];
-      if (m === MODE_SCALAR) buf[pos++] = CH_0 + v;
-      else if (m === MODE_VECTOR) pos = putBinary(dv, buf, pos, v);
+      const v = (raw & meta[4 * i]!) >>> 0;
+      const m = meta[4 * i + 3]!;
+      const mode = m & 0xff;
+      if (mode === MODE_VECTOR) pos = putBinary(dv, buf, pos, v);
+      else if (mode === MODE_SCALAR) buf[pos++] = CH_0 + v;
       else pos = this.putEnum(buf, pos, i, v);
-      const l = tailLen[i]!;
-      if (l <= 4) dv.setUint32(pos, tailWord[i]!, true);
-      else {
-        const t = tailOff[i]!;
-        for (let j = 0; j < l; j++) buf[pos + j] = tailBytes[t + j]!;
-      }
-      pos += l;
+      dv.setInt32(pos, meta[4 * i + 1]!, true);
+      dv.setInt32(pos + 4, meta[4 * i + 2]!, true);
+      pos += m >>> 8;
     }
+    // Nothing changed: the timestamp is not kept.
+    if (changes === 0) return time;
     sink.pos = pos;
     return -1;
   }
@@ -280,7 +275,7 @@ class StreamingVcdWriter implements VcdWriter {
     const sink = this.sink;
     sink.text('$dumpvars\n');
     // Every item differs from its previous value once the previous values are flipped.
-    for (let i = 0; i < this.nItems; i++) this.prev[i] = ~this.values[this.slot[i]!]!;
+    for (let i = 0; i < this.nItems; i++) this.scan[2 * i + 1] = ~this.valuesI[this.scan[2 * i]!]!;
     this.writeChanges(-1);
     this.probes.write(sink, -1, true);
     sink.text('$end\n');
