@@ -81,10 +81,22 @@ export class BackgroundWriter {
 
   /** Queues a copy of `src[0, len)` (len ≤ size) to be written after everything queued before it. */
   write(src: Uint8Array, len: number): void {
+    this.slot().set(src.subarray(0, len));
+    this.handOver(len);
+  }
+
+  /**
+   * The buffer of the pool to be handed over next (after waiting until the thread has written what it held
+   * before): a caller may fill it in place and hand it over with `handOver`, saving the copy of `write`.
+   */
+  slot(): Uint8Array {
     this.waitDone(this.handed - this.count + 1);
-    const k = this.handed % this.count;
-    new Uint8Array(this.pool, k * this.size, len).set(src.subarray(0, len));
-    this.lens[k] = len;
+    return new Uint8Array(this.pool, (this.handed % this.count) * this.size, this.size);
+  }
+
+  /** Queues the first `len` bytes of the buffer `slot` returned, to be written after everything queued before it. */
+  handOver(len: number): void {
+    this.lens[this.handed % this.count] = len;
     Atomics.store(this.ctl, HANDED, ++this.handed);
     Atomics.notify(this.ctl, HANDED);
   }
