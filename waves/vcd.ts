@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
 import { ensureDir } from './ensure_dir.ts';
 import type { TraceSource, TraceString } from './trace_source.ts';
-import { CH_0, CH_HASH, CH_NL, CH_S, encodeStringValue, putBinary, putBytes, putDecimal } from './vcd_encode.ts';
+import { CH_B, CH_HASH, CH_NL, CH_S, encodeStringValue, putBytes, putDecimal, putDigits } from './vcd_encode.ts';
 import { vcdIdCode } from './vcd_ids.ts';
 import { ProbeWriter } from './vcd_probes.ts';
 import { resolveVcdOptions, selectVcdVars, type ResolvedVcdOptions, type VcdOptions, type VcdVar } from './vcd_vars.ts';
@@ -64,7 +64,7 @@ class StreamingVcdWriter implements VcdWriter {
   /**
    * Per changed item, what its encoding needs, side by side: the value mask, the tail that follows the
    * value ('<code>\n' for scalars, ' <code>\n' otherwise) as two little-endian words, and its mode
-   * plus (tail length << 8).
+   * plus (tail length << 8) plus (1 << 16) for a vector (its digits follow a 'b').
    */
   private readonly meta: Int32Array;
   private readonly enumText: (readonly Uint8Array[] | undefined)[];
@@ -135,7 +135,7 @@ class StreamingVcdWriter implements VcdWriter {
       this.meta[4 * i] = w === 32 ? -1 : 2 ** w - 1;
       this.meta[4 * i + 1] = word(0);
       this.meta[4 * i + 2] = word(4);
-      this.meta[4 * i + 3] = itemMode[i]! | (t.length << 8);
+      this.meta[4 * i + 3] = itemMode[i]! | (t.length << 8) | ((itemMode[i] === MODE_VECTOR ? 1 : 0) << 16);
     }
     this.probes = new ProbeWriter(probes, tails.slice(this.nItems), this.values);
 
@@ -235,15 +235,17 @@ class StreamingVcdWriter implements VcdWriter {
         dv = sink.view;
         pos = 0;
       }
-      const v = (raw & meta[4 * i]!) >>> 0;
       const m = meta[4 * i + 3]!;
-      const mode = m & 0xff;
-      if (mode === MODE_VECTOR) pos = putBinary(dv, buf, pos, v);
-      else if (mode === MODE_SCALAR) buf[pos++] = CH_0 + v;
-      else pos = this.putEnum(buf, pos, i, v);
+      const v = raw & meta[4 * i]!;
+      if ((m & 0xff) !== MODE_ENUM) {
+        // Scalars and vectors alike: 'b' then the digits after it for a vector, the one digit over it for a scalar.
+        buf[pos] = CH_B;
+        const p = pos + ((m >>> 16) & 1);
+        pos = p + putDigits(dv, p, v);
+      } else pos = this.putEnum(buf, pos, i, v >>> 0);
       dv.setInt32(pos, meta[4 * i + 1]!, true);
       dv.setInt32(pos + 4, meta[4 * i + 2]!, true);
-      pos += m >>> 8;
+      pos += (m >>> 8) & 0xff;
     }
     // Nothing changed: the timestamp is not kept.
     if (changes === 0) return time;

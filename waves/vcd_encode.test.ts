@@ -8,12 +8,12 @@ const latin1 = (b: Uint8Array, from: number, to: number): string => String.fromC
 
 describe('putBinary', () => {
   const check = (v: number): void => {
-    const buf = new Uint8Array(64).fill(0x7e);
+    const buf = new Uint8Array(96).fill(0x7e);
     const end = putBinary(new DataView(buf.buffer), buf, 5, v);
     expect(latin1(buf, 5, end)).toBe(`b${v.toString(2)}`);
-    // Nothing before the position is touched; at most 7 bytes of padding after the end.
+    // Nothing before the position is touched; at most 31 bytes of padding after the end.
     expect(latin1(buf, 0, 5)).toBe('~~~~~');
-    expect(buf.subarray(end + 7).every((c) => c === 0x7e)).toBe(true);
+    expect(buf.subarray(end + 31).every((c) => c === 0x7e)).toBe(true);
   };
 
   it('writes the digits without leading zeros at the byte boundaries', () => {

@@ -13,54 +13,42 @@ export const CH_B = 0x62;
 export const CH_S = 0x73;
 
 /**
- * Per byte b: its 8 binary digits as one 64-bit pattern (FULL), and its digits without leading zeros,
- * padded with '0' to 8 (TRIM) with their count (TRIM_LEN). The patterns are stored as doubles so that
- * one load and one DataView store move 8 digits: every byte is '0' or '1' (0x30/0x31), so the double
- * is a finite number and its bits survive the load and the store unchanged.
+ * Per byte b: its 8 binary digits as one 64-bit pattern, stored as a double so that one load and one
+ * DataView store move 8 digits: every byte is '0' or '1' (0x30/0x31), so the double is a finite number
+ * and its bits survive the load and the store unchanged.
  */
-const FULL = new Float64Array(256);
-const TRIM = new Float64Array(256);
-const TRIM_LEN = new Uint8Array(256);
+const DIGITS8 = new Float64Array(256);
 {
   const pattern = new Float64Array(1);
   const bytes = new Uint8Array(pattern.buffer);
   for (let b = 0; b < 256; b++) {
     for (let j = 0; j < 8; j++) bytes[j] = CH_0 + ((b >> (7 - j)) & 1);
-    FULL[b] = pattern[0]!;
-    const n = b < 2 ? 1 : 32 - Math.clz32(b);
-    for (let j = 0; j < 8; j++) bytes[j] = j < n ? CH_0 + ((b >> (n - 1 - j)) & 1) : CH_0;
-    TRIM[b] = pattern[0]!;
-    TRIM_LEN[b] = n;
+    DIGITS8[b] = pattern[0]!;
   }
 }
 
 /**
- * Writes `b<digits>` for an unsigned 32-bit value without leading zeros (§18.2.3.5 left-extends a
- * vector whose leftmost given bit is 0 or 1 with 0): at most 33 bytes, and it may write up to 7
- * bytes of padding past the returned position. The digits go eight at a time, one 64-bit store
- * through `dv` (a DataView of `buf`'s memory) per byte of the value, instead of a byte per bit.
+ * Writes the binary digits of an unsigned 32-bit value without leading zeros (§18.2.3.5 left-extends
+ * a vector whose leftmost given bit is 0 or 1 with 0; 0 and 1 are one digit) at `pos` and returns
+ * how many they are. It always stores 32 bytes (the digits, then zeros' digits): the value is
+ * shifted so that its first significant bit leads, and its four bytes go out as four 64-bit stores
+ * from a table, the same work for every value, with no branch on its size (which one a change has
+ * is unpredictable).
  */
+export function putDigits(dv: DataView, pos: number, v: number): number {
+  const n = 32 - Math.clz32(v | 1);
+  const a = v << (32 - n);
+  dv.setFloat64(pos, DIGITS8[a >>> 24]!, true);
+  dv.setFloat64(pos + 8, DIGITS8[(a >>> 16) & 0xff]!, true);
+  dv.setFloat64(pos + 16, DIGITS8[(a >>> 8) & 0xff]!, true);
+  dv.setFloat64(pos + 24, DIGITS8[a & 0xff]!, true);
+  return n;
+}
+
+/** Writes `b<digits>` for an unsigned 32-bit value (putDigits); it may store up to 31 bytes past the returned position. */
 export function putBinary(dv: DataView, buf: Uint8Array, pos: number, v: number): number {
-  buf[pos++] = CH_B;
-  if (v < 0x100) {
-    dv.setFloat64(pos, TRIM[v]!, true);
-    return pos + TRIM_LEN[v]!;
-  }
-  const k = (31 - Math.clz32(v)) >> 3; // index of the leading non-zero byte: 1..3
-  let b = (v >>> (k << 3)) & 0xff;
-  dv.setFloat64(pos, TRIM[b]!, true);
-  pos += TRIM_LEN[b]!;
-  if (k === 3) {
-    dv.setFloat64(pos, FULL[(v >>> 16) & 0xff]!, true);
-    pos += 8;
-  }
-  if (k >= 2) {
-    dv.setFloat64(pos, FULL[(v >>> 8) & 0xff]!, true);
-    pos += 8;
-  }
-  b = v & 0xff;
-  dv.setFloat64(pos, FULL[b]!, true);
-  return pos + 8;
+  buf[pos] = CH_B;
+  return pos + 1 + putDigits(dv, pos + 1, v);
 }
 
 /** Writes a non-negative safe integer in decimal (at most 16 bytes). */
