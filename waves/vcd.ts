@@ -221,12 +221,12 @@ class StreamingVcdWriter implements VcdWriter {
     const vals = this.valuesI;
     const scan = this.scan;
     const meta = this.meta;
-    const n = this.nItems;
+    const n2 = 2 * this.nItems;
     let changes = 0;
-    for (let i = 0; i < n; i++) {
-      const raw = vals[scan[2 * i]!]!;
-      if (raw === scan[2 * i + 1]) continue;
-      scan[2 * i + 1] = raw;
+    for (let j = 0; j < n2; j += 2) {
+      const raw = vals[scan[j]!]!;
+      if (raw === scan[j + 1]) continue;
+      scan[j + 1] = raw;
       changes++;
       if (pos > limit) {
         sink.pos = pos;
@@ -235,16 +235,16 @@ class StreamingVcdWriter implements VcdWriter {
         dv = sink.view;
         pos = 0;
       }
-      const m = meta[4 * i + 3]!;
-      const v = raw & meta[4 * i]!;
+      const m = meta[2 * j + 3]!;
+      const v = raw & meta[2 * j]!;
       if ((m & 0xff) !== MODE_ENUM) {
         // Scalars and vectors alike: 'b' then the digits after it for a vector, the one digit over it for a scalar.
         buf[pos] = CH_B;
         const p = pos + ((m >>> 16) & 1);
         pos = p + putDigits(dv, p, v);
-      } else pos = this.putEnum(buf, pos, i, v >>> 0);
-      dv.setInt32(pos, meta[4 * i + 1]!, true);
-      dv.setInt32(pos + 4, meta[4 * i + 2]!, true);
+      } else pos = this.putEnum(buf, pos, j >> 1, v >>> 0);
+      dv.setInt32(pos, meta[2 * j + 1]!, true);
+      dv.setInt32(pos + 4, meta[2 * j + 2]!, true);
       pos += (m >>> 8) & 0xff;
     }
     // Nothing changed: the timestamp is not kept.
