@@ -8,18 +8,29 @@
 // they were handed over (one message each). A write error is kept by the writer thread and raised, naming the
 // file, at the next hand-over or at `drain`, so nothing is lost silently.
 import { Worker } from 'node:worker_threads';
+import { EXPANDER_SOURCE, type VcdRecordSpec } from './vcd_records.ts';
 
 /** The writer thread (CommonJS, evaluated from this text: it needs no module loader). A loop without an event loop:
- *  it sleeps on the count of buffers handed over, writes buffer `done % count` (its length in `lens`), and counts it
+ *  it sleeps on the count of buffers handed over, writes buffer `done % count` (its length in `lens`; expanded first
+ *  when it holds change records, vcd_records.ts), counts the bytes written in `outBytes`, and counts the buffer
  *  done; the first error's text goes to `err`, its length to ctl[ERROR], and later buffers are dropped. Messages
  *  were measured to cost the simulation thread far more than Atomics (postMessage ~10% of a traced run). */
 const WRITER_THREAD = `
 const { workerData } = require('node:worker_threads');
 const { writeSync } = require('node:fs');
-const { fd, pool, size, count, ctlBuf, lensBuf, errBuf } = workerData;
+const { fd, pool, size, count, ctlBuf, lensBuf, errBuf, outBuf, records } = workerData;
 const ctl = new Int32Array(ctlBuf);
 const lens = new Int32Array(lensBuf);
 const err = new Uint8Array(errBuf);
+const outBytes = new Float64Array(outBuf);
+${EXPANDER_SOURCE}
+const expander = records ? makeVcdExpander(records, size) : null;
+let written = 0;
+function writeAll(buf, n) {
+  let off = 0;
+  while (off < n) off += writeSync(fd, buf, off, n - off);
+  written += n;
+}
 (function loop() {
 for (let done = 0; ; done++) {
   while (Atomics.load(ctl, 0) === done) {
@@ -28,10 +39,11 @@ for (let done = 0; ; done++) {
   }
   const k = done % count;
   if (Atomics.load(ctl, 2) === 0) {
-    const buf = new Uint8Array(pool, k * size, lens[k]);
+    const buf = new Uint8Array(pool, k * size, size);
     try {
-      let off = 0;
-      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      if (expander) expander.expand(buf, lens[k], writeAll);
+      else writeAll(buf, lens[k]);
+      outBytes[0] = written;
     } catch (e) {
       const text = Buffer.from(String((e && e.message) || e)).subarray(0, err.length);
       err.set(text);
@@ -56,23 +68,30 @@ export class BackgroundWriter {
   private readonly ctl: Int32Array;
   private readonly lens: Int32Array;
   private readonly err: Uint8Array;
+  private readonly outBytes: Float64Array;
   private handed = 0;
 
-  /** Writes to `fd` (which stays the caller's to close, after `drain`) in buffers of `size` bytes, `count` of them. */
+  /**
+   * Writes to `fd` (which stays the caller's to close, after `drain`) in buffers of `size` bytes, `count` of them;
+   * with `records`, the buffers hold change records (vcd_records.ts), expanded by the thread before it writes.
+   */
   constructor(
     fd: number,
     private readonly path: string,
     private readonly size: number,
     private readonly count = 4,
+    records: VcdRecordSpec | null = null,
   ) {
     this.pool = new SharedArrayBuffer(size * count);
     const ctlBuf = new SharedArrayBuffer(4 * 4);
     const lensBuf = new SharedArrayBuffer(4 * count);
     const errBuf = new SharedArrayBuffer(512);
+    const outBuf = new SharedArrayBuffer(8);
+    this.outBytes = new Float64Array(outBuf);
     this.ctl = new Int32Array(ctlBuf);
     this.lens = new Int32Array(lensBuf);
     this.err = new Uint8Array(errBuf);
-    this.worker = new Worker(WRITER_THREAD, { eval: true, workerData: { fd, pool: this.pool, size, count, ctlBuf, lensBuf, errBuf } });
+    this.worker = new Worker(WRITER_THREAD, { eval: true, workerData: { fd, pool: this.pool, size, count, ctlBuf, lensBuf, errBuf, outBuf, records } });
     // A writer that is never drained must not keep the process alive (nor may the thread's own failure go
     // unnoticed: it shows as buffers never coming back, which `waitDone` turns into an error).
     this.worker.unref();
@@ -99,6 +118,13 @@ export class BackgroundWriter {
     this.lens[this.handed % this.count] = len;
     Atomics.store(this.ctl, HANDED, ++this.handed);
     Atomics.notify(this.ctl, HANDED);
+  }
+
+  /** Bytes written to the file so far (after `drain`: all of them). */
+  get bytesOut(): number {
+    // Read after the count of buffers done, which the thread stores after this.
+    Atomics.load(this.ctl, DONE);
+    return this.outBytes[0]!;
   }
 
   /** Waits until everything queued is written; throws the first write error, naming the file. */

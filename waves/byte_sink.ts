@@ -6,8 +6,11 @@
 // filled in place (no copy). Files that never fill a buffer (most test benches' waves) never start the thread.
 // The buffer holds 1 MiB by default: with the writing on another thread, fewer and larger hand-overs (each wakes
 // the thread) measured a few percent faster than 256 KiB on a fully traced core.
+// A VCD sink may hold change records among its text (vcd_records.ts): they are expanded where the bytes are written,
+// by the writer thread or, without one, here.
 import { closeSync, writeSync } from 'node:fs';
 import { BackgroundWriter } from './background_writer.ts';
+import { makeVcdExpander, type VcdExpander, type VcdRecordSpec } from './vcd_records.ts';
 
 /** Bytes a hot path may write past `limit` without checking (one value change, or a timestamp plus one). */
 export const SINK_SLACK = 2048;
@@ -27,23 +30,34 @@ export class ByteSink {
   private fd: number;
   private written = 0;
   private writer: BackgroundWriter | null = null;
+  /** Expands the records of buffers written on the calling thread. */
+  private readonly expander: VcdExpander | null;
 
-  /** `background`: hand full buffers to a writer thread (default); false writes them on the calling thread. */
+  /**
+   * `background`: hand full buffers to a writer thread (default); false writes them on the calling thread.
+   * `records`: the buffers hold change records besides text (vcd_records.ts), to expand before writing.
+   */
   constructor(
     fd: number,
     readonly path: string,
     capacity = 1 << 20,
     private readonly background = true,
+    private readonly records: VcdRecordSpec | null = null,
   ) {
     if (!Number.isInteger(capacity) || capacity < 2 * SINK_SLACK) throw new RangeError(`buffer capacity ${capacity} is too small (min ${2 * SINK_SLACK})`);
     this.fd = fd;
     this.buf = new Uint8Array(capacity);
     this.view = new DataView(this.buf.buffer);
     this.limit = capacity - SINK_SLACK;
+    this.expander = records !== null && !background ? makeVcdExpander(records, capacity) : null;
   }
 
-  /** Bytes handed to the file so far, plus those still buffered. */
+  /**
+   * Bytes handed to the file so far, plus those still buffered. With change records, the bytes of the file
+   * written so far: exact once closed (the buffered records' text is not known before they are expanded).
+   */
   get bytesWritten(): number {
+    if (this.records !== null) return this.writer !== null ? this.writer.bytesOut : this.expander !== null ? this.expander.total() : 0;
     return this.written + this.pos;
   }
 
@@ -78,7 +92,7 @@ export class ByteSink {
     if (this.background && this.pos > 0) {
       if (this.writer === null) {
         // The first full buffer is copied into the pool; from then on the pool's buffers are filled in place.
-        this.writer = new BackgroundWriter(this.fd, this.path, this.buf.length);
+        this.writer = new BackgroundWriter(this.fd, this.path, this.buf.length, 4, this.records);
         this.writer.write(this.buf, this.pos);
       } else this.writer.handOver(this.pos);
       this.written += this.pos;
@@ -87,16 +101,19 @@ export class ByteSink {
       this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
       return;
     }
-    let off = 0;
-    while (off < this.pos) {
-      try {
-        off += writeSync(this.fd, this.buf, off, this.pos - off);
-      } catch (e) {
-        throw new Error(`cannot write to '${this.path}': ${(e as Error).message}`);
-      }
+    try {
+      if (this.expander !== null) this.expander.expand(this.buf, this.pos, (out, n) => this.writeAll(out, n));
+      else this.writeAll(this.buf, this.pos);
+    } catch (e) {
+      throw new Error(`cannot write to '${this.path}': ${(e as Error).message}`);
     }
     this.written += this.pos;
     this.pos = 0;
+  }
+
+  private writeAll(buf: Uint8Array, n: number): void {
+    let off = 0;
+    while (off < n) off += writeSync(this.fd, buf, off, n - off);
   }
 
   /** Flushes and closes; idempotent. */

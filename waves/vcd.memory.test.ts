@@ -31,12 +31,15 @@ it('two million cycles keep heap growth small', () => {
       }
       probe = (c >> 3) & 3;
     };
-    for (let c = 0; c < 20_000; c++) {
+    // Warm-up: long enough to fill the first buffer, so the writer thread and its fixed buffers exist before
+    // memory is measured.
+    const warm = 200_000;
+    for (let c = 0; c < warm; c++) {
       drive(c);
       w.sample(c);
     }
     const before = process.memoryUsage();
-    for (let c = 20_000; c < cycles; c++) {
+    for (let c = warm; c < cycles; c++) {
       drive(c);
       w.sample(c);
     }

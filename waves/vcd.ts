@@ -1,13 +1,13 @@
 // Streaming VCD writer (IEEE 1364-2005 §18) with GTKWave's `$var string` extension for enums and
 // string probes (fact sheet hdl-dsl-anchors §3.1, §3.2, §0 fact 9).
 //
-// The per-cycle path compares the traced slots with their previous values and encodes each change
-// as soon as it is found, in one pass over the items, straight into a fixed byte buffer (ByteSink)
-// with buffer and position in locals: what the pass reads per item (slot, previous value) lies side
-// by side, and what a change's encoding needs (mask, tail, mode) too; binary digits go eight at a
-// time from a table (vcd_encode.ts), identifier codes are pre-encoded with their separators, and
-// string probes are called only when what they read changed (vcd_probes.ts). Full buffers are
-// written to the file by a thread of their own (background_writer.ts). So a long run neither
+// The per-cycle path only copies the traced slots of the cycle into a fixed byte buffer (ByteSink)
+// as one snapshot record (one memcpy); comparing them with the previous cycle's and encoding the
+// changes as VCD text (binary digits, identifier codes, timestamps) is done where the buffers are
+// written, by a thread of their own (vcd_records.ts, background_writer.ts). When the traced items
+// are a few of the slots they span, the pass compares them here instead, without a branch per
+// item, and stores each change as a compact record (raw value and item). String probes go as
+// text, and are called only when what they read changed (vcd_probes.ts). So a long run neither
 // allocates per cycle nor grows memory (§0 facts 4-5: tracing is the biggest runtime tax, so keep
 // it cheap and filtered).
 import { openSync, statSync } from 'node:fs';
@@ -15,9 +15,21 @@ import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
 import { ensureDir } from './ensure_dir.ts';
 import type { TraceSource, TraceString } from './trace_source.ts';
-import { CH_B, CH_HASH, CH_NL, CH_S, encodeStringValue, putBytes, putDecimal, putDigits } from './vcd_encode.ts';
+import { CH_HASH, CH_NL, encodeStringValue, putDecimal } from './vcd_encode.ts';
 import { vcdIdCode } from './vcd_ids.ts';
 import { ProbeWriter } from './vcd_probes.ts';
+import {
+  MODE_ENUM,
+  MODE_SCALAR,
+  MODE_VECTOR,
+  RECORD_BYTES,
+  RECORD_CHANGE,
+  RECORD_NO_TIME,
+  RECORD_SNAPSHOT,
+  RECORD_SNAPSHOT_ALL,
+  snapshotBytes,
+  type VcdRecordSpec,
+} from './vcd_records.ts';
 import { resolveVcdOptions, selectVcdVars, type ResolvedVcdOptions, type VcdOptions, type VcdVar } from './vcd_vars.ts';
 
 export type { VcdOptions, VcdVar } from './vcd_vars.ts';
@@ -35,13 +47,14 @@ export interface VcdWriter extends VcdTracer {
   /** The declared variables, in declaration order. */
   readonly vars: readonly VcdVar[];
   readonly options: Readonly<ResolvedVcdOptions>;
-  /** Bytes produced so far (written plus buffered). */
+  /** Bytes of the file written so far; exact once closed (buffered changes are not yet text). */
   readonly bytesWritten: number;
 }
 
-const MODE_SCALAR = 0;
-const MODE_VECTOR = 1;
-const MODE_ENUM = 2;
+/** Longest encoded enum name (the expander's room past its buffer's limit is twice this). */
+const MAX_ENUM_NAME = 2048;
+/** The sink's buffer size; a snapshot takes at most an eighth of it. */
+const SINK_BYTES = 1 << 20;
 
 interface ScopeNode {
   vars: string[];
@@ -59,16 +72,19 @@ class StreamingVcdWriter implements VcdWriter {
   private readonly nItems: number;
   /** Per item: its slot and its previous value (as int32), side by side: the per-cycle scan reads only this. */
   private readonly scan: Int32Array;
+  /** The scan indices of the items found changed by a pass (one spare entry). */
+  private readonly changed: Int32Array;
   /** `values` as int32, for compares with `scan`. */
   private readonly valuesI: Int32Array;
-  /**
-   * Per changed item, what its encoding needs, side by side: the value mask, the tail that follows the
-   * value ('<code>\n' for scalars, ' <code>\n' otherwise) as two little-endian words, and its mode
-   * plus (tail length << 8) plus (1 << 16) for a vector (its digits follow a 'b').
-   */
-  private readonly meta: Int32Array;
-  private readonly enumText: (readonly Uint8Array[] | undefined)[];
   private readonly probes: ProbeWriter;
+  /**
+   * Snapshots (vcd_records.ts): the traced slots' range of `values`, copied whole each cycle, when the items
+   * cover at least a quarter of it; else null, and the items are compared here.
+   */
+  private readonly snapSrc: Uint32Array | null;
+  /** The sink's current buffer as words, for the snapshot's copy (renewed when the buffer changes). */
+  private snapBuf: Uint8Array | null = null;
+  private snap32: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   private lastCycle = -1;
   private started = false;
@@ -118,29 +134,39 @@ class StreamingVcdWriter implements VcdWriter {
     this.nItems = itemSlot.length;
     this.scan = new Int32Array(2 * this.nItems);
     itemSlot.forEach((slot, i) => (this.scan[2 * i] = slot));
+    this.changed = new Int32Array(this.nItems + 1);
     this.valuesI = new Int32Array(this.values.buffer, this.values.byteOffset, this.values.length);
-    this.enumText = itemEnum;
 
     const codes: string[] = [];
     for (let i = 0; i < this.nItems + probes.length; i++) codes.push(vcdIdCode(i));
     const ascii = (t: string): Uint8Array => Uint8Array.from(t, (c) => c.charCodeAt(0));
     const tails = codes.map((c, i) => ascii(i < this.nItems && itemMode[i] === MODE_SCALAR ? `${c}\n` : ` ${c}\n`));
-    this.meta = new Int32Array(4 * this.nItems);
+    const meta = new Int32Array(4 * this.nItems);
     for (let i = 0; i < this.nItems; i++) {
       const t = tails[i]!;
       // A tail of more than 8 bytes needs a code of 7 characters: more than 94^6 items.
       if (t.length > 8) throw new Error(`VCD '${path}': too many variables (${this.nItems})`);
       const word = (k: number): number => (t[k] ?? 0) | ((t[k + 1] ?? 0) << 8) | ((t[k + 2] ?? 0) << 16) | ((t[k + 3] ?? 0) << 24);
       const w = itemWidth[i]!;
-      this.meta[4 * i] = w === 32 ? -1 : 2 ** w - 1;
-      this.meta[4 * i + 1] = word(0);
-      this.meta[4 * i + 2] = word(4);
-      this.meta[4 * i + 3] = itemMode[i]! | (t.length << 8) | ((itemMode[i] === MODE_VECTOR ? 1 : 0) << 16);
+      meta[4 * i] = w === 32 ? -1 : 2 ** w - 1;
+      meta[4 * i + 1] = word(0);
+      meta[4 * i + 2] = word(4);
+      meta[4 * i + 3] = itemMode[i]! | (t.length << 8) | ((itemMode[i] === MODE_VECTOR ? 1 : 0) << 16);
     }
+    let lo = 0;
+    let span = 0;
+    if (this.nItems > 0) {
+      lo = itemSlot.reduce((a, b) => Math.min(a, b));
+      span = itemSlot.reduce((a, b) => Math.max(a, b)) + 1 - lo;
+    }
+    const snapshots = this.nItems > 0 && 4 * this.nItems >= span && snapshotBytes(span) <= SINK_BYTES / 8;
+    if (!snapshots) span = 0;
+    this.snapSrc = snapshots ? this.values.subarray(lo, lo + span) : null;
+    const records = recordSpec(meta, itemEnum, Int32Array.from(itemSlot, (s) => s - lo), lo, span, path);
     this.probes = new ProbeWriter(probes, tails.slice(this.nItems), this.values);
 
     const fd = openForWriting(path);
-    this.sink = new ByteSink(fd, path);
+    this.sink = new ByteSink(fd, path, SINK_BYTES, true, records);
     this.writeHeader(varCode.map((c) => codes[c >= 0 ? c : this.nItems - c - 1]));
   }
 
@@ -195,8 +221,31 @@ class StreamingVcdWriter implements VcdWriter {
       this.dumpAll(cycle);
       return;
     }
+    if (this.snapSrc !== null) {
+      // The expander writes the timestamp before the first change or probe line after the snapshot.
+      this.writeSnapshot(RECORD_SNAPSHOT, cycle * this.options.period);
+      this.probes.write(this.sink, -1, false);
+      return;
+    }
     const time = this.writeChanges(cycle * this.options.period);
     this.probes.write(this.sink, time, false);
+  }
+
+  /** A snapshot record of the traced slots (time -1: none). */
+  private writeSnapshot(tag: number, time: number): void {
+    const sink = this.sink;
+    const src = this.snapSrc!;
+    if (sink.pos + snapshotBytes(src.length) > sink.buf.length) sink.flush();
+    if (sink.buf !== this.snapBuf) {
+      this.snapBuf = sink.buf;
+      this.snap32 = new Uint32Array(sink.buf.buffer, sink.buf.byteOffset, sink.buf.length >> 2);
+    }
+    const pos = sink.pos;
+    sink.buf[pos] = tag;
+    const p = (pos + 8) & ~7;
+    sink.view.setFloat64(p, time, true);
+    this.snap32.set(src, (p + 8) >> 2);
+    sink.pos = p + 8 + 4 * src.length;
   }
 
   /**
@@ -212,7 +261,7 @@ class StreamingVcdWriter implements VcdWriter {
     let dv = sink.view;
     let pos = sink.pos;
     // The timestamp goes into the buffer first and counts only if something changed (nearly every cycle
-    // something does): then the items are compared and encoded in one pass.
+    // something does): then the items are compared in one pass, and each change stored as a record.
     if (time >= 0) {
       buf[pos++] = CH_HASH;
       pos = putDecimal(buf, pos, time);
@@ -220,14 +269,19 @@ class StreamingVcdWriter implements VcdWriter {
     }
     const vals = this.valuesI;
     const scan = this.scan;
-    const meta = this.meta;
+    const changed = this.changed;
     const n2 = 2 * this.nItems;
+    // The compare pass has no branch on whether an item changed (which ones do is unpredictable): every item's
+    // index is stored at the end of the list of changed ones, which grows by one only if it changed.
     let changes = 0;
     for (let j = 0; j < n2; j += 2) {
       const raw = vals[scan[j]!]!;
-      if (raw === scan[j + 1]) continue;
+      const d = raw ^ scan[j + 1]!;
       scan[j + 1] = raw;
-      changes++;
+      changed[changes] = j;
+      changes += (d | -d) >>> 31;
+    }
+    for (let k = 0; k < changes; k++) {
       if (pos > limit) {
         sink.pos = pos;
         sink.flush();
@@ -235,30 +289,16 @@ class StreamingVcdWriter implements VcdWriter {
         dv = sink.view;
         pos = 0;
       }
-      const m = meta[2 * j + 3]!;
-      const v = raw & meta[2 * j]!;
-      if ((m & 0xff) !== MODE_ENUM) {
-        // Scalars and vectors alike: 'b' then the digits after it for a vector, the one digit over it for a scalar.
-        buf[pos] = CH_B;
-        const p = pos + ((m >>> 16) & 1);
-        pos = p + putDigits(dv, p, v);
-      } else pos = this.putEnum(buf, pos, j >> 1, v >>> 0);
-      dv.setInt32(pos, meta[2 * j + 1]!, true);
-      dv.setInt32(pos + 4, meta[2 * j + 2]!, true);
-      pos += (m >>> 8) & 0xff;
+      const j = changed[k]!;
+      buf[pos] = RECORD_CHANGE;
+      dv.setInt32(pos + 1, scan[j + 1]!, true);
+      dv.setInt32(pos + 5, j >> 1, true);
+      pos += RECORD_BYTES;
     }
     // Nothing changed: the timestamp is not kept.
     if (changes === 0) return time;
     sink.pos = pos;
     return -1;
-  }
-
-  /** `s<name>`: an enum value's name (at most 2 x 256 bytes encoded, within the sink's slack). */
-  private putEnum(buf: Uint8Array, pos: number, i: number, v: number): number {
-    const names = this.enumText[i]!;
-    const text = v < names.length ? names[v]! : encodeStringValue(`?${v}`);
-    buf[pos++] = CH_S;
-    return putBytes(buf, pos, text, 0, text.length);
   }
 
   private writeTime(cycle: number): void {
@@ -276,9 +316,12 @@ class StreamingVcdWriter implements VcdWriter {
     this.writeTime(cycle);
     const sink = this.sink;
     sink.text('$dumpvars\n');
-    // Every item differs from its previous value once the previous values are flipped.
-    for (let i = 0; i < this.nItems; i++) this.scan[2 * i + 1] = ~this.valuesI[this.scan[2 * i]!]!;
-    this.writeChanges(-1);
+    if (this.snapSrc !== null) this.writeSnapshot(RECORD_SNAPSHOT_ALL, -1);
+    else {
+      // Every item differs from its previous value once the previous values are flipped.
+      for (let i = 0; i < this.nItems; i++) this.scan[2 * i + 1] = ~this.valuesI[this.scan[2 * i]!]!;
+      this.writeChanges(-1);
+    }
     this.probes.write(sink, -1, true);
     sink.text('$end\n');
   }
@@ -288,13 +331,47 @@ class StreamingVcdWriter implements VcdWriter {
     this.closed = true;
     try {
       if (this.started) {
-        // A closing timestamp gives the last sampled cycle its full period in viewers.
+        // A closing timestamp gives the last sampled cycle its full period in viewers (not preceded by the last
+        // snapshot's, if nothing changed then).
+        if (this.snapSrc !== null) {
+          if (this.sink.pos > this.sink.limit) this.sink.flush();
+          this.sink.buf[this.sink.pos++] = RECORD_NO_TIME;
+        }
         this.writeTime(Math.min(this.lastCycle, this.options.to) + 1);
       }
     } finally {
       this.sink.close();
     }
   }
+}
+
+/** The expander's tables (vcd_records.ts): the items' encodings, their enum names (flattened) and their slots. */
+function recordSpec(
+  meta: Int32Array,
+  itemEnum: readonly (readonly Uint8Array[] | undefined)[],
+  slots: Int32Array,
+  lo: number,
+  span: number,
+  path: string,
+): VcdRecordSpec {
+  const n = itemEnum.length;
+  const enumFirst = new Int32Array(n);
+  const enumCount = new Int32Array(n);
+  const all: Uint8Array[] = [];
+  itemEnum.forEach((names, i) => {
+    if (names === undefined) return;
+    enumFirst[i] = all.length;
+    enumCount[i] = names.length;
+    for (const t of names) {
+      if (t.length > MAX_ENUM_NAME) throw new Error(`VCD '${path}': an enum value name is longer than ${MAX_ENUM_NAME} characters`);
+      all.push(t);
+    }
+  });
+  const nameOff = new Int32Array(all.length + 1);
+  all.forEach((t, k) => (nameOff[k + 1] = nameOff[k]! + t.length));
+  const names = new Uint8Array(nameOff[all.length]!);
+  all.forEach((t, k) => names.set(t, nameOff[k]!));
+  return { meta, enumFirst, enumCount, nameOff, names, slots, lo, span };
 }
 
 function openForWriting(path: string): number {
