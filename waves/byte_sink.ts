@@ -30,6 +30,8 @@ export class ByteSink {
   private fd: number;
   private written = 0;
   private writer: BackgroundWriter | null = null;
+  /** With change records: the bytes of the file once the writer thread is gone. */
+  private expandedBytes = 0;
   /** Expands the records of buffers written on the calling thread. */
   private readonly expander: VcdExpander | null;
 
@@ -57,7 +59,7 @@ export class ByteSink {
    * written so far: exact once closed (the buffered records' text is not known before they are expanded).
    */
   get bytesWritten(): number {
-    if (this.records !== null) return this.writer !== null ? this.writer.bytesOut : this.expander !== null ? this.expander.total() : 0;
+    if (this.records !== null) return this.writer !== null ? this.writer.bytesOut : this.expander !== null ? this.expander.total() : this.expandedBytes;
     return this.written + this.pos;
   }
 
@@ -123,6 +125,7 @@ export class ByteSink {
       this.flush();
       this.writer?.drain();
     } finally {
+      if (this.writer !== null) this.expandedBytes = this.writer.bytesOut;
       this.writer?.stop();
       this.writer = null;
       const fd = this.fd;

@@ -144,6 +144,7 @@ for (const [mode, slotB] of [
       });
       w.close();
       const text = readFileSync(path, 'latin1');
+      expect(w.bytesWritten).toBe(text.length);
       expect(text.slice(text.indexOf('$enddefinitions $end\n') + 21)).toBe('#0\n$dumpvars\n0!\nb0 "\n$end\n#10\n1!\n#30\nb1011010 "\n#40\n');
     });
   });
