@@ -60,3 +60,19 @@ for (const background of [true, false]) {
     });
   });
 }
+
+it('writes a file smaller than one buffer on the calling thread, and starts the writer thread only for a larger one', () => {
+  withTempDir((dir) => {
+    for (const [total, threaded] of [
+      [1500, false], // below the buffer's limit (capacity minus the slack)
+      [20_000, true],
+    ] as const) {
+      const path = join(dir, `out${total}.bin`);
+      const sink = new ByteSink(openSync(path, 'w'), path, 4096, true);
+      const want = fill(sink, total);
+      sink.close();
+      expect(sink.threaded).toBe(threaded);
+      expect(Buffer.compare(readFileSync(path), Buffer.from(want))).toBe(0);
+    }
+  });
+});

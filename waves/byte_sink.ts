@@ -3,7 +3,8 @@
 // the run and nothing is allocated per cycle (fact sheet hdl-dsl-anchors §0 facts 4-6).
 // From the first full buffer on, the writing itself is done by a thread of its own (background_writer.ts): the
 // kernel's cost of write(2) then no longer falls on the simulation thread, and the buffers of the thread's pool are
-// filled in place (no copy). Files that never fill a buffer (most test benches' waves) never start the thread.
+// filled in place (no copy). Files that never fill a buffer (most test benches' waves) never start the thread: their
+// one buffer is written by close() itself.
 // The buffer holds 1 MiB by default: with the writing on another thread, fewer and larger hand-overs (each wakes
 // the thread) measured a few percent faster than 256 KiB on a fully traced core.
 // A VCD sink may hold change records among its text (vcd_records.ts): they are expanded where the bytes are written,
@@ -30,10 +31,11 @@ export class ByteSink {
   private fd: number;
   private written = 0;
   private writer: BackgroundWriter | null = null;
+  private startedThread = false;
   /** With change records: the bytes of the file once the writer thread is gone. */
   private expandedBytes = 0;
-  /** Expands the records of buffers written on the calling thread. */
-  private readonly expander: VcdExpander | null;
+  /** Expands the records of buffers written on the calling thread (made when first needed). */
+  private expander: VcdExpander | null = null;
 
   /**
    * `background`: hand full buffers to a writer thread (default); false writes them on the calling thread.
@@ -51,7 +53,6 @@ export class ByteSink {
     this.buf = new Uint8Array(capacity);
     this.view = new DataView(this.buf.buffer);
     this.limit = capacity - SINK_SLACK;
-    this.expander = records !== null && !background ? makeVcdExpander(records, capacity) : null;
   }
 
   /**
@@ -61,6 +62,11 @@ export class ByteSink {
   get bytesWritten(): number {
     if (this.records !== null) return this.writer !== null ? this.writer.bytesOut : this.expander !== null ? this.expander.total() : this.expandedBytes;
     return this.written + this.pos;
+  }
+
+  /** Whether a writer thread was started (a file larger than one buffer); for tests and tools. */
+  get threaded(): boolean {
+    return this.startedThread;
   }
 
   get isOpen(): boolean {
@@ -90,11 +96,17 @@ export class ByteSink {
   }
 
   flush(): void {
+    this.flushBuffer(false);
+  }
+
+  /** `last`: the final flush of a file that never started its writer thread is written here, not by a new thread. */
+  private flushBuffer(last: boolean): void {
     if (this.fd < 0) throw new Error(`cannot write to '${this.path}': file is closed`);
-    if (this.background && this.pos > 0) {
+    if (this.background && this.pos > 0 && !(last && this.writer === null)) {
       if (this.writer === null) {
         // The first full buffer is copied into the pool; from then on the pool's buffers are filled in place.
         this.writer = new BackgroundWriter(this.fd, this.path, this.buf.length, 4, this.records);
+        this.startedThread = true;
         this.writer.write(this.buf, this.pos);
       } else this.writer.handOver(this.pos);
       this.written += this.pos;
@@ -104,6 +116,7 @@ export class ByteSink {
       return;
     }
     try {
+      if (this.records !== null && this.expander === null) this.expander = makeVcdExpander(this.records, this.buf.length);
       if (this.expander !== null) this.expander.expand(this.buf, this.pos, (out, n) => this.writeAll(out, n));
       else this.writeAll(this.buf, this.pos);
     } catch (e) {
@@ -122,7 +135,7 @@ export class ByteSink {
   close(): void {
     if (this.fd < 0) return;
     try {
-      this.flush();
+      this.flushBuffer(true);
       this.writer?.drain();
     } finally {
       if (this.writer !== null) this.expandedBytes = this.writer.bytesOut;
