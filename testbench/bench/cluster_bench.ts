@@ -2,7 +2,8 @@
 // a long parallel kernel built with the cluster runtime. Every core runs `rounds` rounds of an 8-bit dot product
 // over its own TCDM rows (hardware loop, post-increment loads, pv.sdotusp.b) whose length grows with the core id,
 // then meets the others at the team barrier: the TCDM sees bank conflicts and the faster cores sleep, clock-gated,
-// in every barrier. Reports start-up time (elaboration + codegen, loading) apart from the simulated cycles/s.
+// in every barrier. With `--team N` only cores 0..N-1 work and the others sleep in the dispatch wait all run long.
+// Reports start-up time (elaboration + codegen, loading) apart from the simulated cycles/s.
 import { readFileSync } from 'node:fs';
 import { gap8 } from '../../rtl/config/index.ts';
 import { buildClusterProgram } from '../../kernels/runtime/runtime.ts';
@@ -18,6 +19,9 @@ export interface ClusterBenchOptions {
   vcd?: string;
   /** Cores of the cluster (default 8, the gap8 preset). */
   cores?: number;
+  /** Cores that work (default all): the others sleep, clock-gated, in the dispatch wait for the whole run, so the
+   *  rate against a cluster of `team` cores is what a sleeping core costs. */
+  team?: number;
 }
 
 export interface ClusterBenchResult {
@@ -39,10 +43,13 @@ export interface ClusterBenchResult {
   buildSeconds: number;
   /** Bytes of VCD written (0 without waves). */
   vcdBytes: number;
+  /** Per core: the cycles its clock ran (not gated). */
+  activeCycles: number[];
 }
 
-/** Per core: `rounds` x (dot product of 4 * (4 + core id) words, store, barrier); core 0 then exits with 0. */
-export function clusterBenchSource(rounds: number): string {
+/** Per core of the team (0: all cores): `rounds` x (dot product of 4 * (4 + core id) words, store, barrier); core 0
+ *  then exits with 0. */
+export function clusterBenchSource(rounds: number, team = 0): string {
   return `
 .include "rt.inc"
   .text
@@ -50,7 +57,7 @@ export function clusterBenchSource(rounds: number): string {
 main:
   addi sp, sp, -16
   sw ra, 12(sp)
-  li a0, 0
+  li a0, ${team}
   la a1, work
   li a2, ${rounds}
   call rt_team_fork
@@ -136,8 +143,10 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const cores = opts.cores ?? cfg.cluster.cores;
   cfg.cluster.cores = cores;
   cfg.cluster.eventUnit.barriers = cores;
+  const team = opts.team ?? cores;
+  if (!Number.isInteger(team) || team < 1 || team > cores) throw new RangeError(`cluster bench: team must be 1..${cores} cores, got ${team}`);
   const t0 = performance.now();
-  const prog = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(rounds) }], cfg);
+  const prog = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(rounds, team) }], cfg);
   const tb = new ClusterTestbench(cfg, prog.elf, { backend });
   const vcd = opts.vcd === undefined ? null : openVcd(opts.vcd, tb.sim.traceSource());
   if (vcd !== null) tb.sim.attachTracer(vcd);
@@ -164,7 +173,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const steadyCycles = (marks.length - 1 - half) * 4096;
   const steadyCpu = marks.length > 2 ? marks[marks.length - 1]! - marks[half]! : 0;
   return {
-    name: `gap8 cluster, ${cores} core${cores === 1 ? '' : 's'}: dot products + team barrier x ${rounds}`,
+    name: `gap8 cluster, ${cores} core${cores === 1 ? '' : 's'}${team < cores ? ` (${cores - team} asleep)` : ''}: dot products + team barrier x ${rounds}`,
     backend,
     cycles: r.cycles,
     seconds,
@@ -176,6 +185,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
     mainCpuSeconds: m1 === null || m2 === null ? null : m2 - m1,
     buildSeconds: (t1 - t0) / 1000,
     vcdBytes: vcd === null ? 0 : vcd.bytesWritten,
+    activeCycles: tb.counters().map((c) => c.activeCycles),
   };
 }
 
@@ -186,8 +196,9 @@ if (isEntry) {
   const ri = args.indexOf('--rounds');
   const vi = args.indexOf('--vcd');
   const ci = args.indexOf('--cores');
+  const ti = args.indexOf('--team');
   const rounds = ri >= 0 ? Number(args[ri + 1]) : backend === 'interp' ? 20 : 2000;
-  const r = runClusterBench({ backend, rounds, ...(vi >= 0 ? { vcd: args[vi + 1]! } : {}), ...(ci >= 0 ? { cores: Number(args[ci + 1]) } : {}) });
+  const r = runClusterBench({ backend, rounds, ...(vi >= 0 ? { vcd: args[vi + 1]! } : {}), ...(ci >= 0 ? { cores: Number(args[ci + 1]) } : {}), ...(ti >= 0 ? { team: Number(args[ti + 1]) } : {}) });
   process.stdout.write(
     `${r.name} [${r.backend}]: ${r.cycles} cycles in ${r.seconds.toFixed(2)} s = ${(r.cyclesPerSecond / 1e3).toFixed(1)} k cycles/s ` +
       `(CPU ${r.cpuSeconds.toFixed(2)} s = ${(r.cyclesPerCpuSecond / 1e3).toFixed(1)} k cycles/CPU-s, second half ${(r.steadyCyclesPerCpuSecond / 1e3).toFixed(1)} k; ` +
