@@ -3,6 +3,7 @@
 // `s<text> <code>`; timestamps only before a cycle's first change).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { withTempDir } from './testkit.ts';
 import { openVcd } from './vcd.ts';
@@ -79,6 +80,20 @@ function expand(s: Stream, outSize = 1 << 16): string {
 it('expands change records between text', () => {
   const s = new Stream().text('#7\n').change(0, 1).change(1, 5).change(2, 1).change(2, 7).change(3, -2).change(1, 0x1ff).text('sadd $\n');
   expect(expand(s)).toBe('#7\n1!\nb101 "\nsRUN #\ns?3 #\nb11111111111111111111111111111110 %\nb11111111 "\nsadd $\n');
+});
+
+// The binary digits against JavaScript's own radix conversion (§18.2.3.5: a vector may drop leading zeros; 0 and 1
+// are one digit), at every byte boundary and for random 32-bit values, as changes of the 32-bit item '%'.
+it("writes a vector's digits without leading zeros, as toString(2) does", () => {
+  const values = [0, 1, 2, 3, 127, 128, 255, 256, 257, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff];
+  for (let k = 0; k < 32; k++) values.push(2 ** k, 2 ** k - 1);
+  const check = (vs: number[]): void => {
+    const s = new Stream();
+    for (const v of vs) s.change(3, v | 0);
+    expect(expand(s)).toBe(vs.map((v) => `b${v.toString(2)} %\n`).join(''));
+  };
+  check(values);
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1, maxLength: 50 }), check), { numRuns: 200 });
 });
 
 it('expands snapshots: all items first, then changes after a timestamp, probe lines after the timestamp', () => {
