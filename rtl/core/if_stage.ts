@@ -23,10 +23,10 @@ const H_DONE = HwlpState.DONE;
 const H_UC = HwlpState.UNALIGNED_COMPRESSED;
 const H_UN = HwlpState.UNALIGNED;
 
-/** The PC mux of RI5CY's and CV32E40P's IF stage (riscv_if_stage.sv, cv32e40p_if_stage.sv fetch_addr_n, before bit
- *  0 is cleared): the fetch address the controller's pc_mux selects; `boot` is the version's boot fetch address.
- *  URET and DRET select nothing in this model (0); RI5CY ties the controller's hwlp_targ_addr to 0, so HWLOOP gives
- *  the default 0 there. (The 128-bit L0 IF stage of RI5CY v1.0 has a mux of its own, prefetch_l0_buffer.ts.) */
+/** The PC mux of the IF stages (riscv_if_stage.sv, cv32e40p_if_stage.sv fetch_addr_n, before bit 0 is cleared;
+ *  RI5CY v1.0's 128-bit L0 IF stage too): the fetch address the controller's pc_mux selects; `boot` is the
+ *  version's boot fetch address. URET and DRET select nothing in this model (0); RI5CY ties the controller's
+ *  hwlp_targ_addr to 0, so HWLOOP gives the default 0 there, and v1.0 never selects FENCEI (fence.i is illegal). */
 export function pcMuxTarget(l: CoreLinks, boot: number): number {
   switch (l.ctrl.pc_mux.v) {
     case PcMux.BOOT:
@@ -48,10 +48,16 @@ export function pcMuxTarget(l: CoreLinks, boot: number): number {
   }
 }
 
+/** The inputs pcMuxTarget reads under a non-zero selector (PcMux.BOOT is 0): a process may declare them guarded by
+ *  pc_mux, so the targets that move with every instruction rerun it only while selected. */
+export function pcMuxSources(l: CoreLinks): Signal[] {
+  return [l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.ifs.pc_id, l.cs.mepc, l.ctrl.hwlp_targ_addr];
+}
+
 /** Every signal pcMuxTarget may read: declared by the IF processes that call it, as learning's random words seldom
  *  select each input (a jump, a taken branch, a trap, fence.i, mret, a CV32E40P hardware-loop jump). */
 export function pcMuxReads(l: CoreLinks): Signal[] {
-  return [l.ctrl.pc_mux, l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.ifs.pc_id, l.cs.mepc, l.ctrl.hwlp_targ_addr];
+  return [l.ctrl.pc_mux, ...pcMuxSources(l)];
 }
 
 /** riscv_hwloop_controller.sv: at the end address, the loop jumps back unless this is its last iteration

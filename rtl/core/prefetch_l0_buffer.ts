@@ -12,7 +12,7 @@
 // 32-bit prefetcher does not exist here (tied 0, see testbench/fixtures/timing/cluster/system/README.md).
 import { Module, defineEnum, type Input, type Reg } from '../../sim/index.ts';
 import type { CoreLinks, IfBlock } from './links.ts';
-import { PcMux } from './if_stage.ts';
+import { pcMuxSources, pcMuxTarget } from './if_stage.ts';
 
 export const L0State = defineEnum('L0State', ['EMPTY', 'VALID_L0', 'WAIT_GNT', 'WAIT_RVALID', 'ABORTED_BRANCH', 'WAIT_HWLOOP']);
 export const PfL0State = defineEnum('PfL0State', [
@@ -551,31 +551,10 @@ export class IfStageL0 extends Module implements IfBlock {
   bind(l: CoreLinks): void {
     const bootAddr = this.bootAddr;
     this.comb('pc_mux_p', () => {
-      const l = this.l;
-      let a = 0;
-      switch (l.ctrl.pc_mux.v) {
-        case PcMux.BOOT:
-          a = bootAddr;
-          break;
-        case PcMux.JUMP:
-          a = l.id.jump_target_id.v;
-          break;
-        case PcMux.BRANCH:
-          a = l.ex.branch_target_ex.v;
-          break;
-        case PcMux.EXCEPTION:
-          a = l.ctrl.exc_pc.v;
-          break;
-        case PcMux.MRET:
-          a = l.cs.mepc.v;
-          break;
-        default:
-          a = 0;
-      }
-      this.fetch_addr_n.v = a & ~1;
-      // every source but the boot address is read under a non-zero selector (PcMux.BOOT is 0, the controller's
-      // default): the jump and branch targets, which move with every instruction, rerun it only while selected
-    }, { reads: [l.ctrl.pc_mux], guarded: [{ reads: [l.id.jump_target_id, l.ex.branch_target_ex, l.ctrl.exc_pc, l.cs.mepc], when: [l.ctrl.pc_mux] }] });
+      this.fetch_addr_n.v = pcMuxTarget(this.l, bootAddr) & ~1;
+      // the sources are read under a non-zero selector only: the jump and branch targets, which move with every
+      // instruction, rerun it only while selected
+    }, { reads: [l.ctrl.pc_mux], guarded: [{ reads: pcMuxSources(l), when: [l.ctrl.pc_mux] }] });
     // riscv_hwloop_controller on the prefetcher's address. The loop registers are read only when pc_if is an end
     // address and the start of loop 1 only when loop 0 does not jump there: declared, as learning's random values
     // missed hwlp_start1 (activity-based evaluation needs the complete read set).
