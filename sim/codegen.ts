@@ -4,8 +4,9 @@
 // one unrolled `S[k] = N[k]` per register, slot indices written as literals. A gated domain's statements sit in an
 // `if` on its enable, nested in its parent's: an enable driven by a comb process, a tie or an input holds during the
 // edge (seq processes assign `N`, commits write registers), so it is tested where it is used; an enable that is a
-// register is evaluated once into a byte array first, before any commit can change it. The design's signals are re-parented to FastSignal, so a process's `sig.v` is
-// a typed-array access at the slot (see signal.ts) and nothing is checked: run the interpreter to check.
+// register is evaluated once into a byte array first, before any commit can change it. The design's signals are
+// re-parented to FastSignal, so a process's `sig.v` is a typed-array access at the slot (see signal.ts) and nothing
+// is checked: run the interpreter to check.
 // With activity-based evaluation (the default; activity.ts) each comb call is guarded by the process's dirty flag,
 // each comb output is compared with its shadow copy after the call and each commit with the register's value,
 // and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals). A
