@@ -15,7 +15,7 @@ import { dirname, resolve } from 'node:path';
 import { ByteSink } from './byte_sink.ts';
 import { ensureDir } from './ensure_dir.ts';
 import type { TraceSource, TraceString } from './trace_source.ts';
-import { CH_HASH, CH_NL, encodeStringValue, putDecimal } from './vcd_encode.ts';
+import { CH_HASH, CH_NL, encodeStringValue, putDecimal, writeTimestamp } from './vcd_encode.ts';
 import { vcdIdCode } from './vcd_ids.ts';
 import { ProbeWriter } from './vcd_probes.ts';
 import {
@@ -302,13 +302,7 @@ class StreamingVcdWriter implements VcdWriter {
   }
 
   private writeTime(cycle: number): void {
-    const sink = this.sink;
-    if (sink.pos > sink.limit) sink.flush();
-    let p = sink.pos;
-    sink.buf[p++] = CH_HASH;
-    p = putDecimal(sink.buf, p, cycle * this.options.period);
-    sink.buf[p++] = CH_NL;
-    sink.pos = p;
+    writeTimestamp(this.sink, cycle * this.options.period);
   }
 
   private dumpAll(cycle: number): void {

@@ -1,6 +1,7 @@
 // Byte-level encoders of the VCD value-change section, writing into a caller's buffer at a position
 // and returning the new position, so the per-cycle path keeps buffer and position in locals and
 // never builds strings (fact sheet hdl-dsl-anchors §0 facts 4-6: tracing is the biggest runtime tax).
+import type { ByteSink } from './byte_sink.ts';
 
 export const CH_NL = 0x0a;
 export const CH_SPACE = 0x20;
@@ -30,6 +31,17 @@ export function putDecimal(buf: Uint8Array, pos: number, n: number): number {
   let p = pos + digits;
   for (let k = n; k >= 1; k = Math.floor(k / 10)) buf[--p] = CH_0 + (k % 10);
   return pos + digits;
+}
+
+/** Appends `#<time>\n` to the sink (within its slack, flushing first when past its limit). */
+export function writeTimestamp(sink: ByteSink, time: number): void {
+  if (sink.pos > sink.limit) sink.flush();
+  const buf = sink.buf;
+  let p = sink.pos;
+  buf[p++] = CH_HASH;
+  p = putDecimal(buf, p, time);
+  buf[p++] = CH_NL;
+  sink.pos = p;
 }
 
 /**

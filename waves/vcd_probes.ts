@@ -11,7 +11,7 @@
 // loop over bytes.
 import type { ByteSink } from './byte_sink.ts';
 import type { TraceString } from './trace_source.ts';
-import { CH_HASH, CH_NL, CH_S, encodeStringValueInto, putDecimal } from './vcd_encode.ts';
+import { CH_S, encodeStringValueInto, writeTimestamp } from './vcd_encode.ts';
 
 const MEMO_BITS = 9;
 const MEMO_ENTRIES = 1 << MEMO_BITS;
@@ -150,7 +150,7 @@ export class ProbeWriter {
     // A line too long for the shown copy is remembered by hash and length only (-1: never equal).
     this.shownLen[k] = nw <= this.lineWords ? len : -1;
     if (nw <= this.lineWords) for (let j = 0; j < nw; j++) shown[s0 + j] = words[w0 + j]!;
-    if (!wrote && time >= 0) writeTime(sink, time);
+    if (!wrote && time >= 0) writeTimestamp(sink, time);
     if (sink.pos > sink.limit || len > sink.limit - sink.pos) sink.flush();
     if (4 * nw > sink.buf.length - sink.pos) {
       sink.bytes(new Uint8Array(words.buffer, words.byteOffset + 4 * w0, len), 0, len);
@@ -188,12 +188,3 @@ function hashWords(words: Uint32Array, w0: number, nw: number): number {
   return h;
 }
 
-function writeTime(sink: ByteSink, time: number): void {
-  if (sink.pos > sink.limit) sink.flush();
-  const buf = sink.buf;
-  let p = sink.pos;
-  buf[p++] = CH_HASH;
-  p = putDecimal(buf, p, time);
-  buf[p++] = CH_NL;
-  sink.pos = p;
-}
