@@ -22,6 +22,18 @@
 // too, so a guard that changes makes it due by itself; a guard that stays zero means the process would not read
 // the slot; one that stays non-zero is non-zero whether the test sees its old or its new value (the test may run
 // before the guard's driver in the same evaluation).
+//
+// Groups: the comb processes of one block of the top (a child of the top module and everything below it) that
+// contains a clock gate form a group, when at least two of them are next to each other in the evaluation order. A
+// group has a summary flag W, set with the dirty flag of any of its processes; the generated code tests each run of
+// the group's neighbouring processes behind one test of W, and clears W after the group's last process in the
+// order. A sleeping block (a clock-gated core with its demux) then costs one test per run instead of one per
+// process: in the 8-core cluster with 7 cores asleep, 97 tests per evaluation instead of 360. Blocks without a
+// clock gate stay ungrouped (a group of processes that are busy every cycle would only add its tests: the
+// single-core system has none). Exact by construction: a process's flag is set only by a change of a slot it
+// reads, which happens at a commit, a poke, a reset, or after its driver ran, and its drivers come before it in
+// the order; so once the evaluation is past a group's last process, none of the group's flags is set (each was
+// cleared when it ran), and until then each set flag has W set with it.
 import type { Netlist } from './netlist.ts';
 
 export class Activity {
@@ -36,6 +48,10 @@ export class Activity {
   readonly R: Int32Array;
   /** Per slot, its guarded readers and their guards (ProcOptions.guarded); not in R. */
   readonly guarded: Map<number, { proc: number; when: readonly number[] }[]>;
+  /** Per process, its group (-1: none; only comb processes that clear their flags are in one). */
+  readonly group: Int32Array;
+  /** Per group, its summary flag: one of its processes may be due. */
+  readonly W: Uint8Array;
 
   constructor(nl: Netlist) {
     const n = nl.nslots;
@@ -65,6 +81,30 @@ export class Activity {
     this.R = new Int32Array(this.RO[n]!);
     const fill = this.RO.slice(0, n);
     for (const p of comb) for (const s of p.reads) if (!p.guards.has(s)) this.R[fill[s]!++] = p.idx;
+
+    // Groups: per block of the top containing a clock gate, its comb processes, when two of them are neighbours in
+    // the order.
+    this.group = new Int32Array(np).fill(-1);
+    const top = nl.top.path;
+    const blockOf = new Map<string, number>();
+    for (const d of nl.domains) {
+      if (d.id === 0) continue;
+      const block = `${top}.${d.path.slice(top.length + 1).split('.')[0]!}`;
+      if (!blockOf.has(block)) blockOf.set(block, blockOf.size);
+    }
+    const key = (k: number): number => {
+      const p = nl.procs[k]!;
+      if (p.kind !== 'comb' || this.A[k] === 1 || p.module === nl.top) return -1;
+      return blockOf.get(`${top}.${p.module.path.slice(top.length + 1).split('.')[0]!}`) ?? -1;
+    };
+    const paired = new Set<number>();
+    for (let j = 1; j < nl.combOrder.length; j++) {
+      const b = key(nl.combOrder[j]!);
+      if (b >= 0 && b === key(nl.combOrder[j - 1]!)) paired.add(b);
+    }
+    const ids = new Map([...paired].sort((a, b) => a - b).map((b, g) => [b, g]));
+    for (const k of nl.combOrder) this.group[k] = ids.get(key(k)) ?? -1;
+    this.W = new Uint8Array(ids.size).fill(1);
   }
 
   /** Comb (and skippable seq) processes reading `slot`, but for its guarded readers. */
@@ -74,13 +114,20 @@ export class Activity {
 
   /** A slot changed outside the generated code (poke). */
   touch(slot: number): void {
-    for (let j = this.RO[slot]!; j < this.RO[slot + 1]!; j++) this.F[this.R[j]!] = 1;
+    for (let j = this.RO[slot]!; j < this.RO[slot + 1]!; j++) this.due(this.R[j]!);
     const g = this.guarded.get(slot);
-    if (g !== undefined) for (const r of g) this.F[r.proc] = 1;
+    if (g !== undefined) for (const r of g) this.due(r.proc);
+  }
+
+  private due(k: number): void {
+    this.F[k] = 1;
+    const g = this.group[k]!;
+    if (g >= 0) this.W[g] = 1;
   }
 
   /** Every value may have changed (reset). */
   touchAll(): void {
     this.F.fill(1);
+    this.W.fill(1);
   }
 }

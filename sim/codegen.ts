@@ -9,8 +9,10 @@
 // is checked: run the interpreter to check.
 // With activity-based evaluation (the default; activity.ts) each comb call is guarded by the process's dirty flag,
 // each comb output is compared with its shadow copy after the call and each commit with the register's value,
-// and a change sets the dirty flags of the slot's readers (unrolled, slot and process indices as literals). A
-// `stable` seq process is guarded by its dirty flag too, and its registers' commits by a flag it sets when it runs.
+// and a change sets the dirty flags of the slot's readers and their groups' summary flags (unrolled, slot and
+// process indices as literals); a run of neighbouring comb calls of one group sits in an `if` on its summary flag
+// (a sleeping block costs a test per run, not per process). A `stable` seq process is guarded by its dirty flag
+// too, and its registers' commits by a flag it sets when it runs.
 // Clock domains with the same gate share one computed gate, and a memory's pending writes are flushed in its
 // domain's group (only seq processes of its domain write it).
 // The signals' accessors are bound to this simulator's arrays when the design's code is not shared with an
@@ -139,14 +141,24 @@ export interface GenerateOptions {
   boundAccessors?: boolean;
 }
 
-/** The statements marking the readers of `slot` dirty. */
-function markReaders(act: Activity, slot: number): string {
+/** The statements marking the readers of `slot` dirty; `inside`: the group whose run of processes they sit in (its
+ *  summary flag is set until after its last process, so they need not set it). */
+function markReaders(act: Activity, slot: number, inside = -1): string {
   const rd = act.readers(slot);
   let s = '';
+  // The readers' groups' summary flags (activity.ts), each once.
+  const groups = new Set<number>([inside]);
+  for (const r of rd) if (act.group[r]! >= 0) groups.add(act.group[r]!);
+  groups.delete(inside);
   if (rd.length > UNROLL) s = ` mk(${act.RO[slot]}, ${act.RO[slot + 1]});`;
   else for (const r of rd) s += ` F[${r}] = 1;`;
+  for (const g of groups) s += ` W[${g}] = 1;`;
   // Guarded readers (activity.ts): due only while one of their guards is non-zero.
-  for (const g of act.guarded.get(slot) ?? []) s += ` if (${g.when.map((w) => `S[${w}] !== 0`).join(' || ')}) F[${g.proc}] = 1;`;
+  for (const g of act.guarded.get(slot) ?? []) {
+    const pg = act.group[g.proc]!;
+    const set = pg >= 0 && pg !== inside && !groups.has(pg) ? `{ F[${g.proc}] = 1; W[${pg}] = 1; }` : `F[${g.proc}] = 1;`;
+    s += ` if (${g.when.map((w) => `S[${w}] !== 0`).join(' || ')}) ${set}`;
+  }
   return s;
 }
 
@@ -191,13 +203,13 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   // The shadow copies of the compared comb outputs, numbered in emission order: a process's copies share cache
   // lines, and the array holds only them (a slot-indexed copy spread them over the whole slot range).
   let shadows = 0;
-  const call = (k: number): string[] => {
+  const call = (k: number, inside = -1): string[] => {
     if (act !== null && act.skips[k] === 1) return [`if (F[${k}] !== 0) { F[${k}] = 0; Q[${k}] = 1; p${k}(); }`];
     if (act === null || procs[k]!.kind === 'seq') return [`p${k}();`];
     // A process reading memories runs in every evaluation (its flag is never cleared); the others clear theirs.
     const lines = act.A[k] === 1 ? ['{', `  p${k}();`] : [`if (F[${k}] !== 0) {`, `  F[${k}] = 0; p${k}();`];
     for (const w of procs[k]!.writes) {
-      const mark = markReaders(act, w);
+      const mark = markReaders(act, w, inside);
       if (mark === '') continue;
       const o = shadows++;
       lines.push(`  if ((v = S[${w}]) !== O[${o}]) { O[${o}] = v;${mark} }`);
@@ -208,7 +220,24 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
 
   const gate = canonicalGates(nl);
   const { pre, tests } = gateTests(nl, gate);
-  const comb: Stmt[] = [...nl.combOrder].map((k) => ({ domain: 0, lines: call(k) }));
+  // A run of neighbouring processes of one group is tested behind its summary flag, which is cleared after the
+  // group's last process (activity.ts).
+  const comb: Stmt[] = [];
+  const order = nl.combOrder;
+  const group = (j: number): number => (act === null || j >= order.length ? -1 : act.group[order[j]!]!);
+  const last = new Map<number, number>();
+  for (let j = 0; j < order.length; j++) if (group(j) >= 0) last.set(group(j), j);
+  for (let j = 0; j < order.length; ) {
+    const g = group(j);
+    let e = j + 1;
+    while (g >= 0 && group(e) === g) e++;
+    const lines: string[] = [];
+    for (let i = j; i < e; i++) lines.push(...call(order[i]!, e - j >= 2 ? g : -1));
+    const clear = g >= 0 && last.get(g)! < e ? [`W[${g}] = 0;`] : [];
+    if (e - j >= 2) comb.push({ domain: 0, lines: [`if (W[${g}] !== 0) {`, ...[...lines, ...clear].map((l) => '  ' + l), '}'] });
+    else comb.push({ domain: 0, lines: [...lines, ...clear] });
+    j = e;
+  }
   const combFns = chunked('comb', comb, out, tests);
 
   // Seq processes and commits, grouped by clock domain so each gate is tested once per group. Domains whose gates
@@ -292,7 +321,7 @@ export class Codegen implements Backend {
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);
     G[0] = 1;
-    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'O', 'R', 'Q', this.source) as (
+    const factory = new Function('S', 'N', 'P', 'M', 'G', 'F', 'O', 'R', 'Q', 'W', this.source) as (
       S: Uint32Array,
       N: Uint32Array,
       P: readonly (() => void)[],
@@ -302,6 +331,7 @@ export class Codegen implements Backend {
       O: Uint32Array,
       R: Int32Array,
       Q: Uint8Array,
+      W: Uint8Array,
     ) => { settle: () => void; clock: () => void };
     const none8 = new Uint8Array(0);
     const fns = factory(
@@ -314,6 +344,7 @@ export class Codegen implements Backend {
       new Uint32Array(nl.nslots), // the shadow copies: at most one per slot (one driver each)
       act?.R ?? new Int32Array(0),
       new Uint8Array(act === null ? 0 : nl.procs.length),
+      act?.W ?? none8,
     );
     this.settle = fns.settle;
     this.clock = fns.clock;
