@@ -35,6 +35,8 @@
 //
 // No allocation happens per cycle in either back-end (typed arrays, preallocated queues, hook arrays that
 // are only replaced when hooks are added or removed).
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { TraceSignal, TraceSource, TraceString } from '../waves/trace_source.ts';
 import type { Backend } from './backend.ts';
 import { Codegen } from './codegen.ts';
@@ -69,6 +71,49 @@ export interface Tracer {
   sample(cycle: number): void;
 }
 
+/** V8's full collection: `globalThis.gc` under --expose-gc, else one obtained once from a fresh context (the flag
+ *  set at run time exposes it to contexts created afterwards). */
+let fullGc: (() => void) | null = null;
+function collectGarbage(): void {
+  if (fullGc === null) {
+    const g = (globalThis as { gc?: () => void }).gc;
+    if (typeof g === 'function') fullGc = g;
+    else {
+      setFlagsFromString('--expose-gc');
+      fullGc = runInNewContext('gc') as () => void;
+    }
+  }
+  fullGc();
+}
+
+/** Between the two collections of `dropLearningFeedback`: long enough for V8's background compilations to land. */
+const COMPILE_WAIT_MS = 50;
+/** `dropLearningFeedback` runs at most once per this many milliseconds (see there). */
+const COLLECT_GAP_MS = 1000;
+let lastCollect = -Infinity;
+
+/**
+ * Learning (learn.ts) runs every process many times on LearnSignal accessors: the processes' type feedback names
+ * LearnSignal's hidden classes beside FastSignal's, and V8 optimises some processes during learning, against
+ * LearnSignal. Feedback and optimised code hold those classes weakly, so only a full collection drops them, and a
+ * running simulation allocates too little to cause one: the processes optimised during learning deopt on their
+ * first run ("wrong map") and V8 rebuilds them, and the rest, polymorphic. So once the design's signals are
+ * FastSignals: a full collection, a wait for the background compilations still running (they keep the classes
+ * alive and install code built against them), and a second collection, before the JIT optimises the processes
+ * against the generated code. Same values; measured on the 8-core cluster (cluster_bench --rounds 1000,
+ * alternating runs): whole run ~41.5k -> ~50k cycles/CPU-s, the first 4096 cycles 1.7 -> ~1.05 CPU-s, V8's
+ * compiler threads 1.8 -> ~1.0 CPU-s; one collection alone did it in about half the runs, 5 ms of wait in 2 of 3.
+ * It costs ~40-60 ms of CPU and COMPILE_WAIT_MS of wall time: at most once per COLLECT_GAP_MS, so that a test suite
+ * building many short-lived simulators does not pay it for each.
+ */
+function dropLearningFeedback(): void {
+  if (performance.now() - lastCollect < COLLECT_GAP_MS) return;
+  collectGarbage();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, COMPILE_WAIT_MS);
+  collectGarbage();
+  lastCollect = performance.now();
+}
+
 export class Simulator {
   readonly netlist: Netlist;
   readonly backend: BackendKind;
@@ -100,6 +145,7 @@ export class Simulator {
     };
     this.be = this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next, options.strictReads ?? false) : new Codegen(this.netlist, this.values, this.next, generate);
     this.reset();
+    if (this.backend === 'codegen') dropLearningFeedback();
   }
 
   /** Cycles completed (clock edges) since construction. */
