@@ -221,8 +221,10 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   const gate = canonicalGates(nl);
   const { pre, tests } = gateTests(nl, gate);
   // A run of neighbouring processes of one group is tested behind its summary flag, which is cleared after the
-  // group's last process (activity.ts).
+  // group's last process (activity.ts). Each run is a pseudo-domain of the chunker, so a run that straddles two
+  // functions is tested again in the second: the functions stay the size they would be without groups.
   const comb: Stmt[] = [];
+  const runs: GateTests = { chain: [[]], test: [''] };
   const order = nl.combOrder;
   const group = (j: number): number => (act === null || j >= order.length ? -1 : act.group[order[j]!]!);
   const last = new Map<number, number>();
@@ -231,14 +233,17 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
     const g = group(j);
     let e = j + 1;
     while (g >= 0 && group(e) === g) e++;
-    const lines: string[] = [];
-    for (let i = j; i < e; i++) lines.push(...call(order[i]!, e - j >= 2 ? g : -1));
-    const clear = g >= 0 && last.get(g)! < e ? [`W[${g}] = 0;`] : [];
-    if (e - j >= 2) comb.push({ domain: 0, lines: [`if (W[${g}] !== 0) {`, ...[...lines, ...clear].map((l) => '  ' + l), '}'] });
-    else comb.push({ domain: 0, lines: [...lines, ...clear] });
+    let run = 0;
+    if (e - j >= 2) {
+      run = runs.test.length;
+      runs.chain.push([run]);
+      runs.test.push(`W[${g}] !== 0`);
+    }
+    for (let i = j; i < e; i++) comb.push({ domain: run, lines: call(order[i]!, run === 0 ? -1 : g) });
+    if (g >= 0 && last.get(g)! < e) comb.push({ domain: run, lines: [`W[${g}] = 0;`] });
     j = e;
   }
-  const combFns = chunked('comb', comb, out, tests);
+  const combFns = chunked('comb', comb, out, runs);
 
   // Seq processes and commits, grouped by clock domain so each gate is tested once per group. Domains whose gates
   // are the same (the same enable under the same parent's gate, e.g. a TCDM bank and its request block, or the
