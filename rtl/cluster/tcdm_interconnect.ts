@@ -6,7 +6,7 @@
 // Timing (fixture README "Port semantics"): `gnt` is combinational in the request cycle; `r_valid` follows every
 // grant one cycle later, loads and stores alike, with the serving bank's output register as `r_rdata`; with
 // no response pending the response tree shows bank 0's output register.
-import { Module, type Input, type Output, type Reg, type Wire } from '../../sim/index.ts';
+import { Module, type Input, type Output, type Reg } from '../../sim/index.ts';
 import { gap8Cluster, validateCluster, type ClusterConfig } from '../config/index.ts';
 import { TcdmBank } from './tcdm_bank.ts';
 import { TcdmRequestBlock } from './tcdm_interconnect_request_block.ts';
@@ -35,8 +35,6 @@ export class TcdmInterconnect extends Module {
   bank_id: Output[] = [];
   bank_ts_set: Output[] = [];
 
-  /** Bank that granted each master this cycle. */
-  gnt_bank: Wire[] = [];
   /** Response registers of the wrap: a grant in t gives r_valid in t+1 from the bank that served it. */
   resp_valid: Reg[] = [];
   resp_bank: Reg[] = [];
@@ -70,7 +68,6 @@ export class TcdmInterconnect extends Module {
       this.gnt.push(this.output(1));
       this.r_valid.push(this.output(1));
       this.r_rdata.push(this.output(32));
-      this.gnt_bank.push(this.wire(Math.max(1, bankBits)));
       this.resp_valid.push(this.reg(1, 0));
       this.resp_bank.push(this.reg(Math.max(1, bankBits), 0));
     }
@@ -102,7 +99,7 @@ export class TcdmInterconnect extends Module {
     // Scratch arrays of the processes (rewritten every evaluation; no allocation per cycle).
     const rq = new Uint32Array(nb);
     const ts = new Uint32Array(nb);
-    const granted = new Int32Array(nm);
+    const granted = new Uint8Array(nm);
     this.comb('decode', () => {
       rq.fill(0);
       ts.fill(0);
@@ -123,43 +120,51 @@ export class TcdmInterconnect extends Module {
 
     // The winner's request reaches its bank (or the test-and-set write does); grants go back to the masters. An
     // idle bank (its block neither grants nor sets) is given master 0's request, as the mux tree with no request
-    // selects its input 0: computed once for all of them.
+    // selects its input 0: computed once for all of them. The banks' inputs are read only by clocked processes
+    // (the bank's access, the block's state, both gated by the block's clock), so of its outputs only the grants
+    // are compared after a run. Its signals sit in flat arrays of the closure (one load each).
+    const bWen = this.banks.map((k) => k.wen);
+    const bAddr = this.banks.map((k) => k.addr);
+    const bWdata = this.banks.map((k) => k.wdata);
+    const bBe = this.banks.map((k) => k.be);
+    const kClk = this.blocks.map((k) => k.clk_en);
+    const kGnt = this.blocks.map((k) => k.gnt);
+    const kWin = this.blocks.map((k) => k.win_id);
+    const kRow = this.blocks.map((k) => k.ts_row);
+    const kBe = this.blocks.map((k) => k.ts_be);
+    const mAdd = this.add;
+    const mWen = this.wen;
+    const mWdata = this.wdata;
+    const mBe = this.be;
+    const mGnt = this.gnt;
     this.comb('bank_mux', () => {
-      granted.fill(-1);
-      const add0 = this.add[0]!.v;
-      const wen0 = this.wen[0]!.v;
-      const wdata0 = this.wdata[0]!.v;
-      const be0 = this.be[0]!.v;
-      const row0 = (add0 >>> (2 + bankBits)) & rowMask;
+      granted.fill(0);
+      const wen0 = mWen[0]!.v;
+      const wdata0 = mWdata[0]!.v;
+      const be0 = mBe[0]!.v;
+      const row0 = (mAdd[0]!.v >>> (2 + bankBits)) & rowMask;
       for (let b = 0; b < nb; b++) {
-        const blk = this.blocks[b]!;
-        const bank = this.banks[b]!;
-        if (blk.clk_en.v === 0) {
-          bank.wen.v = wen0;
-          bank.addr.v = row0;
-          bank.wdata.v = wdata0;
-          bank.be.v = be0;
-        } else if (blk.gnt.v === 0) {
+        if (kClk[b]!.v === 0) {
+          bWen[b]!.v = wen0;
+          bAddr[b]!.v = row0;
+          bWdata[b]!.v = wdata0;
+          bBe[b]!.v = be0;
+        } else if (kGnt[b]!.v === 0) {
           // The set write: all ones under the load's byte enables, to the same row.
-          bank.wen.v = 0;
-          bank.addr.v = blk.ts_row.v;
-          bank.wdata.v = 0xffffffff;
-          bank.be.v = blk.ts_be.v;
+          bWen[b]!.v = 0;
+          bAddr[b]!.v = kRow[b]!.v;
+          bWdata[b]!.v = 0xffffffff;
+          bBe[b]!.v = kBe[b]!.v;
         } else {
-          const w = Math.min(blk.win_id.v, nm - 1);
-          const add = this.add[w]!.v;
-          bank.wen.v = this.wen[w]!.v;
-          bank.addr.v = (add >>> (2 + bankBits)) & rowMask;
-          bank.wdata.v = this.wdata[w]!.v;
-          bank.be.v = this.be[w]!.v;
-          granted[w] = b;
+          const w = Math.min(kWin[b]!.v, nm - 1);
+          bWen[b]!.v = mWen[w]!.v;
+          bAddr[b]!.v = (mAdd[w]!.v >>> (2 + bankBits)) & rowMask;
+          bWdata[b]!.v = mWdata[w]!.v;
+          bBe[b]!.v = mBe[w]!.v;
+          granted[w] = 1;
         }
       }
-      for (let m = 0; m < nm; m++) {
-        const b = granted[m]!;
-        this.gnt[m]!.v = b >= 0;
-        this.gnt_bank[m]!.v = b >= 0 ? b : 0;
-      }
+      for (let m = 0; m < nm; m++) mGnt[m]!.v = granted[m]!;
       // Master 0's request fields feed every idle bank; another master's are read only when a bank grants it, i.e.
       // with its request.
     }, {
@@ -168,28 +173,35 @@ export class TcdmInterconnect extends Module {
     });
 
     // A master's response registers move only around a grant (resp_bank is 0 whenever resp_valid is). One process
-    // per master: a grant to one master runs and commits only that master's registers.
+    // per master: a grant to one master runs and commits only that master's registers. The granting bank is the
+    // one the master's address selects (its request went to no other), so the address gives it.
     for (let m = 0; m < nm; m++) {
       const gnt = this.gnt[m]!;
-      const gntBank = this.gnt_bank[m]!;
+      const add = this.add[m]!;
       const respValid = this.resp_valid[m]!;
       const respBank = this.resp_bank[m]!;
       this.seq(`response_${m}`, () => {
         const g = gnt.v;
         if ((g | respValid.v) === 0) return;
         respValid.next = g;
-        respBank.next = gntBank.v;
-      }, { reads: [gnt, gntBank, respValid], drives: [respValid, respBank], stable: true });
+        respBank.next = g ? (add.v >>> 2) & bankMask : 0;
+      }, { reads: [gnt, respValid], guarded: [{ reads: [add], when: [gnt] }], drives: [respValid, respBank], stable: true });
+      // r_valid is the response register itself (one net).
+      this.connect(this.r_valid[m]!, respValid);
     }
 
-    // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register.
-    this.comb('response_mux', () => {
-      const q0 = this.banks[0]!.q.v;
-      for (let m = 0; m < nm; m++) {
-        const v = this.resp_valid[m]!.v;
-        this.r_valid[m]!.v = v;
-        this.r_rdata[m]!.v = v ? this.banks[this.resp_bank[m]!.v]!.q.v : q0;
-      }
-    }, { reads: [...this.resp_bank, ...this.banks.map((k) => k.q)] });
+    // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register (resp_bank
+    // is then 0, so the data is always the output register of bank resp_bank). One process per master, each
+    // reading the other banks only with a valid response: a bank's new word reruns the masters it answers and
+    // bank 0's every master.
+    for (let m = 0; m < nm; m++) {
+      const respValid = this.resp_valid[m]!;
+      const respBank = this.resp_bank[m]!;
+      const rdata = this.r_rdata[m]!;
+      const q = this.banks.map((k) => k.q);
+      this.comb(`response_mux_${m}`, () => {
+        rdata.v = respValid.v ? q[respBank.v]!.v : q[0]!.v;
+      }, { reads: [respValid, q[0]!], guarded: [{ reads: [respBank, ...q.slice(1)], when: [respValid] }] });
+    }
   }
 }

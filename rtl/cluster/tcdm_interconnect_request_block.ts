@@ -156,6 +156,9 @@ export class TcdmRequestBlock extends Module {
         this.ts_be_s.next = be;
         this.ts_id_s.next = win;
       }
-    }, { stable: true });
+      // Not declared stable: the block's clock runs only with a request or the set write, when its registers move
+      // anyway; declared stable, every bank input it reads (the winner's row and byte enables, which the parent
+      // drives in every cycle) would be compared after each run of the parent's mux.
+    });
   }
 }
