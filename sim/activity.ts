@@ -28,9 +28,9 @@
 // group has a summary flag W, set with the dirty flag of any of its processes; the generated code tests each run of
 // the group's neighbouring processes behind one test of W, and clears W after the group's last process in the
 // order. A sleeping block (a clock-gated core with its demux) then costs one test per run instead of one per
-// process: in the 8-core cluster with 7 cores asleep, 97 tests per evaluation instead of 360. Blocks without a
-// clock gate stay ungrouped (a group of processes that are busy every cycle would only add its tests: the
-// single-core system has none). Exact by construction: a process's flag is set only by a change of a slot it
+// process: in the 8-core cluster with 7 cores asleep, about 100 tests per evaluation instead of 360. Blocks
+// without a clock gate stay ungrouped (a group of processes that are busy every cycle would only add its tests:
+// the single-core system has none). Exact by construction: a process's flag is set only by a change of a slot it
 // reads, which happens at a commit, a poke, a reset, or after its driver ran, and its drivers come before it in
 // the order; so once the evaluation is past a group's last process, none of the group's flags is set (each was
 // cleared when it ran), and until then each set flag has W set with it.
