@@ -190,18 +190,13 @@ export class TcdmInterconnect extends Module {
       this.connect(this.r_valid[m]!, respValid);
     }
 
-    // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register (resp_bank
-    // is then 0, so the data is always the output register of bank resp_bank). One process per master, each
-    // reading the other banks only with a valid response: a bank's new word reruns the masters it answers and
-    // bank 0's every master.
-    for (let m = 0; m < nm; m++) {
-      const respValid = this.resp_valid[m]!;
-      const respBank = this.resp_bank[m]!;
-      const rdata = this.r_rdata[m]!;
-      const q = this.banks.map((k) => k.q);
-      this.comb(`response_mux_${m}`, () => {
-        rdata.v = respValid.v ? q[respBank.v]!.v : q[0]!.v;
-      }, { reads: [respValid, q[0]!], guarded: [{ reads: [respBank, ...q.slice(1)], when: [respValid] }] });
-    }
+    // ResponseTree: with no valid response the mux tree selects its input 0, bank 0's output register. One process
+    // for all masters: one per master, reading the other banks only with a valid response, ran slower (each new
+    // bank word then tests every master's guard).
+    const q = this.banks.map((k) => k.q);
+    this.comb('response_mux', () => {
+      const q0 = q[0]!.v;
+      for (let m = 0; m < nm; m++) this.r_rdata[m]!.v = this.resp_valid[m]!.v ? q[this.resp_bank[m]!.v]!.v : q0;
+    }, { reads: [...this.resp_bank, ...q] });
   }
 }
