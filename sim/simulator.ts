@@ -59,6 +59,9 @@ export interface SimulatorOptions extends ElaborateOptions {
   /** Generated code: accessors bound to this simulator's arrays (default: when no earlier bound simulator of
    *  the process shared a module class with this design; codegen.ts BOUND_BUDGET). Only speed differs. */
   boundAccessors?: boolean;
+  /** Generated code: type feedback from the first cycle (codegen.ts GenerateOptions.eagerFeedback), for a
+   *  simulator that will be reset and run again. Only speed differs. */
+  eagerFeedback?: boolean;
   /** Interpreter: a comb read outside the learned read set is an error even when it is in schedule order, and so
    *  is a stable seq process's read outside its set and a probe's read outside its declared reads. A function
    *  instead receives each comb or seq such read once (then learned) and the run goes on. */
@@ -142,6 +145,7 @@ export class Simulator {
     const generate = {
       activity: options.activity ?? process.env.PULPSIM_ACTIVITY !== '0',
       ...(options.boundAccessors === undefined ? {} : { boundAccessors: options.boundAccessors }),
+      ...(options.eagerFeedback === undefined ? {} : { eagerFeedback: options.eagerFeedback }),
     };
     this.be = this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next, options.strictReads ?? false) : new Codegen(this.netlist, this.values, this.next, generate);
     this.reset();

@@ -88,7 +88,8 @@ export class ClusterTestbench {
     // run ~25k -> ~29k. The first uses the classes themselves, which no earlier run shaped: it skips the copy's
     // compilation and evaluation (~0.1-0.2 s of its start-up).
     this.top = new (clustersBuilt++ === 0 ? Cluster : freshCopy(Cluster, CLUSTER_URL))(this.params);
-    this.sim = new Simulator(this.top, { ...opts, backend: opts.backend ?? 'codegen' });
+    // Eager feedback: restart() runs the reset paths again (sim/codegen.ts GenerateOptions.eagerFeedback).
+    this.sim = new Simulator(this.top, { eagerFeedback: true, ...opts, backend: opts.backend ?? 'codegen' });
     this.built = this.sim.netlist.memories.map((m) => (m.data.some((w) => w !== 0) ? m.data.slice() : null));
     this.load();
     const n = this.top.n;
