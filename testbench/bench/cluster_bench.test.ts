@@ -24,6 +24,11 @@ describe('cluster bench program', () => {
     expect(Math.abs(long.cycles - one.cycles)).toBeLessThan(100);
   });
 
+  it('runs the program again after a restart, cycle for cycle', () => {
+    const r = runClusterBench({ rounds: 5, restarts: 2 });
+    expect(r.restartRuns.map((x) => x.cycles)).toEqual([r.cycles, r.cycles]);
+  });
+
   it('refuses a team larger than the cluster', () => {
     expect(() => runClusterBench({ rounds: 1, team: 9 })).toThrow(/team must be 1\.\.8 cores, got 9/);
   });

@@ -22,6 +22,18 @@ export interface ClusterBenchOptions {
   /** Cores that work (default all): the others sleep, clock-gated, in the dispatch wait for the whole run, so the
    *  rate against a cluster of `team` cores is what a sleeping core costs. */
   team?: number;
+  /** After the run, restart the testbench with the same program this many times and run it again
+   *  (ClusterTestbench.restart): what a testbench reused for several programs costs per run. */
+  restarts?: number;
+}
+
+/** One run after a restart. */
+export interface RestartRun {
+  cycles: number;
+  cpuSeconds: number;
+  cyclesPerCpuSecond: number;
+  /** CPU seconds of its first 4096 cycles (every thread). */
+  firstCpuSeconds: number;
 }
 
 export interface ClusterBenchResult {
@@ -45,6 +57,8 @@ export interface ClusterBenchResult {
   vcdBytes: number;
   /** Per core: the cycles its clock ran (not gated). */
   activeCycles: number[];
+  /** The runs after restarts (ClusterBenchOptions.restarts). */
+  restartRuns: RestartRun[];
 }
 
 /** Per core of the team (0: all cores): `rounds` x (dot product of 4 * (4 + core id) words, store, barrier); core 0
@@ -155,8 +169,8 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const m1 = threadCpuSeconds();
   // CPU time every 4096 cycles, for the rate over the run's second half.
   const marks: number[] = [];
-  tb.sim.onSettled((cycle) => {
-    if ((cycle & 4095) === 0) {
+  tb.sim.onSettled(() => {
+    if ((tb.cycle & 4095) === 0) {
       const u = process.cpuUsage(c1);
       marks.push((u.user + u.system) / 1e6);
     }
@@ -167,11 +181,24 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const t2 = performance.now();
   vcd?.close();
   if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`cluster bench program failed: ${r.message}`);
+  const activeCycles = tb.counters().map((c) => c.activeCycles);
+  const first = marks.splice(0);
+  const restartRuns: RestartRun[] = [];
+  for (let k = 0; k < (opts.restarts ?? 0); k++) {
+    tb.restart(prog.elf);
+    const u0 = process.cpuUsage();
+    marks.length = 0;
+    const rr = tb.run(1_000_000_000);
+    const u = process.cpuUsage(u0);
+    if (rr.exit !== 'tohost' || rr.tohost !== 1) throw new Error(`cluster bench program failed after restart ${k + 1}: ${rr.message}`);
+    const cpu = (u.user + u.system) / 1e6;
+    restartRuns.push({ cycles: rr.cycles, cpuSeconds: cpu, cyclesPerCpuSecond: rr.cycles / cpu, firstCpuSeconds: marks.length > 1 ? marks[1]! - marks[0]! : cpu });
+  }
   const cpuSeconds = (c2.user + c2.system) / 1e6;
   const seconds = (t2 - t1) / 1000;
-  const half = marks.length >> 1;
-  const steadyCycles = (marks.length - 1 - half) * 4096;
-  const steadyCpu = marks.length > 2 ? marks[marks.length - 1]! - marks[half]! : 0;
+  const half = first.length >> 1;
+  const steadyCycles = (first.length - 1 - half) * 4096;
+  const steadyCpu = first.length > 2 ? first[first.length - 1]! - first[half]! : 0;
   return {
     name: `gap8 cluster, ${cores} core${cores === 1 ? '' : 's'}${team < cores ? ` (${cores - team} asleep)` : ''}: dot products + team barrier x ${rounds}`,
     backend,
@@ -181,11 +208,12 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
     cpuSeconds,
     cyclesPerCpuSecond: r.cycles / cpuSeconds,
     steadyCyclesPerCpuSecond: steadyCpu > 0 ? steadyCycles / steadyCpu : r.cycles / cpuSeconds,
-    firstCpuSeconds: marks.length > 1 ? marks[1]! - marks[0]! : cpuSeconds,
+    firstCpuSeconds: first.length > 1 ? first[1]! - first[0]! : cpuSeconds,
     mainCpuSeconds: m1 === null || m2 === null ? null : m2 - m1,
     buildSeconds: (t1 - t0) / 1000,
     vcdBytes: vcd === null ? 0 : vcd.bytesWritten,
-    activeCycles: tb.counters().map((c) => c.activeCycles),
+    activeCycles,
+    restartRuns,
   };
 }
 
@@ -197,12 +225,16 @@ if (isEntry) {
   const vi = args.indexOf('--vcd');
   const ci = args.indexOf('--cores');
   const ti = args.indexOf('--team');
+  const si = args.indexOf('--restarts');
   const rounds = ri >= 0 ? Number(args[ri + 1]) : backend === 'interp' ? 20 : 2000;
-  const r = runClusterBench({ backend, rounds, ...(vi >= 0 ? { vcd: args[vi + 1]! } : {}), ...(ci >= 0 ? { cores: Number(args[ci + 1]) } : {}), ...(ti >= 0 ? { team: Number(args[ti + 1]) } : {}) });
+  const r = runClusterBench({ backend, rounds, ...(vi >= 0 ? { vcd: args[vi + 1]! } : {}), ...(ci >= 0 ? { cores: Number(args[ci + 1]) } : {}), ...(ti >= 0 ? { team: Number(args[ti + 1]) } : {}), ...(si >= 0 ? { restarts: Number(args[si + 1]) } : {}) });
   process.stdout.write(
     `${r.name} [${r.backend}]: ${r.cycles} cycles in ${r.seconds.toFixed(2)} s = ${(r.cyclesPerSecond / 1e3).toFixed(1)} k cycles/s ` +
       `(CPU ${r.cpuSeconds.toFixed(2)} s = ${(r.cyclesPerCpuSecond / 1e3).toFixed(1)} k cycles/CPU-s, second half ${(r.steadyCyclesPerCpuSecond / 1e3).toFixed(1)} k; ` +
       `first 4096 cycles ${r.firstCpuSeconds.toFixed(2)} CPU-s${r.mainCpuSeconds === null ? '' : `, other threads (JIT, GC) ${(r.cpuSeconds - r.mainCpuSeconds).toFixed(2)} CPU-s`}; start-up ${r.buildSeconds.toFixed(2)} s` +
       `${r.vcdBytes > 0 ? `; VCD ${(r.vcdBytes / 2 ** 20).toFixed(1)} MiB` : ''})\n`,
+  );
+  r.restartRuns.forEach((x, k) =>
+    process.stdout.write(`after restart ${k + 1}: CPU ${x.cpuSeconds.toFixed(2)} s = ${(x.cyclesPerCpuSecond / 1e3).toFixed(1)} k cycles/CPU-s; first 4096 cycles ${x.firstCpuSeconds.toFixed(2)} CPU-s\n`),
   );
 }
