@@ -29,6 +29,11 @@ describe('cluster bench program', () => {
     expect(r.restartRuns.map((x) => x.cycles)).toEqual([r.cycles, r.cycles]);
   });
 
+  it('refuses a restart count that is not a whole number', () => {
+    expect(() => runClusterBench({ rounds: 1, restarts: Number('x') })).toThrow(/restarts must be a whole number >= 0, got NaN/);
+    expect(() => runClusterBench({ rounds: 1, restarts: -1 })).toThrow(/restarts must be a whole number >= 0, got -1/);
+  });
+
   it('refuses a team larger than the cluster', () => {
     expect(() => runClusterBench({ rounds: 1, team: 9 })).toThrow(/team must be 1\.\.8 cores, got 9/);
   });

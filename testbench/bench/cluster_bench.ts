@@ -159,6 +159,8 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   cfg.cluster.eventUnit.barriers = cores;
   const team = opts.team ?? cores;
   if (!Number.isInteger(team) || team < 1 || team > cores) throw new RangeError(`cluster bench: team must be 1..${cores} cores, got ${team}`);
+  const restarts = opts.restarts ?? 0;
+  if (!Number.isInteger(restarts) || restarts < 0) throw new RangeError(`cluster bench: restarts must be a whole number >= 0, got ${restarts}`);
   const t0 = performance.now();
   const prog = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(rounds, team) }], cfg);
   const tb = new ClusterTestbench(cfg, prog.elf, { backend });
@@ -184,7 +186,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const activeCycles = tb.counters().map((c) => c.activeCycles);
   const first = marks.splice(0);
   const restartRuns: RestartRun[] = [];
-  for (let k = 0; k < (opts.restarts ?? 0); k++) {
+  for (let k = 0; k < restarts; k++) {
     tb.restart(prog.elf);
     const u0 = process.cpuUsage();
     marks.length = 0;
