@@ -146,15 +146,11 @@ const eagerByFlag = process.execArgv.some((a) => a === '--no-lazy-feedback-alloc
  * eager set only for those calls.
  */
 function eagerFeedback(fns: readonly ((only: number) => void)[]): void {
-  if (eagerByFlag) {
-    for (const f of fns) f(1);
-    return;
-  }
-  setFlagsFromString('--no-lazy-feedback-allocation');
+  if (!eagerByFlag) setFlagsFromString('--no-lazy-feedback-allocation');
   try {
     for (const f of fns) f(1);
   } finally {
-    setFlagsFromString('--lazy-feedback-allocation');
+    if (!eagerByFlag) setFlagsFromString('--lazy-feedback-allocation');
   }
 }
 
@@ -178,10 +174,9 @@ export interface GenerateOptions {
 function markReaders(act: Activity, slot: number, inside = -1): string {
   const rd = act.readers(slot);
   let s = '';
-  // The readers' groups' summary flags (activity.ts), each once.
-  const groups = new Set<number>([inside]);
-  for (const r of rd) if (act.group[r]! >= 0) groups.add(act.group[r]!);
-  groups.delete(inside);
+  // The readers' groups' summary flags (activity.ts), each once, but for the one set around these statements.
+  const groups = new Set<number>();
+  for (const r of rd) if (act.group[r]! >= 0 && act.group[r] !== inside) groups.add(act.group[r]!);
   if (rd.length > UNROLL) s = ` mk(${act.RO[slot]}, ${act.RO[slot + 1]});`;
   else for (const r of rd) s += ` F[${r}] = 1;`;
   for (const g of groups) s += ` W[${g}] = 1;`;
