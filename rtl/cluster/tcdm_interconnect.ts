@@ -54,6 +54,10 @@ export class TcdmInterconnect extends Module {
     const rowBits = Math.max(1, clog2(c.tcdm.bankWords));
     const rowMask = c.tcdm.bankWords - 1;
     const bankMask = nb - 1;
+    // Word interleaving: the bank from the word address's low bits, the row from the bits above them (one mapping
+    // for the request's decode, the bank's row and the response's bank).
+    const bankOf = (add: number): number => (add >>> 2) & bankMask;
+    const rowOf = (add: number): number => (add >>> (2 + bankBits)) & rowMask;
     const tasBit = c.tcdm.testSetBit;
     const idBits = Math.max(1, clog2(nm));
     this.nMasters = nm;
@@ -106,7 +110,7 @@ export class TcdmInterconnect extends Module {
       for (let m = 0; m < nm; m++) {
         if (!this.req[m]!.v) continue;
         const add = this.add[m]!.v;
-        const b = (add >>> 2) & bankMask;
+        const b = bankOf(add);
         rq[b] = (rq[b]! | (1 << m)) >>> 0;
         if (((add >>> tasBit) & 1) === 1 && this.wen[m]!.v === 1) ts[b] = (ts[b]! | (1 << m)) >>> 0;
       }
@@ -142,7 +146,7 @@ export class TcdmInterconnect extends Module {
       const wen0 = mWen[0]!.v;
       const wdata0 = mWdata[0]!.v;
       const be0 = mBe[0]!.v;
-      const row0 = (mAdd[0]!.v >>> (2 + bankBits)) & rowMask;
+      const row0 = rowOf(mAdd[0]!.v);
       for (let b = 0; b < nb; b++) {
         if (kClk[b]!.v === 0) {
           bWen[b]!.v = wen0;
@@ -158,7 +162,7 @@ export class TcdmInterconnect extends Module {
         } else {
           const w = Math.min(kWin[b]!.v, nm - 1);
           bWen[b]!.v = mWen[w]!.v;
-          bAddr[b]!.v = (mAdd[w]!.v >>> (2 + bankBits)) & rowMask;
+          bAddr[b]!.v = rowOf(mAdd[w]!.v);
           bWdata[b]!.v = mWdata[w]!.v;
           bBe[b]!.v = mBe[w]!.v;
           granted[w] = 1;
@@ -184,7 +188,7 @@ export class TcdmInterconnect extends Module {
         const g = gnt.v;
         if ((g | respValid.v) === 0) return;
         respValid.next = g;
-        respBank.next = g ? (add.v >>> 2) & bankMask : 0;
+        respBank.next = g ? bankOf(add.v) : 0;
       }, { reads: [gnt, respValid], guarded: [{ reads: [add], when: [gnt] }], drives: [respValid, respBank], stable: true });
       // r_valid is the response register itself (one net).
       this.connect(this.r_valid[m]!, respValid);
