@@ -5,9 +5,12 @@
 // in one process (its code then shared with the first: see sim/specialize.ts); start-up time (elaboration,
 // learning, code generation, loading) and the peak RSS of each run; the cluster also with 1 core, and its rate over
 // the second half of each run (the whole run's is warm-up dominated), and with 8 cores of which 7 sleep (the 1-core
-// cluster's work: the difference is what sleeping cores cost). Every configuration runs in its own child
+// cluster's work: the difference is what sleeping cores cost); last the longest program of the cluster system
+// fixture (short_bench.ts: matmul8@L20, 6144 cycles) against the speed the fixture records for the RTL under
+// Verilator, waves off and traced, and run several times on one testbench. Every configuration runs in its own child
 // process (clean JIT state, its own peak RSS). Cycles/s are given per CPU second (stable on a shared machine) and per
-// wall second.
+// wall second. `--seconds S` sizes the long runs (default 1.5 s of CPU); `--only reference|systems|short` runs one
+// of the three sections.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { openVcd } from '../../waves/vcd.ts';
 import { BenchTop } from './bench_design.ts';
 import { runClusterBench } from './cluster_bench.ts';
 import { runCoreBench } from './core_bench.ts';
+import { type ShortBenchResult, runShortBench } from './short_bench.ts';
 
 interface Config {
   backend: BackendKind;
@@ -81,6 +85,10 @@ function runConfig(c: Config, seconds: number): Result {
 }
 
 function child(config: string, seconds: number): void {
+  if (config.startsWith('short')) {
+    process.send!(shortChild(config));
+    return;
+  }
   if (config.startsWith('core') || config.startsWith('cluster')) {
     process.send!(systemChild(config, seconds));
     return;
@@ -144,6 +152,20 @@ function systemChild(config: string, seconds: number): SystemResult {
   }
 }
 
+/** Runs of the short program on one testbench in the `shortN` child (the first, then restarts). */
+const SHORT_RUNS = 5;
+
+/** `short[+vcd]`: the short program once on a new testbench; `shortN`: SHORT_RUNS times on one. */
+function shortChild(config: string): ShortBenchResult & { maxRssMiB: number } {
+  const dir = config.includes('+vcd') ? mkdtempSync(join(tmpdir(), 'pulpsim-bench-')) : null;
+  try {
+    const r = runShortBench({ runs: config === 'shortN' ? SHORT_RUNS : 1, ...(dir !== null ? { vcd: join(dir, 'short.vcd') } : {}) });
+    return { ...r, maxRssMiB: process.resourceUsage().maxRSS / 1024 };
+  } finally {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function inChild<R = Result>(config: string, seconds: number, env: NodeJS.ProcessEnv = process.env): Promise<R> {
   return new Promise((resolveP, reject) => {
     const p = fork(fileURLToPath(import.meta.url), ['--child', config, String(seconds)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env });
@@ -165,6 +187,17 @@ async function main(argv: string[]): Promise<void> {
     seconds = Number(argv[k + 1]);
     if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got '${argv[k + 1]}'`);
   }
+  const o = argv.indexOf('--only');
+  const only = o >= 0 ? argv[o + 1] : undefined;
+  const sections = ['reference', 'systems', 'short'];
+  if (o >= 0 && !sections.includes(only ?? '')) throw new Error(`--only must be one of ${sections.join(', ')}, got '${only ?? ''}'`);
+  if (only === undefined || only === 'reference') await referenceSection(seconds);
+  if (only === undefined || only === 'systems') await systemsSection(seconds);
+  if (only === undefined || only === 'short') await shortSection(seconds);
+}
+
+/** The reference design on both back-ends, waves off and on. */
+async function referenceSection(seconds: number): Promise<void> {
   const configs = ['codegen', 'interp', 'codegen+vcd', 'interp+vcd'];
   const results: Result[] = [];
   for (const c of configs) results.push(await inChild(c, seconds));
@@ -186,7 +219,10 @@ async function main(argv: string[]): Promise<void> {
   };
   out.push('', `codegen / interp: ${(speed('codegen', false) / speed('interp', false)).toFixed(1)}x without VCD, ${(speed('codegen', true) / speed('interp', true)).toFixed(1)}x with VCD`);
   process.stdout.write(out.join('\n') + '\n');
+}
 
+/** The single core and the cluster, each run sized to about `seconds` of CPU. */
+async function systemsSection(seconds: number): Promise<void> {
   // The real designs (generated code). 'activity' false = PULPSIM_ACTIVITY=0 in that child.
   const sys: { label: string; config: string; activity: boolean }[] = [
     { label: 'single core, waves off', config: 'core', activity: true },
@@ -221,6 +257,40 @@ async function main(argv: string[]): Promise<void> {
     );
     process.stdout.write(rows.splice(0).join('\n') + '\n');
   }
+}
+
+async function shortSection(seconds: number): Promise<void> {
+  // The short program: what one run of a small program costs, warm-up and start-up included (the rows above are
+  // sized to seconds of CPU). 'run' is cycle 0 to the tohost store; 'loading' the child's time before the testbench
+  // is built (Node, the TypeScript loader, imports), 'start-up' building it (elaboration, learning, code generation).
+  const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+  const secs = (w: number, c: number): string => `${w.toFixed(2)} / ${c.toFixed(2)} s`;
+  const shortRows: { label: string; config: string }[] = [
+    { label: 'waves off', config: 'short' },
+    { label: 'whole cluster traced', config: 'short+vcd' },
+    { label: `${SHORT_RUNS} runs, one testbench`, config: 'shortN' },
+  ];
+  const rows: string[] = [];
+  for (const c of shortRows) {
+    const r = await inChild<ShortBenchResult & { maxRssMiB: number }>(c.config, seconds);
+    if (c === shortRows[0]) {
+      rows.push(
+        '',
+        `${r.program} on gap8 (longest cluster system program; the RTL under Verilator: ${fmt(r.rtlCyclesPerSecond)} cycles/s), one child process each:`,
+        'short program                    run   cycles   cycles/wall-s   cycles/cpu-s   loading wall/cpu   start-up wall/cpu   whole process wall/cpu   peak RSS',
+      );
+    }
+    r.runs.forEach((x, k) => {
+      const whole = k === 0 ? secs(r.load.wallSeconds + r.startup.wallSeconds + x.wallSeconds, r.load.cpuSeconds + r.startup.cpuSeconds + x.cpuSeconds) : '(restarted)';
+      rows.push(
+        `${(k === 0 ? c.label : '').padEnd(30)} ${String(k + 1).padStart(5)}   ${String(x.cycles).padStart(6)}   ${fmt(x.cycles / x.wallSeconds).padStart(13)}   ${fmt(x.cycles / x.cpuSeconds).padStart(12)}   ${(k === 0 ? secs(r.load.wallSeconds, r.load.cpuSeconds) : '').padStart(16)}   ${(k === 0 ? secs(r.startup.wallSeconds, r.startup.cpuSeconds) : '').padStart(17)}   ${whole.padStart(22)}   ${k === 0 ? `${r.maxRssMiB.toFixed(0).padStart(5)} MiB` : ''}`.trimEnd(),
+      );
+    });
+    process.stdout.write(rows.splice(0).join('\n') + '\n');
+  }
+  process.stdout.write(
+    `(each run: cycle 0 to core 0's tohost store, checked against the fixture's total cycles and tohost; runs 2..${SHORT_RUNS} after ClusterTestbench.restart, without start-up)\n`,
+  );
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
