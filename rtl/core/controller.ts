@@ -174,6 +174,28 @@ export class Controller extends Module {
         else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) jr = 1;
       }
       this.jr_stall.v = jr;
+      if (!cv && i.ctrlPlain && this.ctrl_fsm_cs.v === S.DECODE && ex.branch_taken_ex.v === 0 && l.ifs.instr_valid_id.v !== 0) {
+        // the common cycle: an ordinary instruction decoded in DECODE (what `decide` gives for it, written out)
+        const d = this.d;
+        d.ns = S.DECODE;
+        d.jumpDone = this.jump_done_q.v;
+        d.illegalN = this.illegal_insn_q.v;
+        this.lateNs = false;
+        this.is_decoding.v = 1;
+        this.instr_req.v = 1;
+        this.pc_set.v = 0;
+        this.pc_mux.v = PcMux.BOOT;
+        this.halt_if.v = 0;
+        this.halt_id.v = 0;
+        this.csr_save_id.v = 0;
+        this.csr_save_cause.v = 0;
+        this.csr_cause.v = 0;
+        this.csr_restore_mret.v = 0;
+        this.perf_pipeline_stall.v = 0;
+        this.exc_pc.v = (this.l.cs.trap_base.v + offEbreak) >>> 0;
+        if (rtlLoadUse) this.loadStall(i, 1, jr);
+        return;
+      }
       const d = this.decide(i, false);
       this.is_decoding.v = d.isDecoding;
       this.instr_req.v = d.instrReq;

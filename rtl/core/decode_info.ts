@@ -74,6 +74,9 @@ export interface DecodeInfo {
   compressed: boolean;
   /** Text for the waves. */
   text: string;
+  /** In DECODE the controller only decodes it (none of the flags above that trap, redirect, flush or wait is set):
+   *  its FSM takes the common path without the full case analysis. */
+  ctrlPlain: boolean;
 }
 
 const DOTUP_SCI = new Set(['pv.dotup.sci.h', 'pv.dotup.sci.b', 'pv.sdotup.sci.h', 'pv.sdotup.sci.b']);
@@ -166,6 +169,7 @@ export class DecodeCache {
       mul: false,
       compressed,
       text: '',
+      ctrlPlain: false,
     };
     if (d === null || info.illegal) {
       info.text = `illegal ${w.toString(16).padStart(size * 2, '0')}`;
@@ -249,6 +253,10 @@ export class DecodeCache {
     info.multCycles = mc > 1 ? mc : 0;
     info.divEn = info.div && tm.divCycles !== 1;
     if (info.uret && this.rules.uretIllegal) info.illegal = true;
+    info.ctrlPlain = !(
+      info.illegal || info.idRedirect || info.ebreak || info.wfi || info.ecall || info.fencei || info.mret || info.uret ||
+      info.csrStatus || info.elw
+    );
     return info;
   }
 }
