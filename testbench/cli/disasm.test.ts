@@ -123,7 +123,7 @@ describe('the pulpsim disasm command', () => {
       out += String(chunk);
       return true;
     });
-    const cli = buildCli();
+    const cli = await buildCli();
     cli.configureOutput({ writeErr: () => {}, writeOut: () => {} });
     await cli.parseAsync(args, { from: 'user' });
     return out;

@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { buildCli } from './main.ts';
 
 describe('pulpsim CLI', () => {
-  it('is named pulpsim and rejects unknown commands', () => {
-    const cli = buildCli();
+  it('is named pulpsim and rejects unknown commands', async () => {
+    const cli = await buildCli();
     cli.configureOutput({ writeErr: () => {}, writeOut: () => {} });
     expect(cli.name()).toBe('pulpsim');
     expect(() => cli.parse(['no-such-command'], { from: 'user' })).toThrow();
   });
 
-  it('every command, also one added with addCommand, throws on a misspelt option with the closest name (exit 2 in main)', () => {
-    const cli = buildCli();
+  it('every command, also one added with addCommand, throws on a misspelt option with the closest name (exit 2 in main)', async () => {
+    const cli = await buildCli();
     let err = '';
     const quiet = (c: Command): void => {
       c.configureOutput({ writeErr: (s) => (err += s), writeOut: () => {} });
@@ -31,12 +31,20 @@ describe('pulpsim CLI', () => {
     }
   });
 
+  it('has every command, and with a command named, that command alone (its module loaded, not the others)', async () => {
+    const all = ['iss', 'cluster-iss', 'disasm', 'asm', 'replay', 'run', 'report', 'start', 'conv', 'paper', 'sweep'];
+    expect((await buildCli()).commands.map((c) => c.name())).toEqual(all);
+    for (const name of all) expect((await buildCli(name)).commands.map((c) => c.name()), name).toEqual([name]);
+    expect((await buildCli('rn')).commands.map((c) => c.name())).toEqual(all);
+    expect((await buildCli('--help')).commands.map((c) => c.name())).toEqual(all);
+  });
+
   it('the ISSs refuse the other kind of configuration and name the command to use, before reading the ELF', async () => {
     for (const [args, re] of [
       [['iss', 'missing.elf', '--config', 'gap8'], /--config gap8: a cluster configuration, and `pulpsim iss` runs one core; use `pulpsim cluster-iss`/],
       [['cluster-iss', 'missing.elf', '--config', 'cv32e40p'], /--config cv32e40p: a single-core configuration, and `pulpsim cluster-iss` runs a cluster; use `pulpsim iss`/],
     ] as const) {
-      const cli = buildCli();
+      const cli = await buildCli();
       let err = '';
       for (const c of cli.commands) c.configureOutput({ writeErr: (s) => (err += s), writeOut: () => {} });
       await expect(cli.parseAsync([...args], { from: 'user' })).rejects.toMatchObject({ code: 'commander.usage', exitCode: 2 });
