@@ -14,6 +14,8 @@ import { icacheConfig, validateCluster, type ClusterConfig, type CoreConfig, typ
 import { Core } from '../core/core.ts';
 import { LsuState } from '../core/load_store_unit.ts';
 import { CtrlState } from '../core/controller.ts';
+import { DecodeCache } from '../core/decode_info.ts';
+import { coreRules } from '../core/version.ts';
 import { IfStageL0 } from '../core/prefetch_l0_buffer.ts';
 import { ClusterAxi } from './axi_bus.ts';
 import { ClusterCtrl } from './cluster_ctrl.ts';
@@ -52,9 +54,9 @@ export class CoreRegion extends Module {
   core_busy_q = this.reg(1, 0);
   clk_en = this.wire(1);
 
-  constructor(p: ClusterParams, hartId: number) {
+  constructor(p: ClusterParams, hartId: number, decode: DecodeCache) {
     super();
-    this.core = new Core({ core: p.core, bootAddr: p.bootAddr, hartId, ifStage: (pc) => new IfStageL0(pc) });
+    this.core = new Core({ core: p.core, bootAddr: p.bootAddr, hartId, ifStage: (pc) => new IfStageL0(pc), decode });
     const c = this.core;
     const d = this.demux;
     this.connect(d.req, c.data.req);
@@ -139,8 +141,10 @@ export class Cluster extends Module {
     this.ctrl = new ClusterCtrl(n, p.bootAddr, p.resetCycles);
     this.rst_done = this.wire(1);
     this.connect(this.rst_done, this.ctrl.rst_done);
+    // the cores share one config, so one decode cache (Core's `decode`)
+    const decode = new DecodeCache(coreRules(p.core));
     for (let k = 0; k < n; k++) {
-      const r = new CoreRegion(p, k);
+      const r = new CoreRegion(p, k, decode);
       this.regions.push(r);
     }
     const { tcdm, eu, icache, periph, ctrl, axi, l2 } = this;
