@@ -167,6 +167,9 @@ export interface GenerateOptions {
    *  third runs unchanged; but the single-core bench ~0.90 -> ~0.97 (its first cycles' paths, taken once, become
    *  real code in the optimised function). Same values. */
   eagerFeedback?: boolean;
+  /** Called once the design's signals and memories have this back-end's accessors, before the source is
+   *  generated and compiled (the simulator starts dropping learning's type feedback there: simulator.ts). */
+  onRetyped?: () => void;
 }
 
 /** The statements marking the readers of `slot` dirty; `inside`: the group whose run of processes they sit in (its
@@ -346,6 +349,7 @@ export class Codegen implements Backend {
     for (const s of nl.signals) Object.setPrototypeOf(s, proto);
     if (own) fixSlots(nl.signals);
     for (const m of nl.memories) Object.setPrototypeOf(m, FastMemory.prototype);
+    options.onRetyped?.();
     // A distinct text per simulator: V8 caches the compilation of a `new Function` source it has seen before,
     // and two simulators sharing the cached functions share their feedback and closures' optimisations
     // (measured: the third simulator of a design ran ~1.6x slower than the first two).

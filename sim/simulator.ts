@@ -89,9 +89,10 @@ function collectGarbage(): void {
   fullGc();
 }
 
-/** Between the two collections of `dropLearningFeedback`: long enough for V8's background compilations to land. */
+/** Between the two collections of the learning feedback's drop: long enough for V8's background compilations to
+ *  land. */
 const COMPILE_WAIT_MS = 50;
-/** `dropLearningFeedback` runs at most once per this many milliseconds (see there). */
+/** Learning feedback is dropped at most once per this many milliseconds (see `beginDropLearningFeedback`). */
 const COLLECT_GAP_MS = 1000;
 let lastCollect = -Infinity;
 
@@ -106,13 +107,21 @@ let lastCollect = -Infinity;
  * against the generated code. Same values; measured on the 8-core cluster (cluster_bench --rounds 1000,
  * alternating runs): whole run ~41.5k -> ~50k cycles/CPU-s, the first 4096 cycles 1.7 -> ~1.05 CPU-s, V8's
  * compiler threads 1.8 -> ~1.0 CPU-s; one collection alone did it in about half the runs, 5 ms of wait in 2 of 3.
- * It costs ~40-60 ms of CPU and COMPILE_WAIT_MS of wall time: at most once per COLLECT_GAP_MS, so that a test suite
- * building many short-lived simulators does not pay it for each.
+ * The wait is spent generating and compiling the code (the first collection comes as soon as the signals are
+ * retyped, the second after the simulator is built, COMPILE_WAIT_MS after the first at the earliest): ~40-60 ms of
+ * CPU, and of wall time what code generation does not cover (the 8-core cluster's takes ~50 ms). At most once per
+ * COLLECT_GAP_MS, so that a test suite building many short-lived simulators does not pay it for each.
+ * Returns the time of the first collection, or null when it was skipped.
  */
-function dropLearningFeedback(): void {
-  if (performance.now() - lastCollect < COLLECT_GAP_MS) return;
+function beginDropLearningFeedback(): number | null {
+  if (performance.now() - lastCollect < COLLECT_GAP_MS) return null;
   collectGarbage();
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, COMPILE_WAIT_MS);
+  return performance.now();
+}
+
+function endDropLearningFeedback(first: number): void {
+  const wait = Math.ceil(first + COMPILE_WAIT_MS - performance.now());
+  if (wait > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, wait);
   collectGarbage();
   lastCollect = performance.now();
 }
@@ -147,9 +156,14 @@ export class Simulator {
       ...(options.boundAccessors === undefined ? {} : { boundAccessors: options.boundAccessors }),
       ...(options.eagerFeedback === undefined ? {} : { eagerFeedback: options.eagerFeedback }),
     };
-    this.be = this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next, options.strictReads ?? false) : new Codegen(this.netlist, this.values, this.next, generate);
+    let firstCollect: number | null = null;
+    const onRetyped = (): void => {
+      firstCollect = beginDropLearningFeedback();
+    };
+    this.be =
+      this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next, options.strictReads ?? false) : new Codegen(this.netlist, this.values, this.next, { ...generate, onRetyped });
     this.reset();
-    if (this.backend === 'codegen') dropLearningFeedback();
+    if (firstCollect !== null) endDropLearningFeedback(firstCollect);
   }
 
   /** Cycles completed (clock edges) since construction. */
