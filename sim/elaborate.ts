@@ -2,7 +2,7 @@
 // processes once. Every rejection names the signals/processes at fault by hierarchical name.
 import { ElaborationError } from './errors.ts';
 import { flatten } from './flatten.ts';
-import { learn } from './learn.ts';
+import { type LearnedProc, type LearnInput, learn } from './learn.ts';
 import type { Module } from './module.ts';
 import type { SignalImpl } from './signal.ts';
 import {
@@ -23,6 +23,46 @@ export interface ElaborateOptions {
   learnTrials?: number;
   /** Seed of the learning valuations (default 1). */
   seed?: number;
+  /**
+   * Names the design for reusing its learned accesses: a design elaborated after another one with the same key (in
+   * this process or thread, with the same trials and seed) takes that one's read and write sets instead of learning
+   * them again. The key must determine everything the design's construction depends on (its top module class and
+   * parameters); learning is deterministic, so the sets are the ones learning would find. A design whose slots,
+   * processes or memories differ from the remembered one's is learned anew.
+   */
+  learnKey?: string;
+}
+
+/** Learned accesses by learn key (ElaborateOptions.learnKey): memories by index, `shape` the design they were
+ *  learned on. The most recent LEARN_KEYS keys are kept. */
+const learnedByKey = new Map<string, { shape: string; procs: { reads: number[]; writes: number[]; memWrites: number[]; memReads: boolean }[] }>();
+const LEARN_KEYS = 16;
+
+/** What a reuse of learned accesses must match: the slots and their widths, the processes, the memories. */
+function designShape(flat: ReturnType<typeof flatten>, slotWidth: Uint8Array, procs: readonly ProcInfo[]): string {
+  return `${flat.nslots} ${slotWidth.join(',')}|${procs.map((p) => `${p.kind} ${p.path}`).join(',')}|${flat.memories.map((m) => m.path).join(',')}`;
+}
+
+/** learn(), or the accesses learned on an earlier design of the same key and shape; `reused` tells which. */
+function learnOrReuse(inp: LearnInput, key: string | undefined, shape: () => string): { learned: LearnedProc[]; reused: boolean } {
+  const full = key === undefined ? undefined : `${inp.trials} ${inp.seed} ${key}`;
+  const hit = full === undefined ? undefined : learnedByKey.get(full);
+  const mems = inp.flat.memories;
+  if (hit !== undefined && hit.shape === shape()) {
+    const learned = hit.procs.map((p) => ({ reads: new Set(p.reads), writes: new Set(p.writes), memWrites: new Set(p.memWrites.map((k) => mems[k]!)), memReads: p.memReads, violation: null }));
+    return { learned, reused: true };
+  }
+  const learned = learn(inp);
+  // A violation is an elaboration error: such a design is never reused.
+  if (full !== undefined && learned.every((l) => l.violation === null)) {
+    learnedByKey.delete(full);
+    learnedByKey.set(full, {
+      shape: shape(),
+      procs: learned.map((l) => ({ reads: [...l.reads], writes: [...l.writes], memWrites: [...l.memWrites].map((m) => mems.indexOf(m)), memReads: l.memReads })),
+    });
+    if (learnedByKey.size > LEARN_KEYS) learnedByKey.delete(learnedByKey.keys().next().value!);
+  }
+  return { learned, reused: false };
 }
 
 function describeDriver(nl: { procs: readonly ProcInfo[] }, d: number, slotName: string): string {
@@ -142,13 +182,17 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
     }
   }
 
-  const learned = learn({
-    flat,
-    isReg,
-    procs: procs.map((p, k) => ({ kind: p.kind, path: p.path, fn: p.fn, declared: declared[k]! })),
-    trials: options.learnTrials ?? 128,
-    seed: options.seed ?? 1,
-  });
+  const { learned, reused } = learnOrReuse(
+    {
+      flat,
+      isReg,
+      procs: procs.map((p, k) => ({ kind: p.kind, path: p.path, fn: p.fn, declared: declared[k]! })),
+      trials: options.learnTrials ?? 128,
+      seed: options.seed ?? 1,
+    },
+    options.learnKey,
+    () => designShape(flat, slotWidth, procs),
+  );
   procs.forEach((p, k) => {
     const l = learned[k]!;
     const dd = declaredDrives[k]!;
@@ -269,5 +313,6 @@ export function elaborate(top: Module, options: ElaborateOptions = {}): Netlist 
     domains: flat.domains,
     driver,
     probes,
+    learnedHere: !reused,
   };
 }

@@ -72,6 +72,9 @@ export interface Netlist {
   /** Per slot: DRV_* or the index of the comb process driving it. */
   readonly driver: Int32Array;
   readonly probes: readonly NetProbe[];
+  /** The processes ran on learning accessors in this elaboration (false: the accesses were reused,
+   *  ElaborateOptions.learnKey). */
+  readonly learnedHere: boolean;
 }
 
 /** A string probe (Module.probe) with its declared reads as slots, if any. */

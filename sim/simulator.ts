@@ -157,8 +157,9 @@ export class Simulator {
       ...(options.eagerFeedback === undefined ? {} : { eagerFeedback: options.eagerFeedback }),
     };
     let firstCollect: number | null = null;
+    // Nothing to drop when this design's processes did not run on learning accessors (reused accesses).
     const onRetyped = (): void => {
-      firstCollect = beginDropLearningFeedback();
+      if (this.netlist.learnedHere) firstCollect = beginDropLearningFeedback();
     };
     this.be =
       this.backend === 'interp' ? new Interp(this.netlist, this.values, this.next, options.strictReads ?? false) : new Codegen(this.netlist, this.values, this.next, { ...generate, onRetyped });

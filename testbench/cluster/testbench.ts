@@ -88,8 +88,10 @@ export class ClusterTestbench {
     // run ~25k -> ~29k. The first uses the classes themselves, which no earlier run shaped: it skips the copy's
     // compilation and evaluation (~0.1-0.2 s of its start-up).
     this.top = new (clustersBuilt++ === 0 ? Cluster : freshCopy(Cluster, CLUSTER_URL))(this.params);
-    // Eager feedback: restart() runs the reset paths again (sim/codegen.ts GenerateOptions.eagerFeedback).
-    this.sim = new Simulator(this.top, { eagerFeedback: true, ...opts, backend: opts.backend ?? 'codegen' });
+    // Eager feedback: restart() runs the reset paths again (sim/codegen.ts GenerateOptions.eagerFeedback). The
+    // learn key: the cluster is built from its parameters alone, so a later testbench of the same parameters (the
+    // next job of a paper or sweep worker, the next test) takes this one's learned read sets (sim/elaborate.ts).
+    this.sim = new Simulator(this.top, { eagerFeedback: true, learnKey: `${CLUSTER_URL} ${JSON.stringify(this.params)}`, ...opts, backend: opts.backend ?? 'codegen' });
     this.built = this.sim.netlist.memories.map((m) => (m.data.some((w) => w !== 0) ? m.data.slice() : null));
     this.load();
     const n = this.top.n;
