@@ -111,6 +111,9 @@ export class Controller extends Module {
   /** core.loadUseCycles >= 3: the register the last load wrote and how many more cycles its users wait. */
   lu_rd = this.reg(5, 0);
   lu_cnt = this.reg(4, 0);
+  /** RI5CY: 0 in the FSM's common cycle (an ordinary instruction decoded in DECODE, DecodeInfo.ctrlPlain), 1 when
+   *  its outputs come from the whole case analysis (`decide`); tied to 1 on CV32E40P. */
+  full_decide = this.wire(1);
 
   private readonly d: Decision = {
     isDecoding: 0,
@@ -164,40 +167,7 @@ export class Controller extends Module {
     // reads it: one process, as the hazard depends on registers only. With the RTL's load-use timing the load-use
     // hazard, which reads the FSM's is_decoding and the jalr stall, follows in the same process (`loadStall`).
     const rtlLoadUse = this.rules.timing.loadUseCycles === 1;
-    this.comb('fsm', () => {
-      const i = id.info();
-      const ra = i.raddrA;
-      let jr = 0;
-      if (i.jump === JUMP_JALR && ra !== 0) {
-        if (ex.regfile_we_wb.v && ex.regfile_waddr_wb.v === ra) jr = 1;
-        else if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) jr = 1;
-        else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) jr = 1;
-      }
-      this.jr_stall.v = jr;
-      if (!cv && i.ctrlPlain && this.ctrl_fsm_cs.v === S.DECODE && ex.branch_taken_ex.v === 0 && l.ifs.instr_valid_id.v !== 0) {
-        // the common cycle: an ordinary instruction decoded in DECODE (what `decide` gives for it, written out)
-        const d = this.d;
-        d.ns = S.DECODE;
-        d.jumpDone = this.jump_done_q.v;
-        d.illegalN = this.illegal_insn_q.v;
-        this.lateNs = false;
-        this.is_decoding.v = 1;
-        this.instr_req.v = 1;
-        this.pc_set.v = 0;
-        this.pc_mux.v = PcMux.BOOT;
-        this.halt_if.v = 0;
-        this.halt_id.v = 0;
-        this.csr_save_id.v = 0;
-        this.csr_save_cause.v = 0;
-        this.csr_cause.v = 0;
-        this.csr_restore_mret.v = 0;
-        this.perf_pipeline_stall.v = 0;
-        this.exc_pc.v = (this.l.cs.trap_base.v + offEbreak) >>> 0;
-        if (rtlLoadUse) this.loadStall(i, 1, jr);
-        return;
-      }
-      const d = this.decide(i, false);
-      this.is_decoding.v = d.isDecoding;
+    const writeOuts = (d: Decision): void => {
       this.instr_req.v = d.instrReq;
       this.pc_set.v = d.pcSet;
       this.pc_mux.v = d.pcMux;
@@ -215,6 +185,35 @@ export class Controller extends Module {
       }
       const off = d.excCause === EXC_ILLEGAL ? offIllegal : d.excCause === EXC_ECALL_M ? offEcall : offEbreak;
       this.exc_pc.v = (this.l.cs.trap_base.v + off) >>> 0;
+    };
+    this.comb('fsm', () => {
+      const i = id.info();
+      const ra = i.raddrA;
+      let jr = 0;
+      if (i.jump === JUMP_JALR && ra !== 0) {
+        if (ex.regfile_we_wb.v && ex.regfile_waddr_wb.v === ra) jr = 1;
+        else if (ex.regfile_we_ex.v && ex.regfile_waddr_ex.v === ra) jr = 1;
+        else if (ex.regfile_alu_we_ex.v && ex.regfile_alu_waddr_ex.v === ra) jr = 1;
+      }
+      this.jr_stall.v = jr;
+      if (!cv) {
+        if (i.ctrlPlain && this.ctrl_fsm_cs.v === S.DECODE && ex.branch_taken_ex.v === 0 && l.ifs.instr_valid_id.v !== 0) {
+          // the common cycle: an ordinary instruction decoded in DECODE (what `decide` gives for it, written out)
+          const d = this.d;
+          d.ns = S.DECODE;
+          d.jumpDone = this.jump_done_q.v;
+          d.illegalN = this.illegal_insn_q.v;
+          this.lateNs = false;
+          this.full_decide.v = 0;
+          this.is_decoding.v = 1;
+          if (rtlLoadUse) this.loadStall(i, 1, jr);
+          return;
+        }
+        this.full_decide.v = 1;
+      }
+      const d = this.decide(i, false);
+      this.is_decoding.v = d.isDecoding;
+      if (cv) writeOuts(d);
       if (rtlLoadUse) this.loadStall(i, d.isDecoding, jr);
     }, {
       reads: [
@@ -223,7 +222,7 @@ export class Controller extends Module {
         l.ifs.instr_valid_id,
         ex.branch_taken_ex,
         this.jump_done_q,
-        l.cs.trap_base,
+        ...(cv ? [l.cs.trap_base] : []),
         ex.regfile_we_wb,
         ex.regfile_waddr_wb,
         ex.regfile_we_ex,
@@ -232,6 +231,37 @@ export class Controller extends Module {
         ex.regfile_alu_waddr_ex,
       ],
     });
+    if (cv) this.tie(this.full_decide, 1);
+    else {
+      // RI5CY: the FSM's other outputs, which keep their DECODE values while ordinary instructions stream through
+      // (full_decide = 0): a process that runs only when the FSM leaves or enters that cycle (or the trap base
+      // moves), instead of eleven stores and compares in each run of `fsm`. Outside it, the same decision again.
+      this.comb('outs', () => {
+        if (this.full_decide.v === 0) {
+          this.instr_req.v = 1;
+          this.pc_set.v = 0;
+          this.pc_mux.v = PcMux.BOOT;
+          this.halt_if.v = 0;
+          this.halt_id.v = 0;
+          this.csr_save_id.v = 0;
+          this.csr_save_cause.v = 0;
+          this.csr_cause.v = 0;
+          this.csr_restore_mret.v = 0;
+          this.perf_pipeline_stall.v = 0;
+          this.exc_pc.v = (this.l.cs.trap_base.v + offEbreak) >>> 0;
+          return;
+        }
+        writeOuts(this.decide(id.info(), false));
+      }, {
+        reads: [this.full_decide, l.cs.trap_base],
+        guarded: [
+          {
+            reads: [word, l.ifs.instr_valid_id, ex.branch_taken_ex, this.jump_done_q, this.illegal_insn_q, this.ctrl_fsm_cs, this.jr_stall],
+            when: [this.full_decide],
+          },
+        ],
+      });
+    }
     // load-use hazard (riscv_controller.sv l.987-1009): the load in EX with its request, or in WB waiting for
     // rvalid, writes a register ID reads (or ID's port-B destination: WAW).
     if (!rtlLoadUse) this.bindLoadUseWhatIf(this.rules.timing.loadUseCycles);
