@@ -11,7 +11,7 @@ import type { ParamValue } from '../../rtl/config/params.ts';
 import type { BackendKind } from '../../sim/index.ts';
 import { type VcdOptions, openVcd } from '../../waves/vcd.ts';
 import { type RunResult, Testbench } from '../system/testbench.ts';
-import { addDumpOption, runClusterCli } from '../cluster/run_cluster.ts';
+import { addDumpOption } from '../cluster/dump_option.ts';
 import { addCommonOptions, addTimingShorthands, commonOptions, isGap8Config, loadElfArg, usageError } from './options.ts';
 import { runWithProgress } from './progress.ts';
 
@@ -88,13 +88,15 @@ export function registerRun(program: Command): void {
   addCommonOptions(cmd, { config: 'ri5cy', maxCycles: 10_000_000 });
   addTimingShorthands(cmd);
   addDumpOption(cmd);
-  cmd.action((elfPath: string) => {
+  cmd.action(async (elfPath: string) => {
     const common = commonOptions(cmd);
     const { dump } = cmd.opts<RunValues>();
     const elf = loadElfArg(cmd, elfPath);
     const base = { configName: cmd.opts<{ config: string }>().config, set: common.source.set, maxCycles: common.run.maxCycles, json: common.run.json, ...(common.run.vcd ? { vcd: common.run.vcd } : {}) };
     let out: { code: 0 | 1; stdout: string; stderr: string };
     if (isGap8Config(common.config)) {
+      // Loaded here: a single-core run does not need the cluster's model (~0.1 s of imports).
+      const { runClusterCli } = await import('../cluster/run_cluster.ts');
       out = runClusterCli(elf, { ...base, config: common.config, ...(dump ? { dump } : {}) });
     } else {
       if (dump) usageError(cmd, `--dump applies to a cluster configuration (e.g. --config gap8); the single-core system prints its results words`);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../kernels/toolchain/elf.ts';
 import { gap8WithLatency } from './config.ts';
-import { parseDump, runClusterCli } from './run_cluster.ts';
+import { parseDump } from './dump_option.ts';
+import { runClusterCli } from './run_cluster.ts';
 
 const ELF = 'testbench/fixtures/timing/cluster/system/psum8.elf';
 

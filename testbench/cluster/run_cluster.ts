@@ -3,7 +3,6 @@
 // oracle's total_cycles); per core the performance counters PCCR0..15 at the end, the cycles its clock ran, and the
 // region deltas the program stored to its result area; `--dump` adds memory words (TCDM or L2). The configuration
 // arrives resolved (testbench/cli/options.ts: preset or file, --cores, shorthands, --set).
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Elf } from '../../kernels/toolchain/elf.ts';
 import type { ParamValue } from '../../rtl/config/params.ts';
 import type { BackendKind } from '../../sim/index.ts';
@@ -33,17 +32,6 @@ export interface ClusterRunCliOutput {
 }
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(8, '0');
-
-/** Parses `ADDR:BYTES` (address hex or decimal, BYTES a positive multiple of 4). */
-export function parseDump(v: string, prev: { addr: number; bytes: number }[] = []): { addr: number; bytes: number }[] {
-  const m = /^\s*(0x[0-9a-fA-F]+|\d+)\s*:\s*(\d+)\s*$/.exec(v);
-  if (!m) throw new InvalidArgumentError(`--dump '${v}' must be ADDR:BYTES, e.g. 0x1000f800:16`);
-  const addr = Number(m[1]);
-  const bytes = Number(m[2]);
-  if (addr % 4 !== 0 || addr > 0xffffffff) throw new InvalidArgumentError(`--dump '${v}': ADDR must be a word-aligned 32-bit address`);
-  if (bytes < 4 || bytes % 4 !== 0 || bytes > 1 << 20) throw new InvalidArgumentError(`--dump '${v}': BYTES must be a multiple of 4 from 4 to 1048576`);
-  return [...prev, { addr, bytes }];
-}
 
 export function runClusterCli(elf: Elf, o: ClusterRunCliOptions): ClusterRunCliOutput {
   const elfPath = elf.name;
@@ -98,11 +86,4 @@ export function runClusterCli(elf: Elf, o: ClusterRunCliOptions): ClusterRunCliO
     stderr: pass ? '' : `pulpsim run: ${elfPath}: FAIL: ${result.message}\n`,
     result,
   };
-}
-
-/** `--dump ADDR:BYTES` of `pulpsim run` (repeatable). */
-export function addDumpOption(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('--dump <ADDR:BYTES>', 'cluster: print memory words (TCDM or L2) after the run (repeatable)').argParser((v: string, p?: { addr: number; bytes: number }[]) => parseDump(v, p)),
-  );
 }
