@@ -86,6 +86,8 @@ export class IdStage extends Module {
   ebrk_id = this.wire(1);
   ecall_id = this.wire(1);
   jump_in_dec = this.wire(2);
+  /** The word in ID is an lp.* instruction (DecodeInfo.hwloop): the guard of `hwloop_setup`. */
+  hwloop_in_dec = this.wire(1);
 
   // operands after the forwarding muxes
   operand_a_fw_id = this.wire(32);
@@ -121,6 +123,7 @@ export class IdStage extends Module {
       this.ebrk_id.v = i.ebreak ? 1 : 0;
       this.ecall_id.v = i.ecall ? 1 : 0;
       this.jump_in_dec.v = i.jump;
+      this.hwloop_in_dec.v = i.hwloop ? 1 : 0;
     }, { reads: [l.ifs.instr_rdata_id] });
     // operand forwarding (riscv_controller.sv l.1039-1075): WB (port A) then EX (port B) override the RF read;
     // then the jump target and the hardware-loop set-up, which read the same word (and operand a) in the same
@@ -139,7 +142,6 @@ export class IdStage extends Module {
       this.operand_b_fw_id.v = this.fw(i.raddrB, weWb, waddrWb, weFw, waddrFw);
       this.operand_c_fw_id.v = this.fw(i.raddrC, weWb, waddrWb, weFw, waddrFw);
       this.jumpTarget(i);
-      this.hwloopSetup(i, a);
     }, {
       reads: [
         l.ifs.instr_rdata_id,
@@ -147,9 +149,14 @@ export class IdStage extends Module {
         l.lsu.wb_rdata,
         this.rf_wr_t,
         l.ifs.pc_id,
-        l.ctrl.deassert_we,
-        this.id_ready,
       ],
+    });
+    // The loop-register writes of lp.* (`hwloopSetup`): zero for every other word, so a process that the word,
+    // operand a and the handshake wake only while an lp.* is in ID, instead of five stores and compares in each
+    // run of `operands`.
+    this.comb('hwloop_setup', () => this.hwloopSetup(), {
+      reads: [this.hwloop_in_dec],
+      guarded: [{ reads: [l.ifs.instr_rdata_id, this.operand_a_fw_id, l.ctrl.deassert_we, this.id_ready, l.ifs.pc_id], when: [this.hwloop_in_dec] }],
     });
     this.comb('id_ready_p', () => {
       const c = this.l.ctrl;
@@ -202,17 +209,18 @@ export class IdStage extends Module {
     this.jump_target_id.v = t;
   };
 
-  /** lp.* instructions write the loop registers when they leave ID (riscv_id_stage.sv hwloop_we_masked); `a` is
+  /** lp.* instructions write the loop registers when they leave ID (riscv_id_stage.sv hwloop_we_masked), from
    *  the forwarded operand a. */
-  private readonly hwloopSetup = (i: DecodeInfo, a: number): void => {
+  private readonly hwloopSetup = (): void => {
     let we = 0;
     const h = this.hart;
     // (hwloop_we_masked also clears them under the controller's hwloop_mask, tied to 0 here: Controller)
-    if (i.hwloop && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v) {
+    const i = this.hwloop_in_dec.v ? this.info() : null;
+    if (i !== null && i.decoded && !this.l.ctrl.deassert_we.v && this.id_ready.v) {
       h.pc = this.l.ifs.pc_id.v;
       h.size = i.size;
       h.ops = i.decoded.ops;
-      h.a = a;
+      h.a = this.operand_a_fw_id.v;
       h.loopWe = 0;
       i.decoded.def.exec!(h, i.decoded.ops);
       we = h.loopWe;
