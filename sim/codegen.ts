@@ -19,6 +19,8 @@
 // earlier bound simulator (signal.ts boundFastSignal, BOUND_BUDGET; the shared FastSignal otherwise).
 // Code is split into functions of bounded size: V8 will not optimise a function whose bytecode exceeds
 // ~60 KB (fact sheet §2.1b: a 1,200-node function ran 50x slower than split ones).
+// Replicated blocks (the cluster's 8 core regions, any run of identical instances) are rolled into loops over the
+// instances, exact by construction (rollRepeats): one copy of their code to interpret, optimise and cache.
 import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Activity } from './activity.ts';
@@ -134,6 +136,151 @@ function chunked(prefix: string, stmts: readonly Stmt[], out: string[], gates: G
   return names;
 }
 
+/** Whether replicated blocks are rolled into loops (rollRepeats); PULPSIM_ROLL=0 turns it off (same values). */
+const rollByEnv = process.env.PULPSIM_ROLL !== '0';
+/** Fewest repeats, and fewest emitted lines per repeat, worth a loop. */
+const ROLL_MIN_REPEATS = 2;
+const ROLL_MIN_LINES = 3;
+/** Longest period (statements) looked for. */
+const ROLL_MAX_PERIOD = 160;
+
+/** A statement's text with its integer literals (and the numbers of `p12`, `m3`) cut out: the skeleton, and the
+ *  literals in order. */
+const LITERAL = /\b([pm]?)(\d+)\b/g;
+function splitLiterals(text: string): { skel: string; lits: number[] } {
+  const lits: number[] = [];
+  const skel = text.replace(LITERAL, (_, pre: string, num: string) => {
+    lits.push(Number(num));
+    return `${pre}#`;
+  });
+  return { skel, lits };
+}
+
+/** The statements `stmts[from, to)` as text, their gates' `if`s opened below the first `base` levels of their chains
+ *  (as the chunker nests them). */
+function renderRun(stmts: readonly Stmt[], from: number, to: number, gates: GateTests, base: number): string[] {
+  const out: string[] = [];
+  const open: number[] = [];
+  for (let k = from; k < to; k++) {
+    const s = stmts[k]!;
+    const chain = gates.chain[s.domain]!.slice(base);
+    let same = 0;
+    while (same < open.length && same < chain.length && open[same] === chain[same]) same++;
+    while (open.length > same) {
+      open.pop();
+      out.push(`${'  '.repeat(open.length)}}`);
+    }
+    while (open.length < chain.length) {
+      const d = chain[open.length]!;
+      out.push(`${'  '.repeat(open.length)}if (${gates.test[d]}) {`);
+      open.push(d);
+    }
+    for (const l of s.lines) out.push('  '.repeat(open.length) + l);
+  }
+  while (open.length > 0) {
+    open.pop();
+    out.push(`${'  '.repeat(open.length)}}`);
+  }
+  return out;
+}
+
+/**
+ * Rolls runs of replicated statements into loops. The cluster's regions (and any block instantiated several times
+ * in a row) give runs of `r` repeats of `p` consecutive statements whose texts, gates' tests included, differ only
+ * in integer literals (slot, flag, shadow, process and memory numbers), each an affine function of the repeat
+ * index. Such a run becomes `for (let k = 0; k < r; k++) { ... }` over one copy of the text, each such literal
+ * written as `base + stride * k` and each varying process or memory reached through P or M: the loop runs the very
+ * statements the unrolled text did, in the same order (exact by construction). Why: the generated code of the
+ * 8-core cluster repeats each core's blocks 8 times; V8 interprets (until it tiers up) and compiles one copy
+ * instead (5.9k -> 2.5k lines). A design with one instance of each module class (the single-core system) is left
+ * as it was. Measured (CPU s, alternating runs, PULPSIM_ROLL=0 against on): 8-core cluster_bench --rounds 1000
+ * whole run 50.8-53.5k -> 60.5-62.8k cycles/CPU-s, second half 73.7-76.4k -> 79.2-81.9k, first 4096 cycles
+ * 0.92-1.02 -> 0.81-0.87 s, V8's other threads 1.04-1.12 -> 0.69-0.74 s; short_bench run 1 1.30-1.36 ->
+ * 1.07-1.12 s; in-process A/B (alternating slices, both orders) 1.105; 1-core cluster about even.
+ */
+function rollRepeats(stmts: readonly Stmt[], gates: GateTests): Stmt[] {
+  const n = stmts.length;
+  // Per statement, its skeleton with its full chain of gate tests, as a number: equal numbers, candidate repeats.
+  const ids = new Int32Array(n);
+  const seen = new Map<string, number>();
+  for (let k = 0; k < n; k++) {
+    const chain = gates.chain[stmts[k]!.domain]!;
+    const key = splitLiterals(`${chain.map((d) => gates.test[d]).join('|')}\n${stmts[k]!.lines.join('\n')}`).skel + `\n${chain.length}`;
+    let id = seen.get(key);
+    if (id === undefined) seen.set(key, (id = seen.size));
+    ids[k] = id;
+  }
+  const out: Stmt[] = [];
+  let i = 0;
+  while (i < n) {
+    let best: { p: number; r: number; stmt: Stmt } | null = null;
+    for (let p = 1; p <= ROLL_MAX_PERIOD && i + 2 * p <= n; p++) {
+      let r = 1;
+      for (;;) {
+        const b = i + r * p;
+        if (b + p > n) break;
+        let t = 0;
+        while (t < p && ids[b + t] === ids[i + t]) t++;
+        if (t < p) break;
+        r++;
+      }
+      if (r < ROLL_MIN_REPEATS || (best !== null && p * r <= best.p * best.r)) continue;
+      const stmt = rolled(stmts, i, p, r, gates);
+      if (stmt !== null && (best === null || stmt.r * p > best.p * best.r)) best = { p, r: stmt.r, stmt: stmt.stmt };
+    }
+    if (best === null) {
+      out.push(stmts[i]!);
+      i++;
+    } else {
+      out.push(best.stmt);
+      i += best.p * best.r;
+    }
+  }
+  return out;
+}
+
+/** The loop over the longest run of up to `r` repeats of `stmts[i, i + p)` whose literals are affine in the
+ *  repeat index (null if fewer than ROLL_MIN_REPEATS, or too small to be worth it). */
+function rolled(stmts: readonly Stmt[], i: number, p: number, r: number, gates: GateTests): { r: number; stmt: Stmt } | null {
+  // The gate levels every statement of the run shares (the loop sits inside them).
+  let chain0 = gates.chain[stmts[i]!.domain]!;
+  let base = chain0.length;
+  for (let k = i; k < i + p * r; k++) {
+    const c = gates.chain[stmts[k]!.domain]!;
+    let s = 0;
+    while (s < base && s < c.length && c[s] === chain0[s]) s++;
+    base = s;
+  }
+  const reps: { skel: string; lits: number[] }[] = [];
+  for (let q = 0; q < r; q++) reps.push(splitLiterals(renderRun(stmts, i + q * p, i + (q + 1) * p, gates, base).join('\n')));
+  const first = reps[0]!;
+  if (first.skel.split('\n').length < ROLL_MIN_LINES) return null;
+  let n = 1;
+  while (n < r && reps[n]!.skel === first.skel) n++;
+  if (n < 2) return null;
+  const stride = first.lits.map((v, j) => reps[1]!.lits[j]! - v);
+  let m = 2;
+  while (m < n && first.lits.every((v, j) => reps[m]!.lits[j] === v + stride[j]! * m)) m++;
+  if (m < ROLL_MIN_REPEATS) return null;
+  // One `const` per distinct non-zero stride, the literal's base added to it.
+  const strides = [...new Set(stride.filter((s) => s !== 0))];
+  let j = 0;
+  const body = first.skel.replace(/([pm]?)#/g, (_, pre: string) => {
+    const v = first.lits[j]!;
+    const s = stride[j++]!;
+    if (s === 0) return `${pre}${v}`;
+    const e = `${v} + k${strides.indexOf(s)}`;
+    return pre === 'p' ? `P[${e}]` : pre === 'm' ? `M[${e}]` : e;
+  });
+  const lines = [`for (let k = 0; k < ${m}; k++) {`];
+  if (strides.length > 0) lines.push(`  const ${strides.map((s, x) => `k${x} = ${s} * k`).join(', ')};`);
+  for (const l of body.split('\n')) lines.push('  ' + l);
+  lines.push('}');
+  chain0 = gates.chain[stmts[i]!.domain]!;
+  const domain = base === 0 ? 0 : chain0[base - 1]!;
+  return { r: m, stmt: { domain, lines } };
+}
+
 const eagerByFlag = process.execArgv.some((a) => a === '--no-lazy-feedback-allocation');
 
 /**
@@ -167,6 +314,9 @@ export interface GenerateOptions {
    *  third runs unchanged; but the single-core bench ~0.90 -> ~0.97 (its first cycles' paths, taken once, become
    *  real code in the optimised function). Same values. */
   eagerFeedback?: boolean;
+  /** Runs of replicated statements become loops (rollRepeats; default: unless PULPSIM_ROLL=0, and only for a design
+   *  with several instances of a module class). Same values. */
+  roll?: boolean;
   /** Called once the design's signals and memories have this back-end's accessors, before the source is
    *  generated and compiled (the simulator starts dropping learning's type feedback there: simulator.ts). */
   onRetyped?: () => void;
@@ -223,7 +373,8 @@ function gateTests(nl: Netlist, gate: Int32Array): { pre: boolean[]; tests: Gate
   return { pre, tests: { chain, test } };
 }
 
-export function generateSource(nl: Netlist, act: Activity | null): string {
+export function generateSource(nl: Netlist, act: Activity | null, roll = rollByEnv && !oneInstanceEach(nl)): string {
+  const rollIf = (stmts: Stmt[], g: GateTests): Stmt[] => (roll ? rollRepeats(stmts, g) : stmts);
   const out: string[] = ["'use strict';"];
   const procs = nl.procs;
   for (const p of procs) out.push(`const p${p.idx} = P[${p.idx}]; // ${p.kind} ${p.path}`);
@@ -273,14 +424,14 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
     if (g >= 0 && last.get(g)! < e) comb.push({ domain: run, lines: [`W[${g}] = 0;`] });
     j = e;
   }
-  const combFns = chunked('comb', comb, out, runs);
+  const combFns = chunked('comb', rollIf(comb, runs), out, runs);
 
   // Seq processes and commits, grouped by clock domain so each gate is tested once per group. Domains whose gates
   // are the same (the same enable under the same parent's gate, e.g. a TCDM bank and its request block, or the
   // blocks enabled by the reset sequence) share one: it is computed once, and their statements form one group.
   const byDomain = <T>(items: T[], dom: (t: T) => number): T[] => [...items].sort((a, b) => dom(a) - dom(b));
   const seq: Stmt[] = byDomain([...nl.seqProcs], (k) => gate[procs[k]!.domain]!).map((k) => ({ domain: gate[procs[k]!.domain]!, lines: call(k) }));
-  const seqFns = chunked('seq', seq, out, tests);
+  const seqFns = chunked('seq', rollIf(seq, tests), out, tests);
   const commitLine = (slot: number): string => {
     const mark = act === null ? '' : markReaders(act, slot);
     return mark === '' ? `S[${slot}] = N[${slot}];` : `if ((v = N[${slot}]) !== S[${slot}]) { S[${slot}] = v;${mark} }`;
@@ -308,7 +459,7 @@ export function generateSource(nl: Netlist, act: Activity | null): string {
   // domain's clock ran (most of the cluster's memories, the TCDM banks and the I$ arrays, are idle in most cycles).
   nl.memories.forEach((_, k) => commit.push({ domain: gate[nl.memDomain[k]!]!, lines: [`if (m${k}.wn !== 0) m${k}.flush();`] }));
   commit.sort((a, b) => a.domain - b.domain);
-  const commitFns = chunked('commit', commit, out, tests);
+  const commitFns = chunked('commit', rollIf(commit, tests), out, tests);
 
   out.push('function settle() {');
   for (const f of combFns) out.push(`  ${f}();`);
@@ -353,7 +504,7 @@ export class Codegen implements Backend {
     // A distinct text per simulator: V8 caches the compilation of a `new Function` source it has seen before,
     // and two simulators sharing the cached functions share their feedback and closures' optimisations
     // (measured: the third simulator of a design ran ~1.6x slower than the first two).
-    this.source = `// simulator ${++serial}\n${generateSource(nl, act)}`;
+    this.source = `// simulator ${++serial}\n${generateSource(nl, act, options.roll ?? (rollByEnv && !oneInstanceEach(nl)))}`;
     const dump = process.env.PULPSIM_CODEGEN_DUMP;
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);

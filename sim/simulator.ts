@@ -62,6 +62,9 @@ export interface SimulatorOptions extends ElaborateOptions {
   /** Generated code: type feedback from the first cycle (codegen.ts GenerateOptions.eagerFeedback), for a
    *  simulator that will be reset and run again. Only speed differs. */
   eagerFeedback?: boolean;
+  /** Generated code: replicated blocks rolled into loops (codegen.ts GenerateOptions.roll; default on, or as
+   *  PULPSIM_ROLL says). Same values. */
+  roll?: boolean;
   /** Interpreter: a comb read outside the learned read set is an error even when it is in schedule order, and so
    *  is a stable seq process's read outside its set and a probe's read outside its declared reads. A function
    *  instead receives each comb or seq such read once (then learned) and the run goes on. */
@@ -155,6 +158,7 @@ export class Simulator {
       activity: options.activity ?? process.env.PULPSIM_ACTIVITY !== '0',
       ...(options.boundAccessors === undefined ? {} : { boundAccessors: options.boundAccessors }),
       ...(options.eagerFeedback === undefined ? {} : { eagerFeedback: options.eagerFeedback }),
+      ...(options.roll === undefined ? {} : { roll: options.roll }),
     };
     let firstCollect: number | null = null;
     // Nothing to drop when this design's processes did not run on learning accessors (reused accesses).
