@@ -2,7 +2,15 @@
 // run; with a team of one (the "7 asleep" row), cores 1..7 stop in the dispatch wait right after boot and their
 // clocks stay gated for the rest of the run, while core 0 does the work of the 1-core cluster.
 import { describe, expect, it } from 'vitest';
-import { runClusterBench } from './cluster_bench.ts';
+import { gap8 } from '../../rtl/config/index.ts';
+import { buildClusterProgram } from '../../kernels/runtime/runtime.ts';
+import { readElf } from '../../kernels/toolchain/elf.ts';
+import { ClusterIss } from '../iss/cluster_iss.ts';
+import { clusterBenchSource, runClusterBench } from './cluster_bench.ts';
+
+// One word of the dot product by hand: mat_a's bytes 0xfc, 0x03, 0xfe, 0x01 (unsigned) times vec_b's 0x7f, 0x01,
+// 0x80, 0x7f (signed), low byte first: 252 * 127 + 3 * 1 + 254 * -128 + 1 * 127.
+const WORD_DOT = 252 * 127 + 3 * 1 + 254 * -128 + 1 * 127;
 
 describe('cluster bench program', () => {
   it('keeps all 8 cores busy with the whole team', () => {
@@ -22,6 +30,30 @@ describe('cluster bench program', () => {
     for (const a of long.activeCycles.slice(1)) expect(a).toBeLessThan(long.cycles / 10);
     // The same work as the 1-core cluster: within the few cycles the wider fork and join take.
     expect(Math.abs(long.cycles - one.cycles)).toBeLessThan(100);
+  });
+
+  // Core counts 2..16 on the functional ISS: the program's own check passes (tohost = 1) and every core's last sum
+  // is that of its 4 * (4 + k) words of the fills, i.e. no row runs past its data and no store lands on another's
+  // (at 16 cores the 8-core sizes let core 8's sum overwrite `result`: tohost = 3). Not 1 core: the bench gives it
+  // one hardware barrier and the runtime's fork/join uses two, which the ISS refuses.
+  for (const cores of [2, 4, 8, 16]) {
+    it(`passes its own check on ${cores} core${cores === 1 ? '' : 's'} (ISS)`, () => {
+      const cfg = gap8();
+      cfg.cluster.cores = cores;
+      cfg.cluster.eventUnit.barriers = cores;
+      const p = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(3, 0, cores) }], cfg);
+      const c = new ClusterIss(cfg, { maxInstructions: 2_000_000 });
+      c.load(readElf(p.elf, 'cluster_bench.elf'));
+      const r = c.run();
+      expect(r.tohost, r.message).toBe(1);
+      const out = p.linked.symbols.find((x) => x.name === 'out')!.value;
+      for (let k = 0; k < cores; k++) expect(c.memory.readWord(out + 4 * k) | 0, `out[${k}]`).toBe(4 * (4 + k) * WORD_DOT);
+    });
+  }
+
+  it('runs on 16 cores (the model; the bench throws unless tohost = 1)', () => {
+    const r = runClusterBench({ rounds: 3, cores: 16 });
+    expect(r.activeCycles).toHaveLength(16);
   });
 
   it('runs the program again after a restart, cycle for cycle', () => {

@@ -62,8 +62,15 @@ export interface ClusterBenchResult {
 }
 
 /** Per core of the team (0: all cores): `rounds` x (dot product of 4 * (4 + core id) words, store, barrier); core 0
- *  then exits with 0. */
-export function clusterBenchSource(rounds: number, team = 0): string {
+ *  then exits with 0. `cores` is the cluster's core count, which sizes the data: core k reads 4 * (4 + k) words of
+ *  vec_b and of mat_a from its row (64 words apart), and stores its sum to out[k]; `result` follows out. The sizes
+ *  never drop below the 8-core ones, so the programs of 1..8 cores keep one layout (and their cycle counts). */
+export function clusterBenchSource(rounds: number, team = 0, cores = 8): string {
+  if (!Number.isInteger(cores) || cores < 1) throw new RangeError(`cluster bench: cores must be a whole number >= 1, got ${cores}`);
+  const rowWords = 4 * (4 + cores - 1);
+  const matWords = Math.max(512, 64 * (cores - 1) + rowWords);
+  const vecWords = Math.max(64, rowWords);
+  const outBytes = 4 * Math.max(8, cores);
   return `
 .include "rt.inc"
   .text
@@ -129,14 +136,21 @@ dot_end:
   .data
   .balign 16
 mat_a:
-  .fill 512, 4, 0x01fe03fc
+  .fill ${matWords}, 4, 0x01fe03fc
 vec_b:
-  .fill 64, 4, 0x7f80017f
+  .fill ${vecWords}, 4, 0x7f80017f
 out:
-  .space 32
+  .space ${outBytes}
 result:
   .word ${rounds}
 `;
+}
+
+/** What a failed run's tohost means (the runtime's rt_exit and trap handler, kernels/runtime/README.md). */
+function failure(r: { exit: string; tohost: number; message: string }): string {
+  if (r.exit !== 'tohost' || (r.tohost & 1) === 0) return r.message;
+  const code = r.tohost >>> 1;
+  return `${r.message} (${code >= 0x100 ? `a trap on core 0, mcause ${code - 0x100}` : `exit code ${code}: the program's check of its result failed`})`;
 }
 
 /** CPU seconds of the calling thread (Linux /proc; utime + stime in clock ticks of 1/100 s), or null. */
@@ -162,7 +176,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const restarts = opts.restarts ?? 0;
   if (!Number.isInteger(restarts) || restarts < 0) throw new RangeError(`cluster bench: restarts must be a whole number >= 0, got ${restarts}`);
   const t0 = performance.now();
-  const prog = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(rounds, team) }], cfg);
+  const prog = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(rounds, team, cores) }], cfg);
   const tb = new ClusterTestbench(cfg, prog.elf, { backend });
   const vcd = opts.vcd === undefined ? null : openVcd(opts.vcd, tb.sim.traceSource());
   if (vcd !== null) tb.sim.attachTracer(vcd);
@@ -182,7 +196,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   const m2 = threadCpuSeconds();
   const t2 = performance.now();
   vcd?.close();
-  if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`cluster bench program failed: ${r.message}`);
+  if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`cluster bench program failed: ${failure(r)}`);
   const activeCycles = tb.counters().map((c) => c.activeCycles);
   const first = marks.splice(0);
   const restartRuns: RestartRun[] = [];
@@ -192,7 +206,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
     marks.length = 0;
     const rr = tb.run(1_000_000_000);
     const u = process.cpuUsage(u0);
-    if (rr.exit !== 'tohost' || rr.tohost !== 1) throw new Error(`cluster bench program failed after restart ${k + 1}: ${rr.message}`);
+    if (rr.exit !== 'tohost' || rr.tohost !== 1) throw new Error(`cluster bench program failed after restart ${k + 1}: ${failure(rr)}`);
     const cpu = (u.user + u.system) / 1e6;
     restartRuns.push({ cycles: rr.cycles, cpuSeconds: cpu, cyclesPerCpuSecond: rr.cycles / cpu, firstCpuSeconds: marks.length > 1 ? marks[1]! - marks[0]! : cpu });
   }
