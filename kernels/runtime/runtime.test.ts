@@ -188,6 +188,30 @@ describe('runtime: fork/join', () => {
     expect(t.c.harts).toHaveLength(4);
   });
 
+  it('a cluster of 1 core has 1 barrier (pulp_cluster NB_BARR = NB_CORES): fork and exit use only barrier 0', () => {
+    // The ISS stops at any access to a barrier the configuration does not have (event unit add[8:5] >= NB_BARR).
+    const config = gap8ClusterSystem();
+    config.cluster.cores = 1;
+    config.cluster.eventUnit.barriers = 1;
+    const t = run(psum(64, 1), config);
+    expect(t.run().tohost).toBe(1);
+    expect(t.word('part', 0)).toBe(3 * 2016 + 64);
+  });
+
+  it('a cluster of 2 or more cores needs the join barrier: fewer barriers is a build error naming the parameter', () => {
+    const config = gap8ClusterSystem();
+    config.cluster.cores = 2;
+    config.cluster.eventUnit.barriers = 1;
+    expect(() => buildClusterProgram(psum(64, 2), config)).toThrow(
+      /fork\/join of 2 cores needs 2 hardware barriers \(team 0, join 1\), but cluster\.eventUnit\.barriers = 1/,
+    );
+    config.cluster.eventUnit.barriers = 2;
+    const t = run(psum(100, 2), config);
+    expect(t.run().tohost).toBe(1);
+    const want = partials(100, 2);
+    for (let k = 0; k < 2; k++) expect(t.word('part', k)).toBe(want[k]);
+  });
+
   it('a team of 1 runs the entry on core 0 without dispatch', () => {
     const t = run(psum(64, 1));
     expect(t.run().tohost).toBe(1);

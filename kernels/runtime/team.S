@@ -30,8 +30,12 @@ rt_team_fork:
   li s0, RT_EU
   sw t1, RT_EU_BARRIER + 0x20 * RT_TEAM_BARRIER + RT_BAR_TRIGGER_MASK(s0)
   sw t1, RT_EU_BARRIER + 0x20 * RT_TEAM_BARRIER + RT_BAR_TARGET_MASK(s0)
+  # A cluster of one core has no workers to join and one barrier (NB_BARR = cores in pulp_cluster): the join
+  # barrier does not exist there, and the event unit would drop these stores.
+.if RT_NB_CORES > 1
   sw t1, RT_EU_BARRIER + 0x20 * RT_JOIN_BARRIER + RT_BAR_TRIGGER_MASK(s0)
   sw t1, RT_EU_BARRIER + 0x20 * RT_JOIN_BARRIER + RT_BAR_TARGET_MASK(s0)
+.endif
   andi s1, t1, -2                 # workers of the team
   beqz s1, 3f
   sw s1, RT_EU_TEAM_CONFIG(s0)

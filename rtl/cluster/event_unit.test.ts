@@ -158,6 +158,39 @@ describe.each(['interp', 'codegen'] as const)('event unit timing (%s)', (backend
     expect(b.peek('r_rdata', 5)).toBe(0);
   });
 
+  // event_unit_flex pulp-v1.0 event_unit_interface_mux: a barrier offset goes to request bit add[8:5] of an
+  // NB_BARR-wide vector and is granted at once; event_unit_core sets hw_barr_id_o[add[8:5]] for a wait. At or above
+  // NB_BARR (pulp_cluster: NB_CORES) the bit does not exist: the access is granted and answered as usual and
+  // changes nothing, and a wait sleeps without arriving anywhere.
+  it('barrier 9 of 8 (add[8:5] >= NB_BARR): a store is granted and answered but reaches no barrier', () => {
+    const b = new Bench(backend);
+    b.request(0, BARR(9, 0x00), 0, 0xff); // TRIGGER_MASK of barrier 9
+    expect(b.peek('gnt', 0)).toBe(1);
+    b.step();
+    expect(b.peek('r_valid', 0)).toBe(1);
+    b.access(0, BARR(9, 0x0c), 0, 0xff); // TARGET_MASK
+    b.access(0, BARR(9, 0x10), 0, 0xff); // TRIGGER
+    for (const u of b.eu.barriers) {
+      expect(b.sim.peek(u.trigger_mask)).toBe(0);
+      expect(b.sim.peek(u.target_mask)).toBe(0);
+      expect(b.sim.peek(u.trigger_status)).toBe(0);
+    }
+  });
+
+  it('barrier 9 of 8: a p.elw TRIGGER_WAIT_CLEAR arrives nowhere and the core stays asleep', () => {
+    const b = new Bench(backend);
+    b.elwCores.add(1);
+    b.access(0, BARR(1, 0x00), 0, 0b10); // barrier 1 (exists) waits for core 1 only
+    b.access(1, EVT_MASK, 0, 1 << 16);
+    b.until(3);
+    b.request(1, BARR(9, 0x1c), 1); // 9 = 0b1001: bits [8:5] of 0x31c are 9, not 1
+    const ce: number[] = [];
+    b.until(20, { sig: 'clock_en', k: 1, out: ce });
+    expect(ce.slice(6)).toEqual(new Array(14).fill(0));
+    expect(b.peek('gnt', 1)).toBe(0);
+    for (const u of b.eu.barriers) expect(b.sim.peek(u.trigger_status)).toBe(0);
+  });
+
   it('IRQ: id of the highest pending masked bit, ack clears it', () => {
     const b = new Bench(backend);
     b.access(0, 0x0c, 0, (1 << 5) | (1 << 9)); // IRQ_MASK

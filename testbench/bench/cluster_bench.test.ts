@@ -6,6 +6,7 @@ import { gap8 } from '../../rtl/config/index.ts';
 import { buildClusterProgram } from '../../kernels/runtime/runtime.ts';
 import { readElf } from '../../kernels/toolchain/elf.ts';
 import { ClusterIss } from '../iss/cluster_iss.ts';
+import { ClusterTestbench } from '../cluster/testbench.ts';
 import { clusterBenchSource, runClusterBench } from './cluster_bench.ts';
 
 // One word of the dot product by hand: mat_a's bytes 0xfc, 0x03, 0xfe, 0x01 (unsigned) times vec_b's 0x7f, 0x01,
@@ -32,11 +33,11 @@ describe('cluster bench program', () => {
     expect(Math.abs(long.cycles - one.cycles)).toBeLessThan(100);
   });
 
-  // Core counts 2..16 on the functional ISS: the program's own check passes (tohost = 1) and every core's last sum
+  // Core counts 1..16 on the functional ISS: the program's own check passes (tohost = 1) and every core's last sum
   // is that of its 4 * (4 + k) words of the fills, i.e. no row runs past its data and no store lands on another's
-  // (at 16 cores the 8-core sizes let core 8's sum overwrite `result`: tohost = 3). Not 1 core: the bench gives it
-  // one hardware barrier and the runtime's fork/join uses two, which the ISS refuses.
-  for (const cores of [2, 4, 8, 16]) {
+  // (at 16 cores the 8-core sizes let core 8's sum overwrite `result`: tohost = 3). The bench gives the cluster as
+  // many barriers as cores (pulp_cluster's NB_BARR = NB_CORES) and the ISS stops at an access to any other.
+  for (const cores of [1, 2, 4, 8, 16]) {
     it(`passes its own check on ${cores} core${cores === 1 ? '' : 's'} (ISS)`, () => {
       const cfg = gap8();
       cfg.cluster.cores = cores;
@@ -50,6 +51,34 @@ describe('cluster bench program', () => {
       for (let k = 0; k < cores; k++) expect(c.memory.readWord(out + 4 * k) | 0, `out[${k}]`).toBe(4 * (4 + k) * WORD_DOT);
     });
   }
+
+  it('on 1 core (1 barrier) the model sees no event-unit access to a barrier the cluster does not have', () => {
+    // The event unit drops such an access silently (barrier add[8:5] >= NB_BARR, event_unit_flex pulp-v1.0), so
+    // the model would run on where the ISS stops: watch every request of the demux port.
+    const cfg = gap8();
+    cfg.cluster.cores = 1;
+    cfg.cluster.eventUnit.barriers = 1;
+    const p = buildClusterProgram([{ file: 'cluster_bench.S', text: clusterBenchSource(3, 0, 1) }], cfg);
+    const tb = new ClusterTestbench(cfg, p.elf);
+    const eu = tb.top.eu;
+    const bad: string[] = [];
+    let barrierAccesses = 0;
+    for (let t = 0; t < 200_000 && !tb.ended; t++) {
+      if (tb.sim.peek(eu.req[0]!)) {
+        const off = tb.sim.peek(eu.add[0]!) & 0x3ff;
+        if (off & 0x200) {
+          barrierAccesses++;
+          const id = (off >>> 5) & 0xf;
+          if (id >= eu.nbBarr) bad.push(`cycle ${tb.sim.cycle}: barrier ${id} offset 0x${(off & 0x1f).toString(16)}`);
+        }
+      }
+      tb.sim.step();
+    }
+    expect(tb.ended).toBe(true);
+    expect(tb.run(0).tohost).toBe(1);
+    expect(barrierAccesses).toBeGreaterThan(0);
+    expect(bad).toEqual([]);
+  });
 
   it('runs on 16 cores (the model; the bench throws unless tohost = 1)', () => {
     const r = runClusterBench({ rounds: 3, cores: 16 });

@@ -81,6 +81,34 @@ describe('cluster event unit: HW barriers', () => {
   });
 });
 
+describe('cluster event unit: barriers that do not exist', () => {
+  // event_unit_flex pulp-v1.0 event_unit_interface_mux / event_unit_core: the barrier index is add[8:5] (room for
+  // 16), the request goes to bit add[8:5] of an NB_BARR-wide vector, so at or above NB_BARR it reaches no barrier
+  // (pulp_cluster sets NB_BARR = NB_CORES). The access is lost, so it is reported, naming the parameter.
+  const one = (): ClusterEventUnit => new ClusterEventUnit(1, { ...gap8Cluster.eventUnit, barriers: 1 });
+  it('a store to barrier 1 of a 1-barrier unit is an error naming cluster.eventUnit.barriers', () => {
+    expect(() => one().write(0, BAR(1, EU.BARR_TRIGGER_MASK), 1, 0x1c000040)).toThrow(
+      /core 0 \(pc 0x1c000040\): event unit 0x10204220: store of hardware barrier 1, which does not exist \(cluster\.eventUnit\.barriers = 1\)/,
+    );
+    expect(() => one().write(0, BAR(15, EU.BARR_TARGET_MASK), 1, 0)).toThrow(/hardware barrier 15, which does not exist/);
+  });
+  it('a barrier wait (p.elw or plain load) and a register read of barrier 1 are errors, not a silent 0', () => {
+    const eu = one();
+    eu.write(0, EU.EVT_MASK_OR, 1 << 16, 0);
+    expect(() => eu.read(0, BAR(1, EU.BARR_TRIGGER_WAIT_CLEAR), true, 0)).toThrow(/read of hardware barrier 1, which does not exist/);
+    expect(() => eu.read(0, BAR(1, EU.BARR_TRIGGER_WAIT), false, 0)).toThrow(/hardware barrier 1/);
+    expect(() => eu.read(0, BAR(1, EU.BARR_STATUS), false, 0)).toThrow(/hardware barrier 1/);
+  });
+  it('barrier 0 of the same unit works: one core arriving fires it', () => {
+    const eu = one();
+    eu.write(0, EU.EVT_MASK_OR, 1 << 16, 0);
+    eu.write(0, BAR(0, EU.BARR_TRIGGER_MASK), 1, 0);
+    eu.write(0, BAR(0, EU.BARR_TARGET_MASK), 1, 0);
+    expect(eu.read(0, BAR(0, EU.BARR_TRIGGER_WAIT_CLEAR), true, 0)).toBe(0);
+    expect(eu.buffer(0)).toBe(0);
+  });
+});
+
 describe('cluster event unit: core registers and SW events', () => {
   it('mask AND/OR, buffer clear, status, unlisted reads', () => {
     const { eu } = unit();

@@ -162,6 +162,7 @@ export class ClusterEventUnit {
    * register"). Returns undefined when the core has to wait.
    */
   read(core: number, off: number, event: boolean, pc: number): number | undefined {
+    this.checkBarrier(core, off, pc, 'read');
     const c = this.cores[core]!;
     const what = this.waitKind(off);
     if (!what) return this.plainRead(core, off, pc);
@@ -191,6 +192,7 @@ export class ClusterEventUnit {
 
   /** A word store by `core` at demux offset `off`. */
   write(core: number, off: number, value: number, pc: number): void {
+    this.checkBarrier(core, off, pc, 'store');
     const c = this.cores[core]!;
     const v = value >>> 0;
     if (off >= EU.BARRIER && off < EU.BARRIER + this.barriers.length * EU.BARRIER_STRIDE) {
@@ -262,6 +264,25 @@ export class ClusterEventUnit {
   }
 
   // ---------------------------------------------------------------- internals
+  /**
+   * The barrier area (0x200-0x3FF, barrier add[8:5]) has room for 16 barriers, but the RTL builds NB_BARR of them
+   * (pulp_cluster: NB_BARR = NB_CORES) and silently drops an access to any other (its request line is a bit past the
+   * end of the NB_BARR-wide select vector; gnt and r_valid come as usual, read data is undefined). A store there is
+   * lost and a TRIGGER_WAIT there sleeps without arriving anywhere, so such an access is a program error here.
+   */
+  private checkBarrier(core: number, off: number, pc: number, kind: 'read' | 'store'): void {
+    if (off < EU.BARRIER || off >= EU.BARRIER + 16 * EU.BARRIER_STRIDE) return;
+    const id = (off - EU.BARRIER) >> 5;
+    if (id < this.barriers.length) return;
+    throw this.bad(
+      core,
+      off,
+      pc,
+      `${kind} of hardware barrier ${id}, which does not exist (cluster.eventUnit.barriers = ${this.barriers.length}); ` +
+        'the event unit ignores it',
+    );
+  }
+
   private bad(core: number, off: number, pc: number, why: string): IssError {
     return new IssError(`core ${core} (pc ${hex(pc)}): event unit ${hex(0x1020_4000 + off)}: ${why}`);
   }
