@@ -4,7 +4,6 @@
 // port B = ALU/MUL/CSR from EX, riscv_id_stage.sv regfile_mem_we / regfile_alu_we), and the controller's flags
 // (jump in ID, branch in EX, CSR with a pipeline flush, traps, fences, mret, wfi, event load).
 import { type Decoded, type DecodeFn, makeDecoder } from '../isa/decoder.ts';
-import { disassemble } from '../isa/disasm.ts';
 import { encode, findId, sourceRegs, syntaxOperands } from '../isa/table.ts';
 import type { Flavour, Operands, TimingClass } from '../isa/types.ts';
 import type { CoreRules } from './version.ts';
@@ -72,8 +71,6 @@ export interface DecodeInfo {
   divSigned: boolean;
   mul: boolean;
   compressed: boolean;
-  /** Text for the waves. */
-  text: string;
   /** In DECODE the controller only decodes it (none of the flags above that trap, redirect, flush or wait is set):
    *  its FSM takes the common path without the full case analysis. */
   ctrlPlain: boolean;
@@ -168,11 +165,9 @@ export class DecodeCache {
       divSigned: false,
       mul: false,
       compressed,
-      text: '',
       ctrlPlain: false,
     };
     if (d === null || info.illegal) {
-      info.text = `illegal ${w.toString(16).padStart(size * 2, '0')}`;
       return info;
     }
     const def = d.def;
@@ -184,7 +179,6 @@ export class DecodeCache {
     }
     const t = def.timing;
     info.timing = t;
-    info.text = disassemble(w, 0, this.rules.flavour).replace(/^\S+\s+/, '');
     for (const r of sourceRegs(def, d.enc)) {
       if (r === 'rs1') info.raddrA = o.rs1;
       else if (r === 'rs2') info.raddrB = o.rs2;
