@@ -1,69 +1,30 @@
-// The single-core test system and its Testbench API: build from a config, load an ELF, run to the program's end
-// (the granted store to `tohost`) or a cycle limit, read results and counters. The CLI (`pulpsim run`) and every
-// test go through it. Conventions: testbench/fixtures/timing/README.md (reset, cycle 0 = first cycle after reset,
-// boot at the ELF entry, end at the tohost store's req & gnt).
-import { Module, Simulator, type BackendKind, type StrictReads } from '../../sim/index.ts';
+// The single-core test system's Testbench API (the system itself: system.ts): build from a config, load an ELF,
+// run to the program's end (the granted store to `tohost`) or a cycle limit, read results and counters. The CLI
+// (`pulpsim run`) and every test go through it. Conventions: testbench/fixtures/timing/README.md (reset, cycle 0 =
+// first cycle after reset, boot at the ELF entry, end at the tohost store's req & gnt).
+import { freshCopy, Simulator, type BackendKind, type StrictReads } from '../../sim/index.ts';
 import type { SystemConfig } from '../../rtl/config/index.ts';
 import { CtrlState } from '../../rtl/core/controller.ts';
-import { Core } from '../../rtl/core/core.ts';
 import { type Elf, readElf, symbol } from '../../kernels/toolchain/elf.ts';
 import { loadElf } from '../../kernels/toolchain/loader.ts';
-import { SystemMemory } from './memory.ts';
+import { SingleCoreSystem } from './system.ts';
+
+export { SingleCoreSystem, type HarnessState } from './system.ts';
+
+const SYSTEM_URL = new URL('./system.ts', import.meta.url).href;
+/** Single-core systems built in this thread, and the cycles their run() calls simulated. */
+let systemsBuilt = 0;
+let cyclesRun = 0;
+/**
+ * Cycles per testbench from which a fresh copy of the system's code pays for itself: a copy's code starts cold
+ * (evaluating the copied files, V8 optimising them anew: ~0.1 s of CPU more than a system on the shared, already
+ * optimised code), then runs ~2x as fast. Measured (CPU s per testbench, the 2nd to the 5th of a process running
+ * the same matmul program, RI5CY, shared -> copy): 27k cycles 0.20 -> 0.27, 72k 0.28 -> 0.30, 181k 0.49 -> 0.36;
+ * the 88 RI5CY timing vectors (~300 cycles each) in one process, all but the first copied: 3.9 -> 8.8 s.
+ */
+const COPY_FROM_MEAN_CYCLES = 100_000;
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16).padStart(8, '0');
-
-/** What the harness watches: retire events and the end of the program (the granted store to tohost). */
-export interface HarnessState {
-  tohostWord: number;
-  endCycle: number;
-  tohostValue: number;
-  instretAtEnd: number;
-}
-
-export class SingleCoreSystem extends Module {
-  core: Core;
-  mem: SystemMemory;
-  /** Retire events (id_valid & is_decoding & not illegal/ecall/ebreak), as the CV32E40P harness counts them. */
-  retired = this.reg(32, 0);
-  /** Clock edges since reset: the index of the cycle the monitor is looking at. */
-  cycle_q = this.reg(32, 0);
-  readonly harness: HarnessState = { tohostWord: -1, endCycle: -1, tohostValue: 0, instretAtEnd: 0 };
-
-  constructor(config: SystemConfig, bootAddr: number, hartId = 0) {
-    super();
-    this.core = new Core({ core: config.core, bootAddr, hartId });
-    this.mem = new SystemMemory(config.memory, config.imem, config.dmem);
-    this.connect(this.core.instr, this.mem.instr);
-    this.connect(this.core.data, this.mem.data);
-    const c = this.core;
-    const id = c.id_stage;
-    const ctrl = c.controller;
-    const d = c.data;
-    const cs = c.cs_registers;
-    const cv = config.core.version === 'cv32e40p';
-    const h = this.harness;
-    // The signals as constants of the monitor's closure (not loaded through the modules each cycle).
-    const idValid = id.id_valid, decoding = ctrl.is_decoding, illegal = id.illegal_id, ecall = id.ecall_id, ebrk = id.ebrk_id;
-    const retiredQ = this.retired, cycleQ = this.cycle_q;
-    const dReq = d.req, dGnt = d.gnt, dWe = d.we, dAddr = d.addr, dWdata = d.wdata;
-    // The harness's monitor, evaluated at the clock edge from the settled signals (a seq process keeps the
-    // per-cycle cost to plain slot reads; besides its registers it only writes the harness record, once).
-    this.seq('monitor', () => {
-      const ev = idValid.v & decoding.v & (illegal.v ^ 1) & (ecall.v ^ 1) & (ebrk.v ^ 1);
-      const retired = (retiredQ.v + ev) >>> 0;
-      retiredQ.next = retired;
-      const cycle = cycleQ.v;
-      cycleQ.next = (cycle + 1) >>> 0;
-      // stores are the rarest of the terms (gnt implies req in this memory, but the end is defined by both)
-      if (dWe.v && dGnt.v && dReq.v && h.endCycle < 0 && dAddr.v >>> 2 === h.tohostWord) {
-        h.endCycle = cycle;
-        h.tohostValue = dWdata.v >>> 0;
-        // RI5CY: PCCR1 as the harness reads it at the store, with the increment already in PCCR_inc_q.
-        h.instretAtEnd = cv ? retired : ((cs.pccr[1]?.v ?? 0) + ((cs.pccr_inc_q.v >>> 1) & 1)) >>> 0;
-      }
-    });
-  }
-}
 
 export type ExitKind = 'tohost' | 'limit' | 'error';
 
@@ -85,6 +46,13 @@ export interface TestbenchOptions {
   hartId?: number;
   /** Interpreter: refuse any read outside a process's read set (SimulatorOptions.strictReads). */
   strictReads?: StrictReads;
+  /**
+   * Build the system from a fresh copy of its code (sim/specialize.ts) instead of the classes themselves. Default:
+   * for the second system of a thread on, when the earlier ones ran COPY_FROM_MEAN_CYCLES cycles or more on
+   * average (a process of long runs, such as a sweep of long programs), not for processes of short runs (the tests,
+   * sweeps of short programs), where a copy costs more than it saves. Same values either way.
+   */
+  freshCode?: boolean;
 }
 
 export class Testbench {
@@ -104,8 +72,20 @@ export class Testbench {
     const entry = this.elf.entry >>> 0;
     // RI5CY v1.0 resets to boot[31:8] + 0x80; the harness boots at entry - 0x80 so the core starts at the entry.
     const boot = config.core.version === 'ri5cy_v1' ? (entry - 0x80) >>> 0 : entry;
-    this.top = new SingleCoreSystem(config, boot, opts.hartId ?? 0);
-    this.sim = new Simulator(this.top, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads });
+    const hartId = opts.hartId ?? 0;
+    // A fresh copy of the system's code, the core's included (sim/specialize.ts), for the second system of a
+    // thread on when its runs are long (TestbenchOptions.freshCode): the next testbench (the next job of a sweep
+    // worker, a second run of a script) would otherwise run the core's code with type feedback the earlier ones
+    // shaped, and without accessors bound to its arrays (sim/codegen.ts BOUND_BUDGET: every module class of the
+    // design must be fresh, the top's included). Measured (CPU s, the matmul bench's 363k-cycle run after a 27k-cycle
+    // one in the same process): 0.25-0.26 M -> 1.02-1.10 M cycles/CPU-s. The first system uses the classes themselves.
+    const fresh = opts.freshCode ?? (systemsBuilt > 0 && cyclesRun >= COPY_FROM_MEAN_CYCLES * systemsBuilt);
+    systemsBuilt++;
+    this.top = new (fresh ? freshCopy(SingleCoreSystem, SYSTEM_URL) : SingleCoreSystem)(config, boot, hartId);
+    // The learn key: the system is built from the config, the boot address and the hart id alone, so a later
+    // testbench of the same three takes this one's learned read sets (sim/elaborate.ts ElaborateOptions.learnKey).
+    const learnKey = `${SYSTEM_URL} ${JSON.stringify({ config, boot, hartId })}`;
+    this.sim = new Simulator(this.top, { backend: opts.backend ?? 'codegen', strictReads: opts.strictReads, learnKey });
     this.top.mem.clearFault();
     const r = loadElf(this.elf, config.memory, (a, b) => this.top.mem.writeBytes(a, b));
     this.entry = r.entry >>> 0;
@@ -134,12 +114,14 @@ export class Testbench {
     const h = this.top.harness;
     const ctrl = this.top.core.controller;
     let asleep = false;
+    const start = sim.cycle;
     while (h.endCycle < 0 && mem.fault === null && sim.cycle < maxCycles && !asleep) {
       const n = Math.min(chunk, maxCycles - sim.cycle);
       for (let k = 0; k < n && h.endCycle < 0; k++) sim.step();
       // nothing in this system raises an interrupt or event: a core asleep in wfi never wakes
       asleep = ctrl.ctrl_fsm_cs.v === CtrlState.SLEEP;
     }
+    cyclesRun += sim.cycle - start;
     if (mem.fault !== null) return this.result('error', sim.cycle, `model error: ${mem.describeFault()}`);
     if (asleep) {
       const pc = this.top.core.if_stage.pc_id.v;
