@@ -13,13 +13,16 @@
 // cluster (steady state, CPU seconds): one copy shared by the 8 core regions 43k cycles/s as without copies, a
 // copy per 2 regions 33k, per region 23k (the cores' hot code no longer fits the processor's caches).
 //
-// Every evaluation gets a distinct source text (a copy number in its sourceURL): V8 caches the compilation of a
+// Every evaluation gets a distinct source text (a copy number in a comment): V8 caches the compilation of a
 // `new Function` source from its second use on, and copies sharing the cached functions share their feedback and
-// closures again, which made every copy from the third on as slow as shared code.
+// closures again, which made every copy from the third on as slow as shared code. That cache keeps each copy's text
+// alive (heap +~0.5 MB per copy of the single-core system); compiling with it off (`--no-compilation-cache` set
+// around the evaluation) kept the heap flat but made the copies' code slower (third 8-core testbench of a process,
+// steady state 78-86k against 84-91k cycles/CPU-s), so it stays on.
 //
-// Errors thrown in copied code name the real files (`file:///…/if_stage.ts?copy=N`); each file also carries a
-// source map, which Node applies to the line numbers when source maps are enabled (tsx enables them; vitest
-// formats stacks itself, so there the lines are those of the compiled JavaScript).
+// Errors thrown in copied code name the real files (`file:///…/if_stage.ts`, the same URL for every copy); each
+// file also carries a source map, which Node applies to the line numbers when source maps are enabled (tsx enables
+// them; vitest formats stacks itself, so there the lines are those of the compiled JavaScript).
 //
 // PULPSIM_COPIES=0 turns copying off (every call returns the class itself): same design, same values.
 import { buildSync, type Metafile } from 'esbuild';
@@ -171,8 +174,10 @@ function evaluate(c: Compiled, n: number): Record<string, unknown> {
       if (!c.units.has(abs)) throw new Error(`freshCopy of '${c.exportName}': ${path} requires '${spec}', which is not part of the copy`);
       return load(abs);
     };
-    // A distinct text per evaluation (the sourceURL): see the header on V8's compilation cache.
-    const src = `"use strict";${unit.code}//# sourceURL=${pathToFileURL(path).href}?copy=${n}\n//# sourceMappingURL=data:application/json;base64,${unit.map}\n`;
+    // A distinct text per evaluation (its `copy` line): see the header. The sourceURL is the same for every copy of a
+    // file: Node keeps a file's source map by that URL, so each copy replaces the last one's entry instead of adding
+    // its own (measured: heap +~1.1 MB per copy of the single-core system with a URL per copy, +~0.5 MB now).
+    const src = `"use strict";${unit.code}// copy ${n}\n//# sourceURL=${pathToFileURL(path).href}\n//# sourceMappingURL=data:application/json;base64,${unit.map}\n`;
     const fn = new Function('module', 'exports', 'require', src) as (m: typeof mod, e: Record<string, unknown>, r: (s: string) => unknown) => void;
     fn(mod, mod.exports, req);
     // esbuild's CommonJS exports are getters (ES live bindings), so every use of an imported constant, enum or
