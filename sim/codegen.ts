@@ -243,7 +243,7 @@ function rollRepeats(stmts: readonly Stmt[], gates: GateTests): Stmt[] {
  *  repeat index (null if fewer than ROLL_MIN_REPEATS, or too small to be worth it). */
 function rolled(stmts: readonly Stmt[], i: number, p: number, r: number, gates: GateTests): { r: number; stmt: Stmt } | null {
   // The gate levels every statement of the run shares (the loop sits inside them).
-  let chain0 = gates.chain[stmts[i]!.domain]!;
+  const chain0 = gates.chain[stmts[i]!.domain]!;
   let base = chain0.length;
   for (let k = i; k < i + p * r; k++) {
     const c = gates.chain[stmts[k]!.domain]!;
@@ -276,7 +276,6 @@ function rolled(stmts: readonly Stmt[], i: number, p: number, r: number, gates: 
   if (strides.length > 0) lines.push(`  const ${strides.map((s, x) => `k${x} = ${s} * k`).join(', ')};`);
   for (const l of body.split('\n')) lines.push('  ' + l);
   lines.push('}');
-  chain0 = gates.chain[stmts[i]!.domain]!;
   const domain = base === 0 ? 0 : chain0[base - 1]!;
   return { r: m, stmt: { domain, lines } };
 }
@@ -504,7 +503,7 @@ export class Codegen implements Backend {
     // A distinct text per simulator: V8 caches the compilation of a `new Function` source it has seen before,
     // and two simulators sharing the cached functions share their feedback and closures' optimisations
     // (measured: the third simulator of a design ran ~1.6x slower than the first two).
-    this.source = `// simulator ${++serial}\n${generateSource(nl, act, options.roll ?? (rollByEnv && !oneInstanceEach(nl)))}`;
+    this.source = `// simulator ${++serial}\n${generateSource(nl, act, options.roll)}`;
     const dump = process.env.PULPSIM_CODEGEN_DUMP;
     if (dump !== undefined && dump !== '') writeFileSync(dump, this.source);
     const G = new Uint8Array(nl.domains.length);
