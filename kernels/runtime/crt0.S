@@ -5,6 +5,11 @@
 # (the fork/join protocol of team.S).
 .include "rt.inc"
 
+# The core count this program was built for, as an absolute symbol (no bytes in memory): the testbenches and the
+# cluster ISS refuse to run it on a cluster of another size, where the fork would wait for cores that do not exist.
+  .globl __rt_nb_cores
+  .equ __rt_nb_cores, RT_NB_CORES
+
   .section .text.vectors, "ax"
   .option push
   .option norvc

@@ -49,13 +49,26 @@ export interface ClusterProgram {
   tcdmEnd: number;
 }
 
+/** A program the runtime cannot build for the configuration (stack size, barriers, TCDM overflow, a section outside
+ *  the cluster map); assembler errors are AsmFailure. */
+export class RuntimeBuildError extends Error {
+  constructor(
+    message: string,
+    /** The option or parameter at fault when it is not the program: RuntimeOptions.stackSize or a config path. */
+    readonly param?: 'stackSize' | 'cluster.eventUnit.barriers',
+  ) {
+    super(message);
+    this.name = 'RuntimeBuildError';
+  }
+}
+
 const hex = (v: number): string => `0x${(v >>> 0).toString(16).padStart(8, '0')}`;
 
 /** The generated `rt_config.inc`: the cluster's core count, the stack size and the flavour's macros. */
 export function runtimeConfigInclude(config: ClusterSystemConfig, opts: RuntimeOptions = {}): string {
   const stack = opts.stackSize ?? 1024;
   if (!Number.isInteger(stack) || stack < 64 || stack % 16 !== 0) {
-    throw new RangeError(`runtime stackSize: must be a multiple of 16 of at least 64 bytes, got ${stack}`);
+    throw new RuntimeBuildError(`runtime stackSize: must be a multiple of 16 of at least 64 bytes, got ${stack}`, 'stackSize');
   }
   // Fork/join uses the team barrier (0) and, when there are workers to join, the join barrier (1) (rt.inc). The
   // event unit decodes barrier add[8:5] and drops any access to a barrier at or above NB_BARR, so a missing join
@@ -63,9 +76,10 @@ export function runtimeConfigInclude(config: ClusterSystemConfig, opts: RuntimeO
   const cores = config.cluster.cores;
   const needed = cores > 1 ? 2 : 1;
   if (config.cluster.eventUnit.barriers < needed) {
-    throw new RangeError(
+    throw new RuntimeBuildError(
       `cluster runtime: fork/join of ${cores} cores needs ${needed} hardware barriers (team 0${needed > 1 ? ', join 1' : ''}), ` +
         `but cluster.eventUnit.barriers = ${config.cluster.eventUnit.barriers}`,
+      'cluster.eventUnit.barriers',
     );
   }
   const flavour = config.core.flavour === 'corev' ? 'rt_corev.inc' : 'rt_xpulpv2.inc';
@@ -141,14 +155,14 @@ export function buildClusterProgram(
     if (s.size > 0 && s.addr >= tcdm.base && s.addr < tcdm.base + tcdm.size) tcdmEnd = Math.max(tcdmEnd, s.addr + s.size);
   }
   if (tcdmEnd > config.tohost && config.tohost >= tcdm.base && config.tohost < tcdm.base + tcdm.size) {
-    throw new Error(
+    throw new RuntimeBuildError(
       `the program's TCDM data, bss and stacks end at ${hex(tcdmEnd)}, past the tohost word at ${hex(config.tohost)} ` +
         `(${tcdmEnd - config.tohost} bytes too many; reduce the data or the stack size)`,
     );
   }
   for (const s of linked.sections) {
     if (s.size > 0 && !findRegion(config.memory, s.addr, s.size)) {
-      throw new Error(`section ${s.name} [${hex(s.addr)}, ${hex(s.addr + s.size)}) is not inside one memory of the cluster map: ${describeMap(config.memory)}`);
+      throw new RuntimeBuildError(`section ${s.name} [${hex(s.addr)}, ${hex(s.addr + s.size)}) is not inside one memory of the cluster map: ${describeMap(config.memory)}`);
     }
   }
   return { elf: linkedElf(linked, { rvc: config.core.rvc }), linked, warnings, tcdmEnd };

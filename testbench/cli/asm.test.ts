@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../../kernels/toolchain/elf.ts';
+import { gap8ClusterSystem } from '../../rtl/config/index.ts';
+import { ClusterIss } from '../iss/cluster_iss.ts';
 import { runAsm } from './asm.ts';
+import { UsageError } from './options.ts';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'pulpsim-asm-'));
@@ -66,5 +69,77 @@ describe('pulpsim asm', () => {
     expect(runAsm(join(d, 'd.S'), { output: join(d, 'd.elf'), config: 'ri5cy', rvc: false, include: [] }).messages[0]).toMatch(
       /d\.S:1:1: error: unknown instruction 'c\.nop' for flavour xpulpv2 without RVC/,
     );
+  });
+
+  // Every core adds (its id + 1) to `total` under the mutex; main returns 0 when total = n (n + 1) / 2.
+  const PARALLEL = [
+    '.include "rt.inc"',
+    '  .text',
+    '  .globl main',
+    'main:',
+    '  addi sp, sp, -16',
+    '  sw ra, 12(sp)',
+    '  li a0, 0',
+    '  la a1, work',
+    '  li a2, 0',
+    '  call rt_team_fork',
+    '  li t0, RT_NB_CORES * (RT_NB_CORES + 1) / 2',
+    '  la t1, total',
+    '  lw t1, 0(t1)',
+    '  sub a0, t0, t1',
+    '  lw ra, 12(sp)',
+    '  addi sp, sp, 16',
+    '  ret',
+    'work:',
+    '  addi sp, sp, -16',
+    '  sw ra, 12(sp)',
+    '  call rt_mutex_lock',
+    '  call rt_core_id',
+    '  addi a0, a0, 1',
+    '  la t1, total',
+    '  lw t2, 0(t1)',
+    '  add t2, t2, a0',
+    '  sw t2, 0(t1)',
+    '  call rt_mutex_unlock',
+    '  lw ra, 12(sp)',
+    '  addi sp, sp, 16',
+    '  ret',
+    '  .data',
+    'total: .word 0',
+  ].join('\n');
+
+  it('a cluster configuration links the runtime for its core count (rt.inc without -I)', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'par.S'), PARALLEL);
+    for (const cores of [4, 8]) {
+      const out = join(d, `par${cores}.elf`);
+      expect(runAsm(join(d, 'par.S'), { output: out, config: 'gap8', cores, rvc: true, include: [] })).toEqual({ code: 0, messages: [] });
+      const elf = readElf(new Uint8Array(readFileSync(out)), out);
+      expect(elf.symbols.find((x) => x.name === '__rt_nb_cores')?.value).toBe(cores);
+      const config = gap8ClusterSystem();
+      config.cluster.cores = cores;
+      config.cluster.eventUnit.barriers = cores;
+      const iss = new ClusterIss(config);
+      iss.load(elf);
+      // main's check passed on every core count: 1 + 2 + ... + cores.
+      expect(iss.run().tohost).toBe(1);
+    }
+  });
+
+  it('a cluster program: layout options and bad sizes are refused naming the option; a build error writes nothing', () => {
+    const d = tmp();
+    writeFileSync(join(d, 'par.S'), PARALLEL);
+    const base = { output: join(d, 'x.elf'), config: 'gap8', rvc: true, include: [] };
+    expect(() => runAsm(join(d, 'par.S'), { ...base, ttext: 0x100 })).toThrow(new UsageError("--ttext: 'gap8' is a cluster configuration, whose programs the runtime links (code in L2 from the boot address, data in TCDM, entry _start)"));
+    expect(() => runAsm(join(d, 'par.S'), { ...base, stackSize: 40 })).toThrow(/^--stack-size 40: .*multiple of 16 of at least 64 bytes, got 40/);
+    expect(() => runAsm(join(d, 'par.S'), { ...base, cores: 3 })).toThrow(/^--cores 3: cluster\.cores: expected a power of two/);
+    expect(() => runAsm(join(d, 'par.S'), { ...base, config: 'ri5cy', stackSize: 64 })).toThrow(/^--stack-size: 'ri5cy' is a single-core configuration/);
+    writeFileSync(join(d, 'big.S'), '  .text\n  .globl main\nmain: ret\n  .bss\nbig: .space 0xF000\n');
+    const r = runAsm(join(d, 'big.S'), base);
+    expect(r.code).toBe(1);
+    expect(r.messages).toEqual([expect.stringMatching(/big\.S: the program's TCDM data, bss and stacks end at 0x[0-9a-f]+, past the tohost word at 0x1000fff0/)]);
+    expect(runAsm(join(d, 'none.S'), base)).toEqual({ code: 1, messages: [`${join(d, 'none.S')}: no such file (expected an assembly source)`] });
+    expect(existsSync(base.output)).toBe(false);
+    expect(readdirSync(d).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // and read per-core counters, the region deltas the programs store, and memory.
 import { freshCopy, Simulator, type SimulatorOptions } from '../../sim/index.ts';
 import { type Elf, readElf } from '../../kernels/toolchain/elf.ts';
+import { checkProgramCores } from '../../kernels/runtime/program_cores.ts';
 import { Cluster, type ClusterParams } from '../../rtl/cluster/cluster.ts';
 import type { MemRegion } from '../../rtl/config/index.ts';
 import { gap8Params, tcdmBase, type Gap8Config } from './config.ts';
@@ -80,6 +81,7 @@ export class ClusterTestbench {
     opts: ClusterTestbenchOptions = {},
   ) {
     this.elfImage = program instanceof Uint8Array ? readElf(program, 'program') : program;
+    checkProgramCores(this.elfImage, config.cluster.cores);
     this.params = gap8Params(config);
     // From the second testbench of a thread on, a fresh copy of the cluster's code (sim/specialize.ts): the next
     // testbench (the next job of a paper or sweep worker) would otherwise run on code whose type feedback and
@@ -139,6 +141,7 @@ export class ClusterTestbench {
    */
   restart(program: Uint8Array | Elf): void {
     this.elfImage = program instanceof Uint8Array ? readElf(program, 'program') : program;
+    checkProgramCores(this.elfImage, this.config.cluster.cores);
     const mems = this.sim.netlist.memories;
     for (let k = 0; k < mems.length; k++) {
       const b = this.built[k];

@@ -21,6 +21,7 @@
 import { type ClusterSystemConfig, gap8ClusterSystem, validateCluster } from '../../rtl/config/index.ts';
 import { type Elf, ElfError, SHF_ALLOC, SHT_NOBITS, symbol } from '../../kernels/toolchain/elf.ts';
 import { describeMap } from '../../kernels/toolchain/loader.ts';
+import { checkProgramCores } from '../../kernels/runtime/program_cores.ts';
 import { ClusterMemory } from './cluster_memory.ts';
 import type { ClusterEventUnit } from './cluster_event_unit.ts';
 import { IssError, hex } from './errors.ts';
@@ -127,6 +128,7 @@ export class ClusterIss {
    * config.tohost. The cores boot as at reset, from the boot address, not from the ELF entry.
    */
   load(elf: Elf): void {
+    checkProgramCores(elf, this.cores);
     const secs = elf.sections.filter((s) => s.flags & SHF_ALLOC && s.size > 0);
     for (const s of secs) {
       if (!this.memory.mapped(s.addr, s.size)) {
