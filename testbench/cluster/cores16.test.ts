@@ -193,7 +193,7 @@ describe('16-core cluster', () => {
   const sets = (cores: number, extra: string[] = []): Gap8Config => applySets(gap8(), [`cluster.cores=${cores}`, `cluster.eventUnit.barriers=${cores}`, ...extra]);
 
   it('builds the blocks for 16 cores', () => {
-    const tb = new ClusterTestbench(sets(16), new Uint8Array(readElfStub()));
+    const tb = new ClusterTestbench(sets(16), readElfStub(sets(16)));
     const top = tb.top;
     expect(top.regions.length).toBe(16);
     expect(top.icache.ports).toBe(16);
@@ -228,6 +228,6 @@ describe('16-core cluster', () => {
 });
 
 /** A minimal ELF for a build-only check: the smallest program the runtime links. */
-function readElfStub(): Uint8Array {
-  return buildClusterProgram([{ file: 'stub.S', text: '.include "rt.inc"\n  .text\n  .globl main\nmain:\n  li a0, 0\n  ret\n' }], gap8()).elf;
+function readElfStub(config: Gap8Config): Uint8Array {
+  return buildClusterProgram([{ file: 'stub.S', text: '.include "rt.inc"\n  .text\n  .globl main\nmain:\n  li a0, 0\n  ret\n' }], config).elf;
 }
