@@ -324,7 +324,7 @@ export class CsRegisters extends Module {
     if (this.rules.version !== 'cv32e40p') {
       this.seq('id_valid', () => {
         this.id_valid_q.next = this.l.id.id_valid.v;
-      });
+      }, { stable: true });
     }
     // Stable, every read and register declared: on RI5CY it runs only when a CSR instruction, a trap, an mret or a
     // counted event changes one of its reads, and its ~40 registers commit only then (CV32E40P's mcycle counts in

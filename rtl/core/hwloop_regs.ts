@@ -45,6 +45,7 @@ export class HwloopRegs extends Module {
   }
 
   bind(l: CoreLinks): void {
+    const ifs = l.ifs;
     this.seq('hwlp_q', () => {
       const id = this.l.id;
       const cs = this.l.cs;
@@ -70,12 +71,10 @@ export class HwloopRegs extends Module {
         if (we & 2) (regid ? this.hwlp_end1 : this.hwlp_end0).next = (end & wmask) >>> 0;
       }
       // the decrement travels with the instruction fetched by the back-jump; it counts when that one leaves ID
-      const ifs = this.l.ifs;
       let dec = this.cv ? this.l.ctrl.hwlp_dec_cnt.v : ifs.hwlp_dec_cnt_id.v;
       if (dec !== 0) {
-        const valid = this.cv
-          ? ifs.instr_valid_id.v & id.clear_instr_valid.v
-          : ifs.instr_valid_id.v & id.clear_instr_valid.v & ifs.is_hwlp_id.v;
+        // RI5CY's is_hwlp_id includes instr_valid_id (riscv_if_stage.sv)
+        const valid = this.cv ? ifs.instr_valid_id.v & id.clear_instr_valid.v : ifs.is_hwlp_id.v !== 0 ? id.clear_instr_valid.v : 0;
         if (!valid) dec = 0;
       }
       if (we & 4) {
@@ -86,6 +85,18 @@ export class HwloopRegs extends Module {
       }
       if (dec & 1) this.hwlp_counter0.next = (this.hwlp_counter0.v - 1) >>> 0;
       if (dec & 2) this.hwlp_counter1.next = (this.hwlp_counter1.v - 1) >>> 0;
+      // A function of its reads (stable): it runs only when one of them changes. The decrement's condition and the
+      // counts matter only with an instruction from the back-jump in ID (is_hwlp_id; CV32E40P: a decrement); the
+      // slots of an lp.* write or a CSR write are zero without their enable.
+    }, {
+      stable: true,
+      reads: [this.cv ? l.ctrl.hwlp_dec_cnt : ifs.is_hwlp_id],
+      guarded: [
+        {
+          reads: [...(this.cv ? [ifs.instr_valid_id] : []), l.id.clear_instr_valid, this.hwlp_counter0, this.hwlp_counter1],
+          when: [this.cv ? l.ctrl.hwlp_dec_cnt : ifs.is_hwlp_id],
+        },
+      ],
     });
   }
 }
