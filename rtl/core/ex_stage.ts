@@ -325,18 +325,26 @@ export class ExStage extends Module {
       this.ex_ready.v = units | (bypass ? this.branch_in_ex.v & ((this.fwd_ld_ex.v === 0 ? 1 : 0) | lsu.lsu_ready_wb.v) : this.branch_in_ex.v);
       this.ex_valid.v = this.cv ? units & this.en_ex.v : units;
     });
-    // The stage's registers in one seq process (one call per cycle instead of three): the multi-cycle units' FSMs,
-    // the ID/EX register and the EX/WB register.
+    // The ID/EX and EX/WB registers in one seq process (one call per cycle instead of two).
     this.seq('ex_q', () => {
-      this.unitsSeq();
       this.idExSeq();
       this.exWbSeq();
+    });
+    // The multi-cycle units' FSMs apart, stable (a function of their reads): idle, with neither unit enabled, they
+    // neither run nor commit, where they were looked at every cycle. ex_ready matters only outside IDLE (IDLE is
+    // 0), the instruction only when the multiplier starts, the divisor only when the divider starts.
+    this.seq('units_q', this.unitsSeq, {
+      stable: true,
+      guarded: [
+        { reads: [this.ex_ready], when: [this.mulh_cs, this.div_cs] },
+        { reads: [this.instr_ex], when: [this.mulh_en_ex] },
+        { reads: [this.alu_operand_b_ex, this.div_signed_ex], when: [this.div_en_ex] },
+      ],
     });
   }
 
   /** The MULH and divider FSMs (riscv_mult.sv, riscv_alu_div.sv). */
   private readonly unitsSeq = (): void => {
-    const exReady = this.ex_ready.v;
     const m = this.mulh_cs.v;
     if (m === MulhState.IDLE) {
       if (this.mulh_en_ex.v) {
@@ -349,7 +357,7 @@ export class ExStage extends Module {
         }
       }
     } else if (m === MulhState.FINISH) {
-      if (exReady) this.mulh_cs.next = MulhState.IDLE;
+      if (this.ex_ready.v) this.mulh_cs.next = MulhState.IDLE;
     } else {
       const c = this.mulh_cnt.v;
       if (c === 0) this.mulh_cs.next = MulhState.FINISH;
@@ -372,7 +380,7 @@ export class ExStage extends Module {
     } else if (dv === DivState.DIVIDE) {
       if (this.div_cnt.v === 0) this.div_cs.next = DivState.FINISH;
       else this.div_cnt.next = this.div_cnt.v - 1;
-    } else if (exReady) this.div_cs.next = DivState.IDLE;
+    } else if (this.ex_ready.v) this.div_cs.next = DivState.IDLE;
   };
 
   /** riscv_ex_stage.sv EX_WB_Pipeline_Register. */
