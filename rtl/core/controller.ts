@@ -198,12 +198,8 @@ export class Controller extends Module {
       this.jr_stall.v = jr;
       if (!cv) {
         if (i.ctrlPlain && this.ctrl_fsm_cs.v === S.DECODE && ex.branch_taken_ex.v === 0 && l.ifs.instr_valid_id.v !== 0) {
-          // the common cycle: an ordinary instruction decoded in DECODE (what `decide` gives for it, written out)
-          const d = this.d;
-          d.ns = S.DECODE;
-          d.jumpDone = this.jump_done_q.v;
-          d.illegalN = this.illegal_insn_q.v;
-          this.lateNs = false;
+          // the common cycle: an ordinary instruction decoded in DECODE (what `decide` gives for it, written out;
+          // fsm_q knows its next state from full_decide)
           this.full_decide.v = 0;
           this.is_decoding.v = 1;
           if (rtlLoadUse) this.loadStall(i, 1, jr);
@@ -286,17 +282,39 @@ export class Controller extends Module {
     }, {
       reads: [l.id.id_ready, l.ex.branch_in_ex, this.load_stall, this.jr_stall, l.lsu.data_misaligned, l.ex.mult_ready, l.ex.alu_ready, l.lsu.lsu_ready_ex, l.lsu.lsu_ready_wb, l.ifs.instr_valid_id],
     });
-    this.seq('fsm_q', () => {
-      // the comb pass's decision stands unless its next state depends on id_ready / ex_valid
-      const d = this.lateNs ? this.decide(id.info(), true) : this.d;
-      this.ctrl_fsm_cs.next = d.ns;
-      this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
-      this.illegal_insn_q.next = d.illegalN;
-      if (cv) {
+    if (cv) {
+      this.seq('fsm_q', () => {
+        // the comb pass's decision stands unless its next state depends on id_ready / ex_valid
+        const d = this.lateNs ? this.decide(id.info(), true) : this.d;
+        this.ctrl_fsm_cs.next = d.ns;
+        this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
+        this.illegal_insn_q.next = d.illegalN;
         this.hwlp_end_4_id_q.next = d.hwlpEnd4;
         this.fetch_enable_q.next = 1;
-      }
-    });
+      });
+    } else {
+      // RI5CY: a function of its reads (stable), so it runs only when one changes. In the common cycle
+      // (full_decide = 0) the state stays DECODE and illegal_insn_q holds: only a pending jump_done_q can change
+      // (it clears with id_ready). Else the FSM is decided again here with the next state (as the comb pass's
+      // decision would be, id_ready / ex_valid included), reading what `outs` reads under full_decide.
+      this.seq('fsm_q', () => {
+        if (this.full_decide.v === 0) {
+          if (this.jump_done_q.v) this.jump_done_q.next = this.l.id.id_ready.v ^ 1;
+          return;
+        }
+        const d = this.decide(id.info(), true);
+        this.ctrl_fsm_cs.next = d.ns;
+        this.jump_done_q.next = d.jumpDone & (this.l.id.id_ready.v ^ 1);
+        this.illegal_insn_q.next = d.illegalN;
+      }, {
+        stable: true,
+        reads: [this.full_decide, this.jump_done_q],
+        guarded: [
+          { reads: [word, l.ifs.instr_valid_id, ex.branch_taken_ex, this.illegal_insn_q, this.ctrl_fsm_cs, this.jr_stall, ex.ex_valid], when: [this.full_decide] },
+          { reads: [l.id.id_ready], when: [this.full_decide, this.jump_done_q] },
+        ],
+      });
+    }
   }
 
   /**
