@@ -143,6 +143,22 @@ const ROLL_MIN_REPEATS = 2;
 const ROLL_MIN_LINES = 3;
 /** Longest period (statements) looked for. */
 const ROLL_MAX_PERIOD = 160;
+/**
+ * Rolled comb loops over blocks with activity groups (their text tests or sets a group's summary flag W: in the
+ * cluster, the core regions) keep their first repeat written out before the loop, which then runs the others: same
+ * statements, same order. Why: with cores asleep (a team smaller than the cluster, cores waiting at a barrier) the
+ * cluster runs mostly core 0's comb processes, and their calls are then constants of the generated code
+ * (`p31()`, not `P[31 + k1]()`), which V8 inlines with everything they access: profiled with cores 1..7 asleep,
+ * the generated comb functions 1.11 -> 0.79 us per cycle and the signal accessors left as calls (get/set v) 101
+ * -> 14 ns. Measured (CPU s): cluster_bench --team 1 --rounds 8000, second half, alternating runs, 400/432 ->
+ * 449/452k cycles/s, in-process A/B (alternating slices, both orders) x1.085; the 8-core cluster busy
+ * (--rounds 1000) 86.4/84.1 -> 84.5/87.2k, A/B x1.00; the 1-core cluster (--cores 1) 522/527 -> 526/541k. Peeling
+ * every comb loop (TCDM request blocks and I$ banks too) gained as much asleep but cost the 1-core cluster ~5% and
+ * the busy 8-core ~3% (cluster_bench); peeling only the two largest region loops gained 2%.
+ */
+const PEEL_COMB = true;
+/** A group's summary flag in a repeat's skeleton (splitLiterals). */
+const GROUP_FLAG = /\bW\[#\]/;
 
 /** A statement's text with its integer literals (and the numbers of `p12`, `m3`) cut out: the skeleton, and the
  *  literals in order. */
@@ -198,7 +214,7 @@ function renderRun(stmts: readonly Stmt[], from: number, to: number, gates: Gate
  * 0.92-1.02 -> 0.81-0.87 s, V8's other threads 1.04-1.12 -> 0.69-0.74 s; short_bench run 1 1.30-1.36 ->
  * 1.07-1.12 s; in-process A/B (alternating slices, both orders) 1.105; 1-core cluster about even.
  */
-function rollRepeats(stmts: readonly Stmt[], gates: GateTests): Stmt[] {
+function rollRepeats(stmts: readonly Stmt[], gates: GateTests, peel = false): Stmt[] {
   const n = stmts.length;
   // Per statement, its skeleton with its full chain of gate tests, as a number: equal numbers, candidate repeats.
   const ids = new Int32Array(n);
@@ -225,7 +241,7 @@ function rollRepeats(stmts: readonly Stmt[], gates: GateTests): Stmt[] {
         r++;
       }
       if (r < ROLL_MIN_REPEATS || (best !== null && p * r <= best.p * best.r)) continue;
-      const stmt = rolled(stmts, i, p, r, gates);
+      const stmt = rolled(stmts, i, p, r, gates, peel);
       if (stmt !== null && (best === null || stmt.r * p > best.p * best.r)) best = { p, r: stmt.r, stmt: stmt.stmt };
     }
     if (best === null) {
@@ -240,8 +256,9 @@ function rollRepeats(stmts: readonly Stmt[], gates: GateTests): Stmt[] {
 }
 
 /** The loop over the longest run of up to `r` repeats of `stmts[i, i + p)` whose literals are affine in the
- *  repeat index (null if fewer than ROLL_MIN_REPEATS, or too small to be worth it). */
-function rolled(stmts: readonly Stmt[], i: number, p: number, r: number, gates: GateTests): { r: number; stmt: Stmt } | null {
+ *  repeat index (null if fewer than ROLL_MIN_REPEATS, or too small to be worth it); with `peel`, the first repeat
+ *  written out before the loop, which then starts at 1. */
+function rolled(stmts: readonly Stmt[], i: number, p: number, r: number, gates: GateTests, peel = false): { r: number; stmt: Stmt } | null {
   // The gate levels every statement of the run shares (the loop sits inside them).
   const chain0 = gates.chain[stmts[i]!.domain]!;
   let base = chain0.length;
@@ -272,7 +289,8 @@ function rolled(stmts: readonly Stmt[], i: number, p: number, r: number, gates: 
     const e = `${v} + k${strides.indexOf(s)}`;
     return pre === 'p' ? `P[${e}]` : pre === 'm' ? `M[${e}]` : e;
   });
-  const lines = [`for (let k = 0; k < ${m}; k++) {`];
+  // The first repeat's text is the run's own (renderRun), literals and all; the loop's body at k is repeat k's.
+  const lines = peel && GROUP_FLAG.test(first.skel) ? [...renderRun(stmts, i, i + p, gates, base), `for (let k = 1; k < ${m}; k++) {`] : [`for (let k = 0; k < ${m}; k++) {`];
   if (strides.length > 0) lines.push(`  const ${strides.map((s, x) => `k${x} = ${s} * k`).join(', ')};`);
   for (const l of body.split('\n')) lines.push('  ' + l);
   lines.push('}');
@@ -373,7 +391,7 @@ function gateTests(nl: Netlist, gate: Int32Array): { pre: boolean[]; tests: Gate
 }
 
 export function generateSource(nl: Netlist, act: Activity | null, roll = rollByEnv && !oneInstanceEach(nl)): string {
-  const rollIf = (stmts: Stmt[], g: GateTests): Stmt[] => (roll ? rollRepeats(stmts, g) : stmts);
+  const rollIf = (stmts: Stmt[], g: GateTests, peel = false): Stmt[] => (roll ? rollRepeats(stmts, g, peel) : stmts);
   const out: string[] = ["'use strict';"];
   const procs = nl.procs;
   for (const p of procs) out.push(`const p${p.idx} = P[${p.idx}]; // ${p.kind} ${p.path}`);
@@ -423,7 +441,7 @@ export function generateSource(nl: Netlist, act: Activity | null, roll = rollByE
     if (g >= 0 && last.get(g)! < e) comb.push({ domain: run, lines: [`W[${g}] = 0;`] });
     j = e;
   }
-  const combFns = chunked('comb', rollIf(comb, runs), out, runs);
+  const combFns = chunked('comb', rollIf(comb, runs, PEEL_COMB), out, runs);
 
   // Seq processes and commits, grouped by clock domain so each gate is tested once per group. Domains whose gates
   // are the same (the same enable under the same parent's gate, e.g. a TCDM bank and its request block, or the
