@@ -154,7 +154,10 @@ const ROLL_MAX_PERIOD = 160;
  * 449/452k cycles/s, in-process A/B (alternating slices, both orders) x1.085; the 8-core cluster busy
  * (--rounds 1000) 86.4/84.1 -> 84.5/87.2k, A/B x1.00; the 1-core cluster (--cores 1) 522/527 -> 526/541k. Peeling
  * every comb loop (TCDM request blocks and I$ banks too) gained as much asleep but cost the 1-core cluster ~5% and
- * the busy 8-core ~3% (cluster_bench); peeling only the two largest region loops gained 2%.
+ * the busy 8-core ~3% (cluster_bench); peeling only the two largest region loops gained 2%. Plain alternating runs
+ * without and with it (3 pairs, CPU s) show a cost to the busy cluster the in-process A/B did not: --rounds 1000
+ * whole run 62.7-62.9 -> 58.4-61.1k cycles/s, second half 83.6-84.9 -> 78.9-82.2k, first 4096 cycles 0.84-0.87 ->
+ * 0.88-0.93 s; --team 1 --rounds 8000 second half 394-399 -> 420-454k. Kept for the sleeping cores, at that cost.
  */
 const PEEL_COMB = true;
 /** A group's summary flag in a repeat's skeleton (splitLiterals). */
