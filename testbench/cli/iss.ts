@@ -81,7 +81,7 @@ export function registerIss(program: Command): void {
   cmd.action((elfPath: string) => {
     const common = commonOptions(cmd);
     const v = cmd.opts<IssValues>();
-    const elf = loadElfArg(cmd, elfPath);
+    const elf = loadElfArg(cmd, elfPath, common.config);
     const out = runIssCli(elf, {
       config: common.config,
       configName: v.config,

@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildClusterProgram } from '../../kernels/runtime/runtime.ts';
+import { gap8ClusterSystem } from '../../rtl/config/index.ts';
 import { buildCli } from './main.ts';
 
 describe('pulpsim CLI', () => {
@@ -51,5 +56,26 @@ describe('pulpsim CLI', () => {
       expect(err).toMatch(re);
     }
   });
-});
 
+  it('a cluster program given a single-core configuration is a usage error saying how to run it', async () => {
+    const d = mkdtempSync(join(tmpdir(), 'pulpsim-main-'));
+    const config = gap8ClusterSystem();
+    config.cluster.cores = 4;
+    config.cluster.eventUnit.barriers = 4;
+    const elf = join(d, 'p4.elf');
+    writeFileSync(elf, buildClusterProgram('  .text\n  .globl main\nmain:\n  li a0, 0\n  ret\n', config).elf);
+    const lead = `${elf.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a cluster program \\(built by the cluster runtime for 4 cores\\)`;
+    for (const [args, tail] of [
+      [['run', elf], ", and 'ri5cy' is a single-core configuration; run it with --config gap8 --cores 4"],
+      [['report', elf, '--config', 'cv32e40p'], ", and 'cv32e40p' is a single-core configuration; run it with --config gap8 --cores 4"],
+      [['iss', elf], ", and 'ri5cy' is a single-core configuration; run it with `pulpsim cluster-iss --cores 4`"],
+    ] as const) {
+      const cli = await buildCli();
+      let err = '';
+      for (const c of cli.commands) c.configureOutput({ writeErr: (s) => (err += s), writeOut: () => {} });
+      await expect(cli.parseAsync([...args], { from: 'user' })).rejects.toMatchObject({ code: 'commander.usage', exitCode: 2 });
+      expect(err).toMatch(new RegExp(lead));
+      expect(err).toContain(tail);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:
 import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type Elf, readElf } from '../../kernels/toolchain/elf.ts';
+import { programCores } from '../../kernels/runtime/program_cores.ts';
 import type { Gap8Config, PortTiming } from '../../rtl/config/index.ts';
 import { type AnyConfig, ConfigError, type ResolvedConfig, isClusterConfig, presetNames, resolveConfig } from '../../rtl/config/load.ts';
 import { ParamError, getParam, parseAssignment, setParamInPlace, validateConfig } from '../../rtl/config/params.ts';
@@ -160,11 +161,24 @@ export function isGap8Config(c: AnyConfig): c is Gap8Config {
 /**
  * Reads and parses the ELF argument before any simulation. A missing file is a usage error (exit 2); a file that
  * is not a valid RISC-V ELF throws the reader's ElfError naming the file and the field (exit 3, as a model error).
+ * With the command's configuration: a program built by the cluster runtime given a single-core configuration is a
+ * usage error saying how to run it (its image lies in the cluster's L2, which the single-core map lacks).
  */
-export function loadElfArg(cmd: Command, path: string): Elf {
+export function loadElfArg(cmd: Command, path: string, config?: AnyConfig): Elf {
   if (!existsSync(path)) usageError(cmd, `${path}: no such file (expected a RISC-V ELF executable)`);
   if (statSync(path).isDirectory()) usageError(cmd, `${path}: is a directory, not an ELF file`);
-  return readElf(readFileSync(path), path);
+  const elf = readElf(readFileSync(path), path);
+  const cores = config !== undefined && !isClusterConfig(config) ? programCores(elf) : undefined;
+  if (cores !== undefined) {
+    const other = systemOf.get(cmd)?.other;
+    const how = `--config gap8${cores === 8 ? '' : ` --cores ${cores}`}`;
+    usageError(
+      cmd,
+      `${path}: a cluster program (built by the cluster runtime for ${cores} cores), and '${cmd.opts<CommonOptionValues>().config}' is a single-core configuration; ` +
+        (other ? `run it with \`pulpsim ${other}${cores === 8 ? '' : ` --cores ${cores}`}\`` : `run it with ${how}`),
+    );
+  }
+  return elf;
 }
 
 /**

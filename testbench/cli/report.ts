@@ -126,7 +126,7 @@ export function registerReport(program: Command): void {
       if (e instanceof UsageError) usageError(cmd, e.message);
       throw e;
     }
-    const elf = loadElfArg(cmd, elfPath);
+    const elf = loadElfArg(cmd, elfPath, common.config);
     const config = common.config;
     if (!isGap8Config(config) && 'cluster' in config) usageError(cmd, `--config ${v.config}: this cluster configuration has no I$ or L2 the signal-level cluster needs (start from the gap8 preset)`);
     const out = reportCli(elf, {

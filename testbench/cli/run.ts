@@ -91,7 +91,7 @@ export function registerRun(program: Command): void {
   cmd.action(async (elfPath: string) => {
     const common = commonOptions(cmd);
     const { dump } = cmd.opts<RunValues>();
-    const elf = loadElfArg(cmd, elfPath);
+    const elf = loadElfArg(cmd, elfPath, common.config);
     const base = { configName: cmd.opts<{ config: string }>().config, set: common.source.set, maxCycles: common.run.maxCycles, json: common.run.json, ...(common.run.vcd ? { vcd: common.run.vcd } : {}) };
     let out: { code: 0 | 1; stdout: string; stderr: string };
     if (isGap8Config(common.config)) {
