@@ -6,7 +6,8 @@
 .include "rt.inc"
 
 # The core count this program was built for, as an absolute symbol (no bytes in memory): the testbenches and the
-# cluster ISS refuse to run it on a cluster of another size, where the fork would wait for cores that do not exist.
+# cluster ISS refuse to run it on a cluster of another size, where its team and stacks, sized by the count, go wrong
+# (program_cores.ts).
   .globl __rt_nb_cores
   .equ __rt_nb_cores, RT_NB_CORES
 

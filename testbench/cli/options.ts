@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { type Elf, readElf } from '../../kernels/toolchain/elf.ts';
 import { programCores } from '../../kernels/runtime/program_cores.ts';
-import type { Gap8Config, PortTiming } from '../../rtl/config/index.ts';
+import { type Gap8Config, type PortTiming, gap8 } from '../../rtl/config/index.ts';
 import { type AnyConfig, ConfigError, type ResolvedConfig, isClusterConfig, presetNames, resolveConfig } from '../../rtl/config/load.ts';
 import { ParamError, getParam, parseAssignment, setParamInPlace, validateConfig } from '../../rtl/config/params.ts';
 import type { VcdOptions } from '../../waves/vcd.ts';
@@ -171,11 +171,11 @@ export function loadElfArg(cmd: Command, path: string, config?: AnyConfig): Elf 
   const cores = config !== undefined && !isClusterConfig(config) ? programCores(elf) : undefined;
   if (cores !== undefined) {
     const other = systemOf.get(cmd)?.other;
-    const how = `--config gap8${cores === 8 ? '' : ` --cores ${cores}`}`;
+    const coresOption = cores === gap8().cluster.cores ? '' : ` --cores ${cores}`;
     usageError(
       cmd,
       `${path}: a cluster program (built by the cluster runtime for ${cores} cores), and '${cmd.opts<CommonOptionValues>().config}' is a single-core configuration; ` +
-        (other ? `run it with \`pulpsim ${other}${cores === 8 ? '' : ` --cores ${cores}`}\`` : `run it with ${how}`),
+        `run it with ${other ? `\`pulpsim ${other}${coresOption}\`` : `--config gap8${coresOption}`}`,
     );
   }
   return elf;

@@ -31,6 +31,13 @@ export function loadClipped(elf: Elf, map: MemRegion[], write: (addr: number, by
   if (!map.some((r) => elf.entry >= r.base && elf.entry < r.base + r.size)) throw new Error(`${elf.name}: entry point ${hex(elf.entry)} is outside TCDM and L2`);
 }
 
+/** The program as an Elf, refused (before anything changes) when built by the runtime for another core count. */
+function checkedProgram(program: Uint8Array | Elf, config: Gap8Config): Elf {
+  const elf = program instanceof Uint8Array ? readElf(program, 'program') : program;
+  checkProgramCores(elf, config.cluster.cores);
+  return elf;
+}
+
 const CLUSTER_URL = new URL('../../rtl/cluster/cluster.ts', import.meta.url).href;
 /** Cluster testbenches built in this thread. */
 let clustersBuilt = 0;
@@ -80,8 +87,7 @@ export class ClusterTestbench {
     program: Uint8Array | Elf,
     opts: ClusterTestbenchOptions = {},
   ) {
-    this.elfImage = program instanceof Uint8Array ? readElf(program, 'program') : program;
-    checkProgramCores(this.elfImage, config.cluster.cores);
+    this.elfImage = checkedProgram(program, config);
     this.params = gap8Params(config);
     // From the second testbench of a thread on, a fresh copy of the cluster's code (sim/specialize.ts): the next
     // testbench (the next job of a paper or sweep worker) would otherwise run on code whose type feedback and
@@ -140,8 +146,7 @@ export class ClusterTestbench {
    * start-up is a large share. Settled hooks and tracers others attached stay attached (detach them first).
    */
   restart(program: Uint8Array | Elf): void {
-    this.elfImage = program instanceof Uint8Array ? readElf(program, 'program') : program;
-    checkProgramCores(this.elfImage, this.config.cluster.cores);
+    this.elfImage = checkedProgram(program, this.config);
     const mems = this.sim.netlist.memories;
     for (let k = 0; k < mems.length; k++) {
       const b = this.built[k];
