@@ -1,0 +1,99 @@
+// bin/pulpsim.mjs runs the CLI from a cached bundle (bin/cli_bundle.mjs) or, failing that, from the sources through
+// tsx. Both paths must print the same thing, the bundle must keep each source file's import.meta location (the
+// cluster runtime's sources are found beside kernels/runtime/runtime.ts), and an edited source must be rebuilt into
+// the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
+// copy resolves the checkout's npm packages and its own cache is its own).
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/pulpsim.mjs');
+
+interface Out {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function pulpsim(bin: string, args: string[], env: Record<string, string>): Promise<Out> {
+  return new Promise((done, fail) => {
+    const p = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    p.on('error', fail);
+    p.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+const BUNDLE = { PULPSIM_BUNDLE: 'debug' };
+const TSX = { PULPSIM_BUNDLE: '0' };
+/** What the debug output says when the command ran from the bundle (and not from tsx after a failure). */
+const FROM_BUNDLE = /^pulpsim: bundle: (reusing|built) /m;
+
+const scratch = join(ROOT, 'node_modules/.cache');
+mkdirSync(scratch, { recursive: true });
+const tmp = mkdtempSync(join(scratch, 'pulpsim-bundle-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** A cluster program: passes (main returns 0) when linked for 4 cores; rt.inc comes from the runtime's folder. */
+const PROGRAM = ['.include "rt.inc"', '  .text', '  .globl main', 'main:', '  li a0, RT_NB_CORES - 4', '  ret', ''].join('\n');
+
+describe('bundle and tsx paths', () => {
+  it('print the same help, and link and run the same cluster program', async () => {
+    const src = join(tmp, 'four.S');
+    writeFileSync(src, PROGRAM);
+    const elf = { b: join(tmp, 'four-b.elf'), t: join(tmp, 'four-t.elf') };
+    const commands: ((tag: 'b' | 't') => string[])[] = [
+      () => ['--help'],
+      () => ['run', '--help'],
+      (tag) => ['asm', src, '--config', 'gap8', '--cores', '4', '-o', elf[tag]],
+      (tag) => ['run', elf[tag], '--config', 'gap8', '--cores', '4', '--json'],
+    ];
+    for (const command of commands) {
+      const [b, t] = await Promise.all([pulpsim(BIN, command('b'), BUNDLE), pulpsim(BIN, command('t'), TSX)]);
+      expect(b.stderr).toMatch(FROM_BUNDLE);
+      expect(t.stderr).toBe('');
+      const same = (o: Out, tag: 'b' | 't'): unknown[] => [o.status, o.stdout.replaceAll(elf[tag], 'ELF').replace(/"cyclesPerSecond":\d+/, '')];
+      expect(same(b, 'b')).toEqual(same(t, 't'));
+      expect(b.status).toBe(0);
+      if (command('b')[0] === 'asm') expect(readFileSync(elf.b)).toEqual(readFileSync(elf.t));
+      if (command('b')[0] === 'run' && command('b')[1] !== '--help') expect(JSON.parse(b.stdout)).toMatchObject({ exit: 'tohost', tohost: 1 });
+    }
+  });
+});
+
+describe('bundle cache', () => {
+  it('builds on first use, reuses while nothing changed, rebuilds after an edit, survives concurrent first runs', async () => {
+    const copy = join(tmp, 'checkout');
+    for (const f of ['bin', 'rtl', 'sim', 'kernels', 'testbench', 'waves', 'package.json', 'tsconfig.json']) {
+      cpSync(join(ROOT, f), join(copy, f), { recursive: true, preserveTimestamps: true, filter: (p) => !p.includes('/fixtures') && !p.endsWith('.test.ts') });
+    }
+    const bin = join(copy, 'bin/pulpsim.mjs');
+    const cache = join(copy, 'node_modules/.cache/pulpsim');
+
+    // two first runs at once: both answer, from a bundle (built by each of them, unless one finished first)
+    const first = await Promise.all([pulpsim(bin, ['--help'], BUNDLE), pulpsim(bin, ['--help'], BUNDLE)]);
+    expect(first[0]!.stderr).toMatch(/^pulpsim: bundle: building: no bundle yet$/m);
+    for (const r of first) {
+      expect(r.status).toBe(0);
+      expect(r.stderr).toMatch(FROM_BUNDLE);
+      expect(r.stdout).toMatch(/^Cycle-accurate, signal-level model of a PULP cluster$/m);
+    }
+    const again = await pulpsim(bin, ['--help'], BUNDLE);
+    expect(again.stderr).toMatch(new RegExp(`^pulpsim: bundle: reusing ${cache}/cli-[0-9a-f]+$`, 'm'));
+    expect(again.stdout).toBe(first[0]!.stdout);
+
+    // an edit to a bundled source (the program's description) is what the next command runs
+    const main = join(copy, 'testbench/cli/main.ts');
+    writeFileSync(main, readFileSync(main, 'utf8').replace("description('Cycle-accurate, signal-level", "description('Edited, signal-level"));
+    const edited = await pulpsim(bin, ['--help'], BUNDLE);
+    expect(edited.stderr).toContain(`pulpsim: bundle: building: ${main} changed`);
+    expect(edited.stdout).toMatch(/^Edited, signal-level model of a PULP cluster$/m);
+    expect(edited.stdout).toBe((await pulpsim(bin, ['--help'], TSX)).stdout);
+    expect(readdirSync(cache).filter((d) => d.startsWith('cli-')).length).toBeGreaterThanOrEqual(1);
+  });
+});
