@@ -25,7 +25,7 @@
 // them; vitest formats stacks itself, so there the lines are those of the compiled JavaScript).
 //
 // PULPSIM_COPIES=0 turns copying off (every call returns the class itself): same design, same values.
-import { buildSync, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -60,6 +60,9 @@ const HEADER_LINES = 2;
 
 const compiled = new Map<string, Compiled>();
 const nodeRequire = createRequire(import.meta.url);
+/** esbuild, loaded by the first compilation: every simulation command imports this file, few make copies, and
+ *  loading esbuild's API costs ~9 ms. */
+const esbuild = (): typeof import('esbuild') => nodeRequire('esbuild') as typeof import('esbuild');
 let totalCopies = 0;
 let compileMs = 0;
 
@@ -88,7 +91,7 @@ function toPath(moduleUrl: string): string {
 
 /** The files `file` imports, transitively, without sim/ and packages (esbuild's bundler resolves them). */
 function sourceFiles(cwd: string, file: string, exportName: string): string[] {
-  const r = buildSync({
+  const r = esbuild().buildSync({
     absWorkingDir: cwd,
     entryPoints: [file],
     bundle: true,
@@ -125,7 +128,7 @@ function compile(file: string, exportName: string): Compiled {
   const units = new Map<string, Unit>();
   try {
     const files = sourceFiles(cwd, file, exportName);
-    const r = buildSync({
+    const r = esbuild().buildSync({
       absWorkingDir: cwd,
       entryPoints: files,
       bundle: false,
