@@ -1,6 +1,6 @@
 // The CLI as one cached esbuild bundle (with a chunk per command module), so a command does not transpile and
-// resolve the repository's TypeScript file by file through tsx's loader (`pulpsim --help` ~0.5 s through tsx,
-// ~0.15 s from the bundle). The bundle is built on first use and again whenever anything it was built from
+// resolve the repository's TypeScript file by file through tsx's loader (`pulpsim --help` ~0.4 s through tsx,
+// ~0.17 s from the bundle). The bundle is built on first use and again whenever anything it was built from
 // changed: it is keyed on Node's and esbuild's versions, the checkout's location and the path, modification time
 // and size of every source file esbuild read (from its metafile) plus the files that configure the compilation.
 // It lives in node_modules/.cache/pulpsim/, never in the repository; being inside the checkout, the bundle finds
@@ -16,7 +16,7 @@
 // - esbuild's options are tsx's (target this Node, keepNames, whitespace-minified), so V8 sees the same code;
 // - a source map per chunk, with source maps enabled as tsx enables them: stacks name the .ts files and lines.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -29,8 +29,9 @@ const ENTRY = join(ROOT, 'testbench/cli/main.ts');
 const CONFIG_FILES = [fileURLToPath(import.meta.url), join(ROOT, 'tsconfig.json'), join(ROOT, 'package.json')];
 const POINTER = 'cli.json';
 const FORMAT = 1;
-/** Builds other than the current one are removed once they are this old (a process that started on one has long
- *  loaded its chunks: the command modules are imported while the command line is parsed). */
+/** Builds other than the current one are removed once unused for this long (each command dates the build it runs
+ *  anew; a process that started on one has long loaded its chunks: the command modules are imported while the
+ *  command line is parsed). */
 const STALE_MS = 10 * 60_000;
 
 export const CACHE = join(ROOT, 'node_modules', '.cache', 'pulpsim');
@@ -56,11 +57,35 @@ export async function cliBundle(log = () => {}) {
   let { dir, why } = current(key);
   if (why === undefined) {
     log(`reusing ${join(CACHE, dir)}`);
+    touch(join(CACHE, dir));
   } else {
     log(`building: ${why}`);
     dir = await build(key, log);
   }
   return pathToFileURL(join(CACHE, dir, 'main.js')).href;
+}
+
+/** Drops the pointer to the bundle at `url` (cliBundle's answer), which failed to load: the next command builds
+ *  it anew. */
+export function forget(url) {
+  const dir = basename(dirname(fileURLToPath(url)));
+  let p;
+  try {
+    p = JSON.parse(readFileSync(join(CACHE, POINTER), 'utf8'));
+  } catch {
+    return;
+  }
+  if (p.dir === dir) rmSync(join(CACHE, POINTER), { force: true });
+}
+
+/** Dates a build as used now (removeStale), if it can. */
+function touch(path) {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // a cache that cannot be written still serves
+  }
 }
 
 /** The current bundle's directory (under CACHE), or why there is none. */
@@ -97,9 +122,10 @@ const importMetaPlugin = {
 
 /** Builds the bundle; returns its directory under CACHE. */
 async function build(key, log) {
-  const { build: esbuild } = await import('esbuild');
-  mkdirSync(CACHE, { recursive: true });
   const tmp = join(CACHE, `tmp-${process.pid}-${Date.now()}`);
+  // first, so that a cache that cannot be written costs no build
+  mkdirSync(tmp, { recursive: true });
+  const { build: esbuild } = await import('esbuild');
   const t0 = Date.now();
   try {
     const r = await esbuild({
@@ -127,10 +153,12 @@ async function build(key, log) {
     });
     const files = [...Object.keys(r.metafile.inputs).map((f) => resolve(ROOT, f)), ...CONFIG_FILES];
     const inputs = files.map((f) => [f, stamp(f)]);
+    const t1 = Date.now();
     // A file written while esbuild read the sources may be in the bundle in its old version under its new stamp:
     // such a bundle serves this run only (from its temporary directory, removed later), and the next run builds
-    // again. (The slack covers file systems whose clocks run behind this process's.)
-    const racing = inputs.find(([, s]) => s !== null && s[0] >= t0 - 1000);
+    // again. (The slack covers file times that lag this process's clock; a file dated in the future is not one
+    // being written now, and would otherwise never be trusted.)
+    const racing = inputs.find(([, s]) => s !== null && s[0] >= t0 - 1000 && s[0] <= t1 + 1000);
     if (racing !== undefined) {
       log(`built ${tmp} in ${Date.now() - t0} ms, not kept: ${racing[0]} changed while it was built`);
       return basename(tmp);
@@ -142,6 +170,7 @@ async function build(key, log) {
       // the same build (same sources and stamps), renamed into place by a concurrent run
       if (e.code !== 'ENOTEMPTY' && e.code !== 'EEXIST') throw e;
       rmSync(tmp, { recursive: true, force: true });
+      touch(join(CACHE, dir));
     }
     const ptr = join(CACHE, `${POINTER}.${process.pid}.tmp`);
     writeFileSync(ptr, JSON.stringify({ ...key, dir, inputs }));

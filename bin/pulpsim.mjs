@@ -9,11 +9,16 @@ const debug = mode === 'debug' ? (msg) => process.stderr.write(`pulpsim: bundle:
 async function fromBundle() {
   if (mode === '0') return undefined;
   try {
-    const { cliBundle } = await import('./cli_bundle.mjs');
-    const url = await cliBundle(debug);
+    const bundle = await import('./cli_bundle.mjs');
+    const url = await bundle.cliBundle(debug);
     // as tsx does: stack traces name the TypeScript files and lines
     process.setSourceMapsEnabled(true);
-    return (await import(url)).main;
+    try {
+      return (await import(url)).main;
+    } catch (e) {
+      bundle.forget(url);
+      throw e;
+    }
   } catch (e) {
     debug(`falling back to tsx: ${e?.stack ?? e}`);
     return undefined;

@@ -4,7 +4,7 @@
 // the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
 // copy resolves the checkout's npm packages and its own cache is its own).
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
@@ -67,7 +67,7 @@ describe('bundle and tsx paths', () => {
 });
 
 describe('bundle cache', () => {
-  it('builds on first use, reuses while nothing changed, rebuilds after an edit, survives concurrent first runs', async () => {
+  it('builds on first use, reuses while nothing changed, rebuilds after an edit or a failed load, survives concurrent first runs', async () => {
     const copy = join(tmp, 'checkout');
     for (const f of ['bin', 'rtl', 'sim', 'kernels', 'testbench', 'waves', 'package.json', 'tsconfig.json']) {
       cpSync(join(ROOT, f), join(copy, f), { recursive: true, preserveTimestamps: true, filter: (p) => !p.includes('/fixtures') && !p.endsWith('.test.ts') });
@@ -90,10 +90,29 @@ describe('bundle cache', () => {
     // an edit to a bundled source (the program's description) is what the next command runs
     const main = join(copy, 'testbench/cli/main.ts');
     writeFileSync(main, readFileSync(main, 'utf8').replace("description('Cycle-accurate, signal-level", "description('Edited, signal-level"));
+    // dated a few seconds back: a file written just before (or while) a build is not trusted to be in it
+    const past = Date.now() / 1000 - 5;
+    utimesSync(main, past, past);
     const edited = await pulpsim(bin, ['--help'], BUNDLE);
     expect(edited.stderr).toContain(`pulpsim: bundle: building: ${main} changed`);
     expect(edited.stdout).toMatch(/^Edited, signal-level model of a PULP cluster$/m);
     expect(edited.stdout).toBe((await pulpsim(bin, ['--help'], TSX)).stdout);
-    expect(readdirSync(cache).filter((d) => d.startsWith('cli-')).length).toBeGreaterThanOrEqual(1);
+
+    // a bundle that fails to load: this command runs through tsx, the next one builds the bundle anew
+    const current = (JSON.parse(readFileSync(join(cache, 'cli.json'), 'utf8')) as { dir: string }).dir;
+    writeFileSync(join(cache, current, 'main.js'), 'export const main = ;\n');
+    const broken = await pulpsim(bin, ['--help'], BUNDLE);
+    expect(broken.stderr).toMatch(/^pulpsim: bundle: falling back to tsx: SyntaxError/m);
+    expect(broken.stdout).toBe(edited.stdout);
+    const rebuilt = await pulpsim(bin, ['--help'], BUNDLE);
+    expect(rebuilt.stderr).toMatch(/^pulpsim: bundle: building: no bundle yet$/m);
+    expect(rebuilt.stdout).toBe(edited.stdout);
+
+    // a source written a moment ago may have changed while esbuild read it: that build serves its command only
+    const now = Date.now() / 1000;
+    utimesSync(main, now, now);
+    const fresh = await pulpsim(bin, ['--help'], BUNDLE);
+    expect(fresh.stderr).toMatch(new RegExp(`^pulpsim: bundle: built ${cache}/tmp-\\S+ in \\d+ ms, not kept: ${main} changed while it was built$`, 'm'));
+    expect(fresh.stdout).toBe(edited.stdout);
   });
 });
