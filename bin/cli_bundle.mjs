@@ -12,7 +12,8 @@
 //
 // The bundle must behave as the sources do under tsx:
 // - `import.meta.url`, `.dirname` and `.filename` keep naming each source file (files find their neighbours,
-//   sim/specialize.ts re-compiles rtl/ from them, worker threads load .ts files through tsx as before);
+//   sim/specialize.ts compiles its copies of rtl/ from them and links them to the bundle's sim/);
+// - the worker threads' entries are entry points of the same build (testbench/cli/bundled.ts);
 // - esbuild's options are tsx's (target this Node, keepNames, whitespace-minified), so V8 sees the same code;
 // - a source map per chunk, with source maps enabled as tsx enables them: stacks name the .ts files and lines.
 import { createHash } from 'node:crypto';
@@ -130,7 +131,8 @@ async function build(key, log) {
   try {
     const r = await esbuild({
       absWorkingDir: ROOT,
-      entryPoints: { main: ENTRY },
+      // the CLI, and the worker threads' entries (testbench/cli/bundled.ts)
+      entryPoints: { main: ENTRY, sweep_worker: join(ROOT, 'testbench/sweep/worker.ts'), paper_worker: join(ROOT, 'testbench/kernels/paper_worker.ts') },
       bundle: true,
       splitting: true,
       format: 'esm',

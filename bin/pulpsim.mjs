@@ -14,7 +14,10 @@ async function fromBundle() {
     // as tsx does: stack traces name the TypeScript files and lines
     process.setSourceMapsEnabled(true);
     try {
-      return (await import(url)).main;
+      const { main } = await import(url);
+      // worker threads start from the bundle too (testbench/cli/bundled.ts)
+      globalThis[Symbol.for('pulpsim.bundle')] = new URL('./', url).href;
+      return main;
     } catch (e) {
       bundle.forget(url);
       throw e;

@@ -1,12 +1,14 @@
 // bin/pulpsim.mjs runs the CLI from a cached bundle (bin/cli_bundle.mjs) or, failing that, from the sources through
 // tsx. Both paths must print the same thing, the bundle must keep each source file's import.meta location (the
-// cluster runtime's sources are found beside kernels/runtime/runtime.ts), and an edited source must be rebuilt into
-// the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
+// cluster runtime's sources are found beside kernels/runtime/runtime.ts), worker threads started from the bundle
+// must run the bundled workers, and an edited source must be rebuilt into the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
 // copy resolves the checkout's npm packages and its own cache is its own).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { bundledEntry } from './bundled.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/pulpsim.mjs');
@@ -70,6 +72,38 @@ describe('bundle and tsx paths', () => {
     }
     expect(readFileSync(elf.b)).toEqual(readFileSync(elf.t));
     expect(JSON.parse((await pulpsim(BIN, commands[3]!.args('b'), {})).stdout)).toMatchObject({ exit: 'tohost', tohost: 1 });
+  });
+
+  it('run a sweep on worker threads (bundled workers, tsx workers) to the same results', async () => {
+    const sweep = join(ROOT, 'testbench/sweep/examples/dmem_latency.json');
+    const out = { b: join(tmp, 'sweep-b'), t: join(tmp, 'sweep-t') };
+    const [b, t] = await Promise.all([
+      pulpsim(BIN, ['sweep', sweep, '--workers', '2', '--out', out.b], BUNDLE),
+      pulpsim(BIN, ['sweep', sweep, '--workers', '2', '--out', out.t], TSX),
+    ]);
+    expect(b.stderr).toMatch(FROM_BUNDLE);
+    expect([b.status, t.status]).toEqual([0, 0]);
+    const csv = readFileSync(join(out.b, 'results.csv'), 'utf8');
+    expect(csv).toBe(readFileSync(join(out.t, 'results.csv'), 'utf8'));
+    expect(csv.trim().split('\n').slice(1).every((row) => row.includes(',ok,true,'))).toBe(true);
+  });
+});
+
+describe('bundledEntry', () => {
+  it('names the bundled worker entry only in a process run from a bundle that still holds it', () => {
+    const key = Symbol.for('pulpsim.bundle');
+    const g = globalThis as { [key]?: string };
+    const dir = join(tmp, 'fake-bundle');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'sweep_worker.js'), '');
+    expect(bundledEntry('sweep_worker')).toBeUndefined();
+    try {
+      g[key] = pathToFileURL(`${dir}/`).href;
+      expect(bundledEntry('sweep_worker')?.href).toBe(pathToFileURL(join(dir, 'sweep_worker.js')).href);
+      expect(bundledEntry('paper_worker')).toBeUndefined();
+    } finally {
+      delete g[key];
+    }
   });
 });
 

@@ -3,10 +3,12 @@
  * job to finish is a short one. `workers` 0 runs them in this thread.
  */
 import { Worker } from 'node:worker_threads';
+import { bundledEntry } from '../cli/bundled.ts';
 import { jobCost, jobName, type Measurement, type PaperJob, runPaperJob } from './paper_jobs.ts';
 
 // A worker thread does not inherit a TypeScript loader registered at run time (tsx's CLI registers its hooks in
-// the main thread only): the worker registers tsx's ESM hooks itself, then loads paper_worker.ts.
+// the main thread only): the worker registers tsx's ESM hooks itself, then loads paper_worker.ts (in a command run
+// from the CLI's bundle, it loads the bundled paper_worker instead).
 const BOOT = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
   .then((m) => { m.register(); return import(${JSON.stringify(new URL('./paper_worker.ts', import.meta.url).href)}); })
   .catch((e) => { throw e; });`;
@@ -45,7 +47,8 @@ export async function runJobs(jobs: PaperJob[], opts: PoolOptions): Promise<Meas
         w.postMessage(item);
       };
       for (let i = 0; i < n; i++) {
-        const w = new Worker(BOOT, { eval: true });
+        const bundled = bundledEntry('paper_worker');
+        const w = bundled !== undefined ? new Worker(bundled) : new Worker(BOOT, { eval: true });
         workers.push(w);
         w.on('message', (msg: { id: number; measurement?: Measurement; error?: string }) => {
           running--;

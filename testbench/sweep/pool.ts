@@ -1,13 +1,15 @@
 // A pool of worker threads, one simulation per thread at a time. A worker that dies (an exception outside the
 // job's own error handling, out of memory) turns its current run into an error row and is replaced.
 import { Worker } from 'node:worker_threads';
+import { bundledEntry } from '../cli/bundled.ts';
 import type { RunOutcome, RunRequest } from './execute.ts';
 
-// The worker runs the TypeScript sources directly, as the CLI does: its bootstrap registers tsx's loader first.
+// The worker runs the TypeScript sources directly: its bootstrap registers tsx's loader first (or, in a command run
+// from the CLI's bundle, the bundled worker).
 const bootUrl = new URL('./worker_boot.mjs', import.meta.url);
 
 export function spawnWorker(): Worker {
-  return new Worker(bootUrl);
+  return new Worker(bundledEntry('sweep_worker') ?? bootUrl);
 }
 
 /** Runs every request on up to `size` threads; `onDone` sees each outcome as it arrives. */
