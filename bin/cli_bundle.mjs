@@ -66,6 +66,11 @@ export async function cliBundle(log = () => {}) {
   return pathToFileURL(join(CACHE, dir, 'main.js')).href;
 }
 
+/** Whether the bundle at `url` (cliBundle's answer) is still the current one: the one of the sources as they are. */
+export function isCurrent(url) {
+  return current(buildKey()).dir === basename(dirname(fileURLToPath(url)));
+}
+
 /** Drops the pointer to the bundle at `url` (cliBundle's answer), which failed to load: the next command builds
  *  it anew. */
 export function forget(url) {

@@ -15,8 +15,8 @@ async function fromBundle() {
     process.setSourceMapsEnabled(true);
     try {
       const { main } = await import(url);
-      // worker threads start from the bundle too (testbench/cli/bundled.ts)
-      globalThis[Symbol.for('pulpsim.bundle')] = new URL('./', url).href;
+      // for the command's worker threads and its learn store (testbench/cli/bundled.ts)
+      globalThis[Symbol.for('pulpsim.bundle')] = { dir: new URL('./', url).href, isCurrent: () => bundle.isCurrent(url), debug };
       return main;
     } catch (e) {
       bundle.forget(url);

@@ -3,6 +3,7 @@
 import { ElaborationError } from './errors.ts';
 import { flatten } from './flatten.ts';
 import { type LearnedProc, type LearnInput, learn } from './learn.ts';
+import { learnStore } from './learn_store.ts';
 import type { Module } from './module.ts';
 import type { SignalImpl } from './signal.ts';
 import {
@@ -25,18 +26,51 @@ export interface ElaborateOptions {
   seed?: number;
   /**
    * Names the design for reusing its learned accesses: a design elaborated after another one with the same key (in
-   * this process or thread, with the same trials and seed) takes that one's read and write sets instead of learning
-   * them again. The key must determine everything the design's construction depends on (its top module class and
-   * parameters); learning is deterministic, so the sets are the ones learning would find. A design whose slots,
-   * processes or memories differ from the remembered one's is learned anew.
+   * this process or thread, with the same trials and seed; or in an earlier process, through a learn store:
+   * sim/learn_store.ts) takes that one's read and write sets instead of learning them again. The key must
+   * determine everything the design's construction depends on (its top module class and parameters); learning is
+   * deterministic, so the sets are the ones learning would find. A design whose slots, processes or memories differ
+   * from the remembered one's is learned anew.
    */
   learnKey?: string;
 }
 
-/** Learned accesses by learn key (ElaborateOptions.learnKey): memories by index, `shape` the design they were
- *  learned on. The most recent LEARN_KEYS keys are kept. */
-const learnedByKey = new Map<string, { shape: string; procs: { reads: number[]; writes: number[]; memWrites: number[]; memReads: boolean }[] }>();
+/** Learned accesses: memories by index, `shape` the design they were learned on. */
+interface Learned {
+  shape: string;
+  procs: { reads: number[]; writes: number[]; memWrites: number[]; memReads: boolean }[];
+}
+
+/** Learned accesses by learn key (ElaborateOptions.learnKey). The most recent LEARN_KEYS keys are kept. */
+const learnedByKey = new Map<string, Learned>();
 const LEARN_KEYS = 16;
+
+function remember(full: string, entry: Learned): void {
+  learnedByKey.delete(full);
+  learnedByKey.set(full, entry);
+  if (learnedByKey.size > LEARN_KEYS) learnedByKey.delete(learnedByKey.keys().next().value!);
+}
+
+/** The entry the learn store (sim/learn_store.ts) keeps under `full`, if it is one for `inp`'s processes, slots and
+ *  memories (what it was learned on is checked against the design's shape by the caller). */
+function stored(full: string, inp: LearnInput): Learned | undefined {
+  const text = learnStore()?.get(full);
+  if (text === undefined) return undefined;
+  try {
+    const e = JSON.parse(text) as Learned;
+    const n = inp.flat.nslots;
+    const slots = (a: unknown): boolean => Array.isArray(a) && a.every((s) => Number.isInteger(s) && s >= 0 && s < n);
+    const mems = (a: unknown): boolean => Array.isArray(a) && a.every((m) => Number.isInteger(m) && m >= 0 && m < inp.flat.memories.length);
+    const ok =
+      typeof e.shape === 'string' &&
+      Array.isArray(e.procs) &&
+      e.procs.length === inp.procs.length &&
+      e.procs.every((p) => slots(p.reads) && slots(p.writes) && mems(p.memWrites) && typeof p.memReads === 'boolean');
+    return ok ? e : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** What a reuse of learned accesses must match: the slots and their widths, the processes, the memories. */
 function designShape(flat: ReturnType<typeof flatten>, slotWidth: Uint8Array, procs: readonly ProcInfo[]): string {
@@ -46,7 +80,11 @@ function designShape(flat: ReturnType<typeof flatten>, slotWidth: Uint8Array, pr
 /** learn(), or the accesses learned on an earlier design of the same key and shape; `reused` tells which. */
 function learnOrReuse(inp: LearnInput, key: string | undefined, shape: () => string): { learned: LearnedProc[]; reused: boolean } {
   const full = key === undefined ? undefined : `${inp.trials} ${inp.seed} ${key}`;
-  const hit = full === undefined ? undefined : learnedByKey.get(full);
+  let hit = full === undefined ? undefined : learnedByKey.get(full);
+  if (hit === undefined && full !== undefined) {
+    hit = stored(full, inp);
+    if (hit !== undefined) remember(full, hit);
+  }
   const mems = inp.flat.memories;
   if (hit !== undefined && hit.shape === shape()) {
     const learned = hit.procs.map((p) => ({ reads: new Set(p.reads), writes: new Set(p.writes), memWrites: new Set(p.memWrites.map((k) => mems[k]!)), memReads: p.memReads, violation: null }));
@@ -55,12 +93,12 @@ function learnOrReuse(inp: LearnInput, key: string | undefined, shape: () => str
   const learned = learn(inp);
   // A violation is an elaboration error: such a design is never reused.
   if (full !== undefined && learned.every((l) => l.violation === null)) {
-    learnedByKey.delete(full);
-    learnedByKey.set(full, {
+    const entry: Learned = {
       shape: shape(),
       procs: learned.map((l) => ({ reads: [...l.reads], writes: [...l.writes], memWrites: [...l.memWrites].map((m) => mems.indexOf(m)), memReads: l.memReads })),
-    });
-    if (learnedByKey.size > LEARN_KEYS) learnedByKey.delete(learnedByKey.keys().next().value!);
+    };
+    remember(full, entry);
+    learnStore()?.set(full, JSON.stringify(entry));
   }
   return { learned, reused: false };
 }

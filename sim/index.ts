@@ -10,3 +10,4 @@ export type { ReadViolation, StrictReads } from './interp.ts';
 export type { Netlist } from './netlist.ts';
 export { bits, bit, sext, cat } from './bits.ts';
 export { freshCopy, copiesEnabled, copyStats, type ModuleClass } from './specialize.ts';
+export { setLearnStore, type LearnStore } from './learn_store.ts';

@@ -1,7 +1,8 @@
 // bin/pulpsim.mjs runs the CLI from a cached bundle (bin/cli_bundle.mjs) or, failing that, from the sources through
 // tsx. Both paths must print the same thing, the bundle must keep each source file's import.meta location (the
 // cluster runtime's sources are found beside kernels/runtime/runtime.ts), worker threads started from the bundle
-// must run the bundled workers, and an edited source must be rebuilt into the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
+// must run the bundled workers, what a command learned (sim/learn_store.ts) must serve the next one of the same
+// build, and an edited source must be rebuilt into the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
 // copy resolves the checkout's npm packages and its own cache is its own).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -92,13 +93,13 @@ describe('bundle and tsx paths', () => {
 describe('bundledEntry', () => {
   it('names the bundled worker entry only in a process run from a bundle that still holds it', () => {
     const key = Symbol.for('pulpsim.bundle');
-    const g = globalThis as { [key]?: string };
+    const g = globalThis as { [key]?: { dir: string; isCurrent(): boolean; debug(msg: string): void } };
     const dir = join(tmp, 'fake-bundle');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'sweep_worker.js'), '');
     expect(bundledEntry('sweep_worker')).toBeUndefined();
     try {
-      g[key] = pathToFileURL(`${dir}/`).href;
+      g[key] = { dir: pathToFileURL(`${dir}/`).href, isCurrent: () => true, debug: () => {} };
       expect(bundledEntry('sweep_worker')?.href).toBe(pathToFileURL(join(dir, 'sweep_worker.js')).href);
       expect(bundledEntry('paper_worker')).toBeUndefined();
     } finally {
@@ -107,12 +108,35 @@ describe('bundledEntry', () => {
   });
 });
 
+/** A copy of the sources (no fixtures, no tests) in the scratch folder; its bundle cache is its own. */
+function checkout(name: string): string {
+  const copy = join(tmp, name);
+  for (const f of ['bin', 'rtl', 'sim', 'kernels', 'testbench', 'waves', 'package.json', 'tsconfig.json']) {
+    cpSync(join(ROOT, f), join(copy, f), { recursive: true, preserveTimestamps: true, filter: (p) => !p.includes('/fixtures') && !p.endsWith('.test.ts') });
+  }
+  return copy;
+}
+
 describe('bundle cache', () => {
+  it('keeps what a cluster run learned for the next command of the same build, which runs alike', async () => {
+    const copy = checkout('checkout-learn');
+    const bin = join(copy, 'bin/pulpsim.mjs');
+    const args = ['run', join(ROOT, 'testbench/fixtures/timing/cluster/system/psum8.elf'), '--config', 'gap8', '--json'];
+    const first = await pulpsim(bin, args, BUNDLE);
+    expect(first.stderr).toMatch(/^pulpsim: bundle: learned accesses saved to \S+\/learned\/[0-9a-f]+\.json$/m);
+    const second = await pulpsim(bin, args, BUNDLE);
+    expect(second.stderr).toMatch(/^pulpsim: bundle: learned accesses from \S+\/learned\/[0-9a-f]+\.json$/m);
+    expect(second.stderr).not.toMatch(/saved/);
+    const tsx = await pulpsim(bin, args, TSX);
+    const result = (o: Out): unknown => ({ ...(JSON.parse(o.stdout) as object), cyclesPerSecond: 0 });
+    expect(result(second)).toEqual(result(first));
+    expect(result(second)).toEqual(result(tsx));
+    expect(result(second)).toMatchObject({ exit: 'tohost', tohost: 1 });
+  });
+
+
   it('builds on first use, reuses while nothing changed, rebuilds after an edit or a failed load, survives concurrent first runs', async () => {
-    const copy = join(tmp, 'checkout');
-    for (const f of ['bin', 'rtl', 'sim', 'kernels', 'testbench', 'waves', 'package.json', 'tsconfig.json']) {
-      cpSync(join(ROOT, f), join(copy, f), { recursive: true, preserveTimestamps: true, filter: (p) => !p.includes('/fixtures') && !p.endsWith('.test.ts') });
-    }
+    const copy = checkout('checkout');
     const bin = join(copy, 'bin/pulpsim.mjs');
     const cache = join(copy, 'node_modules/.cache/pulpsim');
 

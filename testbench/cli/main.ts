@@ -1,5 +1,8 @@
 // The `pulpsim` command line. Each capability registers its subcommand here the day it lands.
 import { Command, InvalidArgumentError } from 'commander';
+// learn_store.ts itself, not sim/index.ts: commands that simulate nothing (asm, disasm, iss) do not load the engine
+import { setLearnStore } from '../../sim/learn_store.ts';
+import { bundleLearnStore } from './bundled.ts';
 import { UsageError } from './options.ts';
 
 type Register = (program: Command) => void;
@@ -51,6 +54,7 @@ function uniformErrors(cmd: Command): void {
 
 /** Runs one command line (the arguments after the program name); resolves to the process's exit status. */
 export async function main(argv: string[]): Promise<number> {
+  setLearnStore(bundleLearnStore());
   const program = await buildCli(argv[0]);
   try {
     await program.parseAsync(argv, { from: 'user' });
