@@ -5,11 +5,11 @@
 // build, and an edited source must be rebuilt into the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
 // copy resolves the checkout's npm packages and its own cache is its own).
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundledEntry } from './bundled.ts';
+import { bundledEntry, bundleLearnStore } from './bundled.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/pulpsim.mjs');
@@ -87,6 +87,39 @@ describe('bundle and tsx paths', () => {
     const csv = readFileSync(join(out.b, 'results.csv'), 'utf8');
     expect(csv).toBe(readFileSync(join(out.t, 'results.csv'), 'utf8'));
     expect(csv.trim().split('\n').slice(1).every((row) => row.includes(',ok,true,'))).toBe(true);
+  });
+});
+
+describe('bundleLearnStore', () => {
+  it('keeps entries by key in the bundle of this process, while it is current, up to the most recent `keep`', () => {
+    const key = Symbol.for('pulpsim.bundle');
+    const g = globalThis as { [key]?: { dir: string; isCurrent(): boolean; debug(msg: string): void } };
+    expect(bundleLearnStore()).toBeUndefined();
+    const dir = join(tmp, 'fake-bundle-learned');
+    let current = true;
+    try {
+      g[key] = { dir: pathToFileURL(`${dir}/`).href, isCurrent: () => current, debug: () => {} };
+      const store = bundleLearnStore(3)!;
+      expect(store.get('a')).toBeUndefined();
+      store.set('a', 'text of a');
+      expect([store.get('a'), store.get('b')]).toEqual(['text of a', undefined]);
+      for (const k of ['b', 'c']) store.set(k, `text of ${k}`);
+      // dated a, b, c, oldest first (writes within one clock tick of the file system can share a time)
+      const learned = join(dir, 'learned');
+      for (const f of readdirSync(learned)) {
+        const { key: k } = JSON.parse(readFileSync(join(learned, f), 'utf8')) as { key: string };
+        const t = Date.now() / 1000 - 100 + k.charCodeAt(0);
+        utimesSync(join(learned, f), t, t);
+      }
+      store.set('d', 'text of d');
+      expect(['a', 'b', 'c', 'd'].map((k) => store.get(k))).toEqual([undefined, 'text of b', 'text of c', 'text of d']);
+      expect(readdirSync(learned).length).toBe(3);
+      current = false;
+      store.set('e', 'text of e');
+      expect(store.get('e')).toBeUndefined();
+    } finally {
+      delete g[key];
+    }
   });
 });
 

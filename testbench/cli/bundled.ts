@@ -6,7 +6,7 @@
 //   what its processes learned holds for every later process of the same build. A fresh `pulpsim run` of the gap8
 //   matmul8 fixture then skips learning and the collections that follow it (~0.2 s of ~1.15).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { threadId } from 'node:worker_threads';
@@ -42,9 +42,10 @@ export function bundledEntry(name: 'sweep_worker' | 'paper_worker'): URL | undef
 /**
  * The learn store of the bundle this process runs from (files in its `learned/` folder, one per learn key), or
  * undefined. Saving needs the build to be current still: a source edited since may already be in a fresh copy's
- * code (sim/specialize.ts compiles copies from the files as they are).
+ * code (sim/specialize.ts compiles copies from the files as they are). The `keep` most recently saved entries are
+ * kept (an entry of the 8-core cluster is ~100 kB; a build lives until a source changes).
  */
-export function bundleLearnStore(): LearnStore | undefined {
+export function bundleLearnStore(keep = 256): LearnStore | undefined {
   const b = bundle();
   if (b === undefined) return undefined;
   const dir = join(fileURLToPath(b.dir), 'learned');
@@ -68,6 +69,11 @@ export function bundleLearnStore(): LearnStore | undefined {
         writeFileSync(tmp, JSON.stringify({ key, text }));
         renameSync(tmp, file(key));
         b.debug(`learned accesses saved to ${file(key)}`);
+        const entries = readdirSync(dir).filter((f) => f.endsWith('.json'));
+        if (entries.length > keep) {
+          const byAge = entries.map((f) => ({ f, t: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((x, y) => x.t - y.t);
+          for (const { f } of byAge.slice(0, entries.length - keep)) rmSync(join(dir, f), { force: true });
+        }
       } catch {
         // a store that cannot write keeps nothing
       }
