@@ -7,9 +7,9 @@
 // the second half of each run (the whole run's is warm-up dominated), and with 8 cores of which 7 sleep (the 1-core
 // cluster's work: the difference is what sleeping cores cost); last the longest program of the cluster system
 // fixture (short_bench.ts: matmul8@L20, 6144 cycles) against the speed the fixture records for the RTL under
-// Verilator, waves off and traced, and run several times on one testbench. Every configuration runs in its own child
-// process (clean JIT state, its own peak RSS). Cycles/s are given per CPU second (stable on a shared machine) and per
-// wall second. `--seconds S` sizes the long runs (default 1.5 s of CPU); `--only reference|systems|short` runs one
+// Verilator, waves off and traced, run several times on one testbench, and as the `pulpsim run` command (a fresh
+// process each, whole command timed). Every configuration runs in its own child process (clean JIT state, its own
+// peak RSS). Cycles/s are given per CPU second (stable on a shared machine) and per wall second. `--seconds S` sizes the long runs (default 1.5 s of CPU); `--only reference|systems|short` runs one
 // of the three sections.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -21,7 +21,7 @@ import { openVcd } from '../../waves/vcd.ts';
 import { BenchTop } from './bench_design.ts';
 import { runClusterBench } from './cluster_bench.ts';
 import { runCoreBench } from './core_bench.ts';
-import { type ShortBenchResult, runShortBench } from './short_bench.ts';
+import { type ShortBenchResult, longestSystemProgram, runShortBench, runShortCommand } from './short_bench.ts';
 
 interface Config {
   backend: BackendKind;
@@ -291,7 +291,20 @@ async function shortSection(seconds: number): Promise<void> {
   process.stdout.write(
     `(each run: cycle 0 to core 0's tohost store, checked against the fixture's total cycles and tohost; runs 2..${SHORT_RUNS} after ClusterTestbench.restart, without start-up)\n`,
   );
+  // What a user typing the command waits for: a fresh process each, loading (from the CLI's bundle), start-up (with
+  // the read sets learned by an earlier command of the same bundle) and the run.
+  const { key, entry } = longestSystemProgram();
+  const cmd = runShortCommand(COMMAND_RUNS);
+  process.stdout.write(`\n\`pulpsim run\` of ${key} (--config gap8 --l2-latency ${entry.L} --json), a fresh process each; the RTL under Verilator runs it in ${(entry.total_cycles / entry.sim_speed_cycles_per_s).toFixed(2)} s:\n`);
+  cmd.forEach((c, k) =>
+    process.stdout.write(
+      `  command ${k + 1}: ${c.wallSeconds.toFixed(2)} s wall${c.cpuSeconds === undefined ? '' : ` (CPU ${c.cpuSeconds.toFixed(2)} s)`} = ${fmt(entry.total_cycles / c.wallSeconds)} cycles/wall-s, started from ${c.path}\n`,
+    ),
+  );
 }
+
+/** Invocations of the `pulpsim run` command in the short section. */
+const COMMAND_RUNS = 3;
 
 main(process.argv.slice(2)).catch((e: unknown) => {
   process.stderr.write(`bench: ${(e as Error).message}\n`);

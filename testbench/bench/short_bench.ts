@@ -8,6 +8,7 @@
 // to core 0's tohost store). With `runs` > 1 the same testbench is restarted (ClusterTestbench.restart) and runs
 // the program again, as a sweep or test suite running many short programs in one process would; each run's
 // figures are its own.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { gap8WithLatency } from '../cluster/config.ts';
 import { ClusterTestbench } from '../cluster/testbench.ts';
 
 const SYSTEM = join(import.meta.dirname, '../fixtures/timing/cluster/system');
+const BIN = join(import.meta.dirname, '../../bin/pulpsim.mjs');
 
 interface SystemEntry {
   elf: string;
@@ -85,6 +87,60 @@ export function runShortBench(opts: { runs?: number; vcd?: string } = {}): Short
   }
   vcd?.close();
   return { program: key, rtlCyclesPerSecond: entry.sim_speed_cycles_per_s, load, startup, runs: out, vcdBytes: vcd === null ? 0 : vcd.bytesWritten };
+}
+
+/** One invocation of the `pulpsim` command as a user types it. */
+export interface CommandRun {
+  /** Whole command, process start to exit. */
+  wallSeconds: number;
+  /** The command's user + system CPU (every thread), or undefined where the platform does not tell (not Linux). */
+  cpuSeconds: number | undefined;
+  /** What the command started from: its bundle, reused or built now, or the sources through tsx (bin/pulpsim.mjs). */
+  path: string;
+}
+
+/** CPU seconds of this process's waited-for children (Linux: /proc/self/stat cutime + cstime, in clock ticks of
+ *  1/100 s), or undefined elsewhere. */
+function childrenCpu(): number | undefined {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    // fields 16 and 17 of proc(5), counted from the state (field 3) at rest[0]
+    return (Number(rest[13]) + Number(rest[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs the short program `times` times through `node bin/pulpsim.mjs run <elf> --config gap8 --l2-latency L --json`,
+ * each a fresh process, as a user runs one program: loading, start-up and warm-up included. Throws when a run's
+ * cycles or tohost differ from the fixture's.
+ */
+export function runShortCommand(times: number): CommandRun[] {
+  const { key, entry } = longestSystemProgram();
+  const args = [BIN, 'run', join(SYSTEM, entry.elf), '--config', 'gap8', '--l2-latency', String(entry.L), '--json'];
+  const out: CommandRun[] = [];
+  for (let k = 0; k < times; k++) {
+    const c0 = childrenCpu();
+    const w0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, PULPSIM_BUNDLE: 'debug' } });
+    const wallSeconds = (performance.now() - w0) / 1000;
+    const c1 = childrenCpu();
+    let res: { cycles?: number; tohost?: number } = {};
+    try {
+      res = JSON.parse(r.stdout) as typeof res;
+    } catch {
+      // reported below
+    }
+    if (r.status !== 0 || res.cycles !== entry.total_cycles || res.tohost !== entry.tohost) {
+      throw new Error(`short bench: \`pulpsim run\` of ${key} exited ${r.status} with ${res.cycles} cycles, tohost ${res.tohost} (the RTL: ${entry.total_cycles}, ${entry.tohost}): ${r.stderr.trim()}`);
+    }
+    const debug = r.stderr;
+    const path = /falling back to tsx/.test(debug) ? 'tsx' : /building/.test(debug) ? 'bundle built' : 'bundle';
+    out.push({ wallSeconds, cpuSeconds: c0 === undefined || c1 === undefined ? undefined : c1 - c0, path });
+  }
+  return out;
 }
 
 const isEntry = process.argv[1] !== undefined && /testbench[\\/]bench[\\/]short_bench\.ts$/.test(process.argv[1]);
