@@ -4,12 +4,12 @@
 // then meets the others at the team barrier: the TCDM sees bank conflicts and the faster cores sleep, clock-gated,
 // in every barrier. With `--team N` only cores 0..N-1 work and the others sleep in the dispatch wait all run long.
 // Reports start-up time (elaboration + codegen, loading) apart from the simulated cycles/s.
-import { readFileSync } from 'node:fs';
 import { gap8 } from '../../rtl/config/index.ts';
 import { buildClusterProgram } from '../../kernels/runtime/runtime.ts';
 import type { BackendKind } from '../../sim/index.ts';
 import { openVcd } from '../../waves/vcd.ts';
 import { ClusterTestbench } from '../cluster/testbench.ts';
+import { procStatSeconds } from './proc_stat.ts';
 
 export interface ClusterBenchOptions {
   /** Rounds of work + barrier per core (each is about 200 cycles). */
@@ -153,16 +153,6 @@ function failure(r: { exit: string; tohost: number; message: string }): string {
   return `${r.message} (${code >= 0x100 ? `a trap on core 0, mcause ${code - 0x100}` : `exit code ${code}: the program's check of its result failed`})`;
 }
 
-/** CPU seconds of the calling thread (Linux /proc; utime + stime in clock ticks of 1/100 s), or null. */
-function threadCpuSeconds(): number | null {
-  try {
-    const st = readFileSync('/proc/thread-self/stat', 'utf8');
-    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return null;
-  }
-}
 
 export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchResult {
   const rounds = opts.rounds ?? 10_000;
@@ -182,7 +172,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   if (vcd !== null) tb.sim.attachTracer(vcd);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
-  const m1 = threadCpuSeconds();
+  const m1 = procStatSeconds('/proc/thread-self/stat', 14, 15);
   // CPU time every 4096 cycles, for the rate over the run's second half.
   const marks: number[] = [];
   tb.sim.onSettled(() => {
@@ -193,7 +183,7 @@ export function runClusterBench(opts: ClusterBenchOptions = {}): ClusterBenchRes
   });
   const r = tb.run(1_000_000_000);
   const c2 = process.cpuUsage(c1);
-  const m2 = threadCpuSeconds();
+  const m2 = procStatSeconds('/proc/thread-self/stat', 14, 15);
   const t2 = performance.now();
   vcd?.close();
   if (r.exit !== 'tohost' || r.tohost !== 1) throw new Error(`cluster bench program failed: ${failure(r)}`);

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { openVcd } from '../../waves/vcd.ts';
 import { gap8WithLatency } from '../cluster/config.ts';
 import { ClusterTestbench } from '../cluster/testbench.ts';
+import { procStatSeconds } from './proc_stat.ts';
 
 const SYSTEM = join(import.meta.dirname, '../fixtures/timing/cluster/system');
 const BIN = join(import.meta.dirname, '../../bin/pulpsim.mjs');
@@ -99,18 +100,6 @@ export interface CommandRun {
   path: string;
 }
 
-/** CPU seconds of this process's waited-for children (Linux: /proc/self/stat cutime + cstime, in clock ticks of
- *  1/100 s), or undefined elsewhere. */
-function childrenCpu(): number | undefined {
-  try {
-    const f = readFileSync('/proc/self/stat', 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    // fields 16 and 17 of proc(5), counted from the state (field 3) at rest[0]
-    return (Number(rest[13]) + Number(rest[14])) / 100;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Runs the short program `times` times through `node bin/pulpsim.mjs run <elf> --config gap8 --l2-latency L --json`,
@@ -122,11 +111,11 @@ export function runShortCommand(times: number): CommandRun[] {
   const args = [BIN, 'run', join(SYSTEM, entry.elf), '--config', 'gap8', '--l2-latency', String(entry.L), '--json'];
   const out: CommandRun[] = [];
   for (let k = 0; k < times; k++) {
-    const c0 = childrenCpu();
+    const c0 = procStatSeconds('/proc/self/stat', 16, 17);
     const w0 = performance.now();
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, PULPSIM_BUNDLE: 'debug' } });
     const wallSeconds = (performance.now() - w0) / 1000;
-    const c1 = childrenCpu();
+    const c1 = procStatSeconds('/proc/self/stat', 16, 17);
     let res: { cycles?: number; tohost?: number } = {};
     try {
       res = JSON.parse(r.stdout) as typeof res;
@@ -138,7 +127,7 @@ export function runShortCommand(times: number): CommandRun[] {
     }
     const debug = r.stderr;
     const path = /falling back to tsx/.test(debug) ? 'tsx' : /building/.test(debug) ? 'bundle built' : 'bundle';
-    out.push({ wallSeconds, cpuSeconds: c0 === undefined || c1 === undefined ? undefined : c1 - c0, path });
+    out.push({ wallSeconds, cpuSeconds: c0 === null || c1 === null ? undefined : c1 - c0, path });
   }
   return out;
 }
