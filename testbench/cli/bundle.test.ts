@@ -91,7 +91,7 @@ describe('bundle and tsx paths', () => {
 });
 
 describe('bundleLearnStore', () => {
-  it('keeps entries by key in the bundle of this process, while it is current, up to the most recent `keep`', () => {
+  it('keeps and serves entries by key in the bundle of this process, while it is current, up to the most recent `keep`', () => {
     const key = Symbol.for('pulpsim.bundle');
     const g = globalThis as { [key]?: { dir: string; isCurrent(): boolean; debug(msg: string): void } };
     expect(bundleLearnStore()).toBeUndefined();
@@ -117,6 +117,10 @@ describe('bundleLearnStore', () => {
       current = false;
       store.set('e', 'text of e');
       expect(store.get('e')).toBeUndefined();
+      // a source edited since the build may already be in a fresh copy's code: what the build learned is not served
+      expect(store.get('d')).toBeUndefined();
+      current = true;
+      expect(store.get('d')).toBe('text of d');
     } finally {
       delete g[key];
     }

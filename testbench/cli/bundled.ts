@@ -41,8 +41,8 @@ export function bundledEntry(name: 'sweep_worker' | 'paper_worker'): URL | undef
 
 /**
  * The learn store of the bundle this process runs from (files in its `learned/` folder, one per learn key), or
- * undefined. Saving needs the build to be current still: a source edited since may already be in a fresh copy's
- * code (sim/specialize.ts compiles copies from the files as they are). The `keep` most recently saved entries are
+ * undefined. Reading and saving need the build to be current still: a source edited since may already be in a
+ * fresh copy's code (sim/specialize.ts compiles copies from the files as they are). The `keep` most recently saved entries are
  * kept (an entry of the 8-core cluster is ~100 kB; a build lives until a source changes).
  */
 export function bundleLearnStore(keep = 256): LearnStore | undefined {
@@ -53,6 +53,10 @@ export function bundleLearnStore(keep = 256): LearnStore | undefined {
   return {
     get(key) {
       try {
+        // A source edited since the build may already be in a fresh copy's code (compiled from the files as they are
+        // when a command first copies a class, possibly long after it started): read sets learned on the build's
+        // code would then be applied to other code.
+        if (!b.isCurrent()) return undefined;
         const e = JSON.parse(readFileSync(file(key), 'utf8')) as { key?: unknown; text?: unknown };
         if (e.key !== key || typeof e.text !== 'string') return undefined;
         b.debug(`learned accesses from ${file(key)}`);
