@@ -2,34 +2,8 @@
 // processes do not run during elaboration) and gets the read and write sets that learning finds; a design of
 // another shape under the same key is learned anew.
 import { describe, expect, it } from 'vitest';
-import { Module, Simulator } from './index.ts';
-import type { Netlist } from './netlist.ts';
-
-/** `runs` counts the comb process's calls. With `wide`, one more register (another shape). */
-class Pipe extends Module {
-  runs = 0;
-  a = this.input(8);
-  sel = this.input(1);
-  r = this.reg(8, 0);
-  q = this.wire(8);
-  mem = this.memory(8, 4);
-  constructor(wide: boolean) {
-    super();
-    if (wide) this.reg(4, 0);
-    this.comb('pick', () => {
-      this.runs++;
-      // A read behind a select: learning finds it only on the valuations where sel is 1.
-      this.q.v = this.sel.v === 1 ? this.r.v : this.mem.read(this.a.v & 3);
-    });
-    this.seq('step', () => {
-      this.r.next = this.q.v;
-      if (this.a.v === 7) this.mem.write(1, this.r.v);
-    });
-  }
-}
-
-const sets = (nl: Netlist): string[] =>
-  nl.procs.map((p) => `${p.path} r[${p.reads.join(',')}] w[${p.writes.join(',')}] m[${p.memWrites.map((m) => m.path).join(',')}] ${p.memReads}`);
+import { Simulator } from './index.ts';
+import { Pipe, sets } from './learn_fixture.ts';
 
 describe('learned accesses reused by learn key', () => {
   it('the second design of a key runs no process while elaborating and has the sets learning finds', () => {

@@ -3,33 +3,8 @@
 // learning finds; an entry that is malformed, names slots the design does not have or was learned on another shape
 // is not used (the design is learned, and the store gets the right entry).
 import { afterEach, describe, expect, it } from 'vitest';
-import { Module, setLearnStore, Simulator } from './index.ts';
-import type { Netlist } from './netlist.ts';
-
-/** `runs` counts the comb process's calls. With `wide`, one more register (another shape). */
-class Pipe extends Module {
-  runs = 0;
-  a = this.input(8);
-  sel = this.input(1);
-  r = this.reg(8, 0);
-  q = this.wire(8);
-  mem = this.memory(8, 4);
-  constructor(wide: boolean) {
-    super();
-    if (wide) this.reg(4, 0);
-    this.comb('pick', () => {
-      this.runs++;
-      this.q.v = this.sel.v === 1 ? this.r.v : this.mem.read(this.a.v & 3);
-    });
-    this.seq('step', () => {
-      this.r.next = this.q.v;
-      if (this.a.v === 7) this.mem.write(1, this.r.v);
-    });
-  }
-}
-
-const sets = (nl: Netlist): string[] =>
-  nl.procs.map((p) => `${p.path} r[${p.reads.join(',')}] w[${p.writes.join(',')}] m[${p.memWrites.map((m) => m.path).join(',')}] ${p.memReads}`);
+import { setLearnStore, Simulator } from './index.ts';
+import { Pipe, sets } from './learn_fixture.ts';
 
 /** A store in a Map, as a later process would find it; keys are elaboration's (trials, seed, learn key). */
 function mapStore(): Map<string, string> {

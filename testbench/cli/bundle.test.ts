@@ -2,35 +2,17 @@
 // tsx. Both paths must print the same thing, the bundle must keep each source file's import.meta location (the
 // cluster runtime's sources are found beside kernels/runtime/runtime.ts), worker threads started from the bundle
 // must run the bundled workers, what a command learned (sim/learn_store.ts) must serve the next one of the same
-// build, and an edited source must be rebuilt into the bundle, never run stale. The rebuild test works on a copy of the sources inside node_modules/.cache (so the
-// copy resolves the checkout's npm packages and its own cache is its own).
-import { spawn } from 'node:child_process';
+// build, and an edited source must be rebuilt into the bundle, never run stale. The rebuild test works on a copy
+// of the sources inside node_modules/.cache (so the copy resolves the checkout's npm packages and its own cache is
+// its own).
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, type CliOutput, ROOT, runCli } from './spawn_cli.ts';
 import { bundledEntry, bundleLearnStore } from './bundled.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/pulpsim.mjs');
-
-interface Out {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function pulpsim(bin: string, args: string[], env: Record<string, string>): Promise<Out> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', fail);
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const pulpsim = (bin: string, args: string[], env: Record<string, string>): Promise<CliOutput> => runCli(args, { bin, env });
 
 const BUNDLE = { PULPSIM_BUNDLE: 'debug' };
 const TSX = { PULPSIM_BUNDLE: '0' };
@@ -63,7 +45,7 @@ describe('bundle and tsx paths', () => {
     for (const { args, status } of commands) {
       const [b, t] = await Promise.all([pulpsim(BIN, args('b'), BUNDLE), pulpsim(BIN, args('t'), TSX)]);
       expect(b.stderr).toMatch(FROM_BUNDLE);
-      const userSees = (o: Out, tag: 'b' | 't'): unknown[] => [
+      const userSees = (o: CliOutput, tag: 'b' | 't'): unknown[] => [
         o.status,
         o.stdout.replaceAll(elf[tag], 'ELF').replace(/"cyclesPerSecond":\d+/, ''),
         o.stderr.replace(/^pulpsim: bundle: .*\n/gm, ''),
@@ -165,7 +147,7 @@ describe('bundle cache', () => {
     expect(second.stderr).toMatch(/^pulpsim: bundle: learned accesses from \S+\/learned\/[0-9a-f]+\.json$/m);
     expect(second.stderr).not.toMatch(/saved/);
     const tsx = await pulpsim(bin, args, TSX);
-    const result = (o: Out): unknown => ({ ...(JSON.parse(o.stdout) as object), cyclesPerSecond: 0 });
+    const result = (o: CliOutput): unknown => ({ ...(JSON.parse(o.stdout) as object), cyclesPerSecond: 0 });
     expect(result(second)).toEqual(result(first));
     expect(result(second)).toEqual(result(tsx));
     expect(result(second)).toMatchObject({ exit: 'tohost', tohost: 1 });

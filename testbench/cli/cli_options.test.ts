@@ -3,14 +3,12 @@
 // fixtures were measured with (testbench/fixtures/timing/*/expected.json), misspellings get the closest valid
 // name, bad values and unwritable outputs are refused before anything runs, and the exit codes are 0 pass,
 // 1 program failure, 2 usage, 3 model error. The processes run a few at a time to keep the wall time small.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliOutput, ROOT, runCli } from './spawn_cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/pulpsim.mjs');
 const JAL = 'testbench/fixtures/timing/ri5cy/jal.elf';
 const PSUM8 = 'testbench/fixtures/timing/cluster/system/psum8.elf';
 // cv.mac words are illegal on RI5CY: run there, the program traps to 0x0 and never passes (exit 1). A refusal
@@ -30,23 +28,7 @@ const cluster = JSON.parse(readFileSync(join(ROOT, 'testbench/fixtures/timing/cl
 const dir = mkdtempSync(join(tmpdir(), 'pulpsim-cli-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Out {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function pulpsim(args: string[]): Promise<Out> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', fail);
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const pulpsim = (args: string[]): Promise<CliOutput> => runCli(args);
 
 const dg3File = join(dir, 'ri5cy_dg3.json');
 const notADir = join(dir, 'plain-file');
@@ -65,7 +47,7 @@ const cases: Record<string, string[]> = {
   malformedElf: ['run', 'testbench/fixtures/timing/ri5cy/README.md'],
   programFails: ['run', CV_MAC, '--max-cycles', '3000'],
 };
-const out: Record<string, Out> = {};
+const out: Record<string, CliOutput> = {};
 
 beforeAll(async () => {
   writeFileSync(dg3File, JSON.stringify({ preset: 'ri5cy', dmem: { grantDelay: 3 } }));

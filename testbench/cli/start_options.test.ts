@@ -3,34 +3,16 @@
 // cycles, a configuration file with the same parameters gives the same run), and bad values are refused before
 // anything runs, naming the option, with exit code 2. Small layers on 2 cores keep each run to a few seconds; the
 // processes run concurrently.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliOutput, runCli } from './spawn_cli.ts';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/pulpsim.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'pulpsim-start-options-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Out {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function pulpsim(args: string[]): Promise<Out> {
-  return new Promise((done, fail) => {
-    const p = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', fail);
-    p.on('close', (status) => done({ status, stdout, stderr }));
-  });
-}
+const pulpsim = (args: string[]): Promise<CliOutput> => runCli(args);
 
 interface Report {
   system: string;
@@ -60,7 +42,7 @@ const runs: Record<string, string[]> = {
   layerTooBig: ['start', '--size', '40', '--out', join(dir, 'r8')],
   demoWithCores: ['start', '--demo', '--cores', '2', '--out', join(dir, 'r9')],
 };
-const out: Record<string, Out> = {};
+const out: Record<string, CliOutput> = {};
 
 beforeAll(async () => {
   writeFileSync(fileL2, JSON.stringify({ preset: 'gap8', set: { 'cluster.cores': 2, 'cluster.eventUnit.barriers': 2, 'l2.latency': 20 } }, null, 2));
@@ -74,7 +56,7 @@ beforeAll(async () => {
   }
 }, 180_000);
 
-const report = (o: Out): Report => JSON.parse(o.stdout) as Report;
+const report = (o: CliOutput): Report => JSON.parse(o.stdout) as Report;
 
 describe('pulpsim start --cores / --set / --config', () => {
   it('--cores 2 runs the kernel on two cores: report, waves and verdict', () => {
