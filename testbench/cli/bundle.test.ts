@@ -153,7 +153,6 @@ describe('bundle cache', () => {
     expect(result(second)).toMatchObject({ exit: 'tohost', tohost: 1 });
   });
 
-
   it('builds on first use, reuses while nothing changed, rebuilds after an edit or a failed load, survives concurrent first runs', async () => {
     const copy = checkout('checkout');
     const bin = join(copy, 'bin/pulpsim.mjs');
