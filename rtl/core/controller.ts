@@ -595,7 +595,8 @@ export class Controller extends Module {
     this.deassert_we.v = (isDecoding ^ 1) | (i.illegal ? 1 : 0) | st | jr;
   };
 
-  /** Set by the comb pass when the next state depends on id_ready or ex_valid (the seq pass re-decides). */
+  /** Set by the comb pass when the next state depends on id_ready or ex_valid: CV32E40P's fsm_q then decides again
+   *  (RI5CY's decides again whenever full_decide is set, and does not read it). */
   private lateNs = true;
   private withNext = false;
 

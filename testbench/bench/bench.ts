@@ -9,8 +9,8 @@
 // fixture (short_bench.ts: matmul8@L20, 6144 cycles) against the speed the fixture records for the RTL under
 // Verilator, waves off and traced, run several times on one testbench, and as the `pulpsim run` command (a fresh
 // process each, whole command timed). Every configuration runs in its own child process (clean JIT state, its own
-// peak RSS). Cycles/s are given per CPU second (stable on a shared machine) and per wall second. `--seconds S` sizes the long runs (default 1.5 s of CPU); `--only reference|systems|short` runs one
-// of the three sections.
+// peak RSS). Cycles/s are given per CPU second (stable on a shared machine) and per wall second. `--seconds S`
+// sizes the long runs (default 1.5 s of CPU); `--only reference|systems|short` runs one of the three sections.
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -298,7 +298,7 @@ async function shortSection(seconds: number): Promise<void> {
   process.stdout.write(`\n\`pulpsim run\` of ${key} (--config gap8 --l2-latency ${entry.L} --json), a fresh process each; the RTL under Verilator runs it in ${(entry.total_cycles / entry.sim_speed_cycles_per_s).toFixed(2)} s:\n`);
   cmd.forEach((c, k) =>
     process.stdout.write(
-      `  command ${k + 1}: ${c.wallSeconds.toFixed(2)} s wall${c.cpuSeconds === undefined ? '' : ` (CPU ${c.cpuSeconds.toFixed(2)} s)`} = ${fmt(entry.total_cycles / c.wallSeconds)} cycles/wall-s, started from ${c.path}\n`,
+      `  command ${k + 1}: ${c.wallSeconds.toFixed(2)} s wall${c.cpuSeconds === null ? '' : ` (CPU ${c.cpuSeconds.toFixed(2)} s)`} = ${fmt(entry.total_cycles / c.wallSeconds)} cycles/wall-s, started from ${c.path}\n`,
     ),
   );
 }

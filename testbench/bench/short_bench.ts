@@ -94,12 +94,11 @@ export function runShortBench(opts: { runs?: number; vcd?: string } = {}): Short
 export interface CommandRun {
   /** Whole command, process start to exit. */
   wallSeconds: number;
-  /** The command's user + system CPU (every thread), or undefined where the platform does not tell (not Linux). */
-  cpuSeconds: number | undefined;
+  /** The command's user + system CPU (every thread), or null where the platform does not tell (not Linux). */
+  cpuSeconds: number | null;
   /** What the command started from: its bundle, reused or built now, or the sources through tsx (bin/pulpsim.mjs). */
   path: string;
 }
-
 
 /**
  * Runs the short program `times` times through `node bin/pulpsim.mjs run <elf> --config gap8 --l2-latency L --json`,
@@ -127,7 +126,7 @@ export function runShortCommand(times: number): CommandRun[] {
     }
     const debug = r.stderr;
     const path = /falling back to tsx/.test(debug) ? 'tsx' : /building/.test(debug) ? 'bundle built' : 'bundle';
-    out.push({ wallSeconds, cpuSeconds: c0 === null || c1 === null ? undefined : c1 - c0, path });
+    out.push({ wallSeconds, cpuSeconds: c0 === null || c1 === null ? null : c1 - c0, path });
   }
   return out;
 }
